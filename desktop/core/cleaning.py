@@ -1,0 +1,167 @@
+"""Removal of scraper noise from article text.
+
+Scraped pages carry lines that are not the article: "Advertisement", "Reading Time: 5
+minutes", "Why you can trust …", bare share or comment counts, and sometimes the whole
+body twice in a row. ``clean_text`` removes them and says what it removed, so an import
+can report it; nothing else in the text changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Whole lines (after stripping) that are page furniture, never article text.
+_NOISE_LINES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "advertisement",
+        re.compile(
+            r"(advertisement|advertising|sponsored( content)?|ad)"
+            r"(\s*[-–—:|]\s*(scroll|continue|story continues)[\w\s.]*)?",
+            re.I,
+        ),
+    ),
+    ("reading time", re.compile(r"(reading time\s*:?\s*\d+\s*(min|mins|minutes?)\.?)", re.I)),
+    ("reading time", re.compile(r"\d+\s*(min|mins|minutes?)\s+read", re.I)),
+    ("trust notice", re.compile(r"why you can trust\b.*", re.I)),
+    (
+        "share or comment count",
+        re.compile(r"\d[\d,.]*\s*[km]?(\s*(shares?|comments?|views?|likes?|reactions?))?", re.I),
+    ),
+    (
+        "share or comment button",
+        re.compile(
+            r"(share|share this( article| story)?|tweet|email|print|comments?|"
+            r"(view|show|load) comments|sign up for our newsletter|skip to (main )?content)",
+            re.I,
+        ),
+    ),
+]
+
+# A repeated body must be at least this long to be taken for a scraper's double copy:
+# an author repeating a short slogan is content, not noise.
+_MIN_REPEAT_LINES = 3
+REPEATED_BODY = "repeated copy of the body"
+_MIN_REPEAT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of noise taken out: the 1-based line it started on, what, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class CleanResult:
+    text: str
+    removed: list[Removal] = field(default_factory=list)
+    outlet_hint: str | None = None
+
+    def summary(self) -> str:
+        """One line: what was removed, or an empty string."""
+        if not self.removed:
+            return ""
+        counts: dict[str, int] = {}
+        parts = []
+        for removal in self.removed:
+            if removal.reason == REPEATED_BODY:
+                parts.append(f"a repeated copy of the body ({removal.text})")
+            else:
+                counts[removal.reason] = counts.get(removal.reason, 0) + 1
+        parts += [f"{n} {reason} line{'s' if n != 1 else ''}" for reason, n in counts.items()]
+        return "removed " + ", ".join(parts)
+
+
+def noise_reason(line: str) -> str | None:
+    """Why ``line`` is scraper noise, or None when it is text."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 80:
+        return None
+    for reason, pattern in _NOISE_LINES:
+        if pattern.fullmatch(stripped):
+            return reason
+    return None
+
+
+_TRUST_OUTLET = re.compile(r"why you can trust\s+(?P<outlet>[\w&.' -]{2,40}?)\s*$", re.I)
+
+
+def clean_text(text: str) -> CleanResult:
+    """``text`` without scraper noise, and a report of what went.
+
+    Line structure is kept: removed lines vanish with their line break, and runs of blank
+    lines left behind are collapsed to one.
+    """
+    lines = text.split("\n")
+    removed: list[Removal] = []
+    outlet_hint = None
+    keep = [True] * len(lines)
+
+    for index, line in enumerate(lines):
+        reason = noise_reason(line)
+        if reason is None:
+            continue
+        if reason == "trust notice":
+            match = _TRUST_OUTLET.match(line.strip())
+            if match:
+                outlet_hint = match.group("outlet")
+        keep[index] = False
+        removed.append(Removal(index + 1, line.strip(), reason))
+
+    repeat = _find_repeated_body([line if keep[i] else "" for i, line in enumerate(lines)])
+    if repeat is not None:
+        first, last = repeat
+        paragraphs = sum(1 for i in range(first, last) if keep[i] and lines[i].strip())
+        for i in range(first, last):
+            keep[i] = False
+        removed.append(
+            Removal(first + 1, f"{paragraphs} paragraphs", REPEATED_BODY)
+        )
+
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        if not keep[index]:
+            continue
+        if not line.strip() and out and not out[-1].strip():
+            continue  # collapse blank runs left by removals
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    while out and not out[0].strip():
+        out.pop(0)
+    cleaned = "\n".join(out) + ("\n" if text.endswith("\n") and out else "")
+    if cleaned == text:
+        return CleanResult(text, [], outlet_hint)
+    removed.sort(key=lambda r: r.line)
+    return CleanResult(cleaned, removed, outlet_hint)
+
+
+def _find_repeated_body(lines: list[str]) -> tuple[int, int] | None:
+    """The line range of the second copy of a body printed twice in a row, if any.
+
+    Looks for a run of non-empty lines ``B`` followed directly by ``B`` again (blank lines
+    ignored); the second copy may be cut short at the end of the text.
+    """
+    content = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
+    texts = [t for _, t in content]
+    seen: dict[str, list[int]] = {}
+    for pos, line in enumerate(texts):
+        for earlier in seen.get(line, ()):
+            span = pos - earlier
+            if span < _MIN_REPEAT_LINES:
+                continue
+            run = 0
+            while pos + run < len(texts) and run < span and texts[earlier + run] == texts[pos + run]:
+                run += 1
+            reaches_end = pos + run == len(texts)
+            if (run == span or reaches_end) and run >= _MIN_REPEAT_LINES:
+                chars = sum(len(t) for t in texts[pos : pos + run])
+                if chars >= _MIN_REPEAT_CHARS:
+                    first_line = content[pos][0]
+                    last_line = content[pos + run - 1][0] + 1
+                    return first_line, last_line
+        seen.setdefault(line, []).append(pos)
+    return None

@@ -1,0 +1,321 @@
+"""An article as the reader shows it: the canonical text plus its structure.
+
+``Document.text`` is ``article.text`` (ARCHITECTURE invariant 3). Blocks (headings,
+paragraphs, list items, quotes, code) and inline spans (emphasis, strong, code, links) are
+ranges over that text, so a view can insert the text verbatim and format ranges on it, and
+every position in the view is a position in the text.
+
+Rendered Markdown and HTML put ``BLOCK_SEPARATOR`` (one blank line) between blocks. Plain
+text keeps its own line breaks: each non-empty line is a block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+import lxml.html
+import markdown
+
+BLOCK_SEPARATOR = "\n\n"
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+ITEM = "item"
+QUOTE = "quote"
+CODE = "code"
+
+EMPHASIS = "emphasis"
+STRONG = "strong"
+INLINE_CODE = "code"
+LINK = "link"
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    kind: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    blocks: tuple[Block, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    def to_json(self) -> str:
+        """The structure (not the text) as compact JSON, for storage beside the text."""
+        return json.dumps(
+            {
+                "blocks": [[b.start, b.end, b.kind, b.level] for b in self.blocks],
+                "spans": [[s.start, s.end, s.kind, s.href] for s in self.spans],
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str, layout: str | None) -> Document:
+        if not layout:
+            return plain_document(text)
+        data = json.loads(layout)
+        return cls(
+            text=text,
+            blocks=tuple(Block(*b) for b in data.get("blocks", [])),
+            spans=tuple(Span(*s) for s in data.get("spans", [])),
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "blocks": [asdict(b) for b in self.blocks],
+            "spans": [asdict(s) for s in self.spans],
+        }
+
+
+_BULLET = re.compile(r"^\s*([-*•]|\d{1,3}[.)])\s+")
+
+
+def plain_document(text: str, heading_lines: frozenset[int] = frozenset()) -> Document:
+    """Plain text as a document: each non-empty line a block, the text itself unchanged.
+
+    ``heading_lines`` are 0-based line numbers shown as headings (the title).
+    """
+    blocks = []
+    offset = 0
+    for number, line in enumerate(text.split("\n")):
+        body = line.rstrip("\r")
+        if body.strip():
+            if number in heading_lines:
+                kind, level = HEADING, 1
+            elif _BULLET.match(body):
+                kind, level = ITEM, 1
+            else:
+                kind, level = PARAGRAPH, 0
+            blocks.append(Block(offset, offset + len(body), kind, level))
+        offset += len(line) + 1
+    return Document(text=text, blocks=tuple(blocks))
+
+
+# --- Markdown and HTML -------------------------------------------------------------------
+
+_MARKDOWN_EXTENSIONS = ["meta", "fenced_code", "tables", "sane_lists"]
+
+# Whose content is never text: scripts and styles are dropped (invariant 9), as are
+# embedded objects and images (no remote content is ever fetched).
+_DROPPED = {"script", "style", "noscript", "template", "iframe", "object", "embed", "img",
+            "svg", "video", "audio", "canvas", "head", "title", "meta", "link", "form",
+            "button", "input", "select", "textarea"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LEAF_BLOCKS = {"p", "pre", "dt", "dd", "figcaption", "caption", "tr", "address", "summary"}
+_CONTAINERS = {"div", "section", "article", "main", "body", "html", "ul", "ol", "dl",
+               "blockquote", "table", "thead", "tbody", "tfoot", "figure", "header",
+               "footer", "aside", "nav", "details", "li"}
+_INLINE_MARKS = {"em": EMPHASIS, "i": EMPHASIS, "strong": STRONG, "b": STRONG,
+                 "code": INLINE_CODE, "kbd": INLINE_CODE, "samp": INLINE_CODE}
+_SPACE = re.compile(r"\s+")
+
+
+def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
+    """Markdown source rendered with Python-Markdown to a document, and its metadata.
+
+    Metadata comes from a MultiMarkdown-style header (``Title: …`` lines at the top), with
+    keys lower-cased and values joined by spaces.
+    """
+    md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+    html = md.convert(source)
+    meta = {key.lower(): " ".join(v.strip() for v in values).strip()
+            for key, values in getattr(md, "Meta", {}).items()}
+    return render_html_fragment(html), meta
+
+
+def render_html_fragment(html: str) -> Document:
+    """HTML reduced to a document: block structure and inline marks, nothing executed."""
+    if not html.strip():
+        return Document(text="")
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    builder = _DocumentBuilder()
+    builder.container(root, quote_depth=0, list_depth=0)
+    return builder.document()
+
+
+class _DocumentBuilder:
+    """Walks an HTML tree, emitting blocks separated by ``BLOCK_SEPARATOR``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+        self.spans: list[Span] = []
+        # inline state of the block being built
+        self.block_start = 0
+        self.pending_space = False
+        self.preformatted = False
+
+    def document(self) -> Document:
+        return Document("".join(self.parts), tuple(self.blocks), tuple(self.spans))
+
+    # blocks
+
+    def container(self, element: lxml.html.HtmlElement, quote_depth: int, list_depth: int) -> None:
+        loose: list[object] = []  # inline content lying directly in a container
+        if element.text and element.text.strip():
+            loose.append(element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _DROPPED or not tag:
+                if child.tail and child.tail.strip():
+                    loose.append(child.tail)
+                continue
+            if tag in _HEADINGS or tag in _LEAF_BLOCKS or tag in _CONTAINERS or tag == "hr":
+                self._flush_loose(loose, quote_depth, list_depth)
+                self.block(child, quote_depth, list_depth)
+                if child.tail and child.tail.strip():
+                    loose.append(child.tail)
+            else:
+                loose.append(child)
+        self._flush_loose(loose, quote_depth, list_depth)
+
+    def _flush_loose(self, loose: list[object], quote_depth: int, list_depth: int) -> None:
+        if not loose:
+            return
+        kind, level = self._kind_for(quote_depth, list_depth)
+        self._begin()
+        for item in loose:
+            if isinstance(item, str):
+                self._text(item)
+            else:
+                self._inline(item)  # type: ignore[arg-type]
+                if item.tail:  # type: ignore[attr-defined]
+                    self._text(item.tail)  # type: ignore[attr-defined]
+        self._end(kind, level)
+        loose.clear()
+
+    def block(self, element: lxml.html.HtmlElement, quote_depth: int, list_depth: int) -> None:
+        tag = element.tag
+        if tag == "hr":
+            return
+        if tag in _HEADINGS:
+            self._leaf(element, HEADING, _HEADINGS[tag])
+        elif tag == "pre":
+            self.preformatted = True
+            self._leaf(element, CODE, 0)
+            self.preformatted = False
+        elif tag == "blockquote":
+            self.container(element, quote_depth + 1, list_depth)
+        elif tag in ("ul", "ol", "dl"):
+            self.container(element, quote_depth, list_depth + 1)
+        elif tag == "li":
+            self.container(element, quote_depth, list_depth)
+        elif tag == "tr":
+            self._row(element, quote_depth, list_depth)
+        elif tag in _CONTAINERS:
+            self.container(element, quote_depth, list_depth)
+        else:
+            kind, level = self._kind_for(quote_depth, list_depth)
+            self._leaf(element, kind, level)
+
+    def _kind_for(self, quote_depth: int, list_depth: int) -> tuple[str, int]:
+        if list_depth:
+            return ITEM, list_depth
+        if quote_depth:
+            return QUOTE, quote_depth
+        return PARAGRAPH, 0
+
+    def _row(self, row: lxml.html.HtmlElement, quote_depth: int, list_depth: int) -> None:
+        self._begin()
+        first = True
+        for cell in row:
+            if cell.tag not in ("td", "th"):
+                continue
+            if not first:
+                self._raw("\t")
+            first = False
+            self._children(cell)
+        kind, level = self._kind_for(quote_depth, list_depth)
+        self._end(kind, level)
+
+    def _leaf(self, element: lxml.html.HtmlElement, kind: str, level: int) -> None:
+        self._begin()
+        self._children(element)
+        self._end(kind, level)
+
+    # inline content
+
+    def _children(self, element: lxml.html.HtmlElement) -> None:
+        if element.text:
+            self._text(element.text)
+        for child in element:
+            self._inline(child)
+            if child.tail:
+                self._text(child.tail)
+
+    def _inline(self, element: lxml.html.HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _DROPPED or not tag:
+            return
+        if tag == "br":
+            self.pending_space = False
+            self._raw("\n")
+            return
+        start = self.length + (1 if self.pending_space and self.length > self.block_start else 0)
+        self._children(element)
+        end = self.length
+        if tag in _INLINE_MARKS and end > start:
+            self.spans.append(Span(start, end, _INLINE_MARKS[tag]))
+        elif tag == "a" and end > start:
+            href = element.get("href")
+            self.spans.append(Span(start, end, LINK, href if href else None))
+
+    def _text(self, text: str) -> None:
+        if self.preformatted:
+            self._raw(text)
+            return
+        for index, word in enumerate(_SPACE.split(text)):
+            if index > 0:
+                self.pending_space = True
+            if word:
+                if self.pending_space and self.length > self.block_start:
+                    if not self.parts[-1].endswith("\n"):
+                        self._raw(" ")
+                self.pending_space = False
+                self._raw(word)
+
+    def _raw(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def _begin(self) -> None:
+        if self.blocks or self.length:
+            self._raw(BLOCK_SEPARATOR)
+        self.block_start = self.length
+        self.pending_space = False
+
+    def _end(self, kind: str, level: int) -> None:
+        if self.preformatted:
+            # a code block's final newline belongs to the markup, not the text
+            while self.length > self.block_start and self.parts[-1].endswith("\n"):
+                self.parts[-1] = self.parts[-1][:-1]
+                self.length -= 1
+            self.spans = [
+                Span(s.start, min(s.end, self.length), s.kind, s.href)
+                for s in self.spans
+                if s.start < self.length
+            ]
+        if self.length == self.block_start:
+            # nothing was written: take the separator back
+            if self.blocks:
+                self.parts.pop()
+                self.length -= len(BLOCK_SEPARATOR)
+            return
+        self.blocks.append(Block(self.block_start, self.length, kind, level))
+        self.pending_space = False

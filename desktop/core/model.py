@@ -1,0 +1,134 @@
+"""The domain objects: articles, annotations, tags, annotators.
+
+Plain frozen dataclasses. The store returns them; the CLI, io and ui read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+ANCHORED = "anchored"
+ORPHAN = "orphan"
+
+FORMATS = ("text", "markdown", "html", "ptc")
+
+
+def new_id() -> str:
+    """A new random UUID, as the text stored everywhere."""
+    return str(uuid.uuid4())
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def text_sha256(text: str) -> str:
+    """The hash that identifies an article's canonical text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    text: str
+    format: str
+    text_sha256: str
+    external_id: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str | None = None
+    source: str | None = None
+    source_path: str | None = None
+    imported_at: str = ""
+    updated_at: str = ""
+    annotation_count: int = 0
+    orphan_count: int = 0
+
+    def metadata(self) -> dict[str, object]:
+        """The fields a listing shows, without the text."""
+        return {
+            "id": self.id,
+            "external_id": self.external_id,
+            "title": self.title,
+            "author": self.author,
+            "outlet": self.outlet,
+            "published": self.published,
+            "url": self.url,
+            "language": self.language,
+            "format": self.format,
+            "text_sha256": self.text_sha256,
+            "source_path": self.source_path,
+            "imported_at": self.imported_at,
+            "updated_at": self.updated_at,
+            "annotation_count": self.annotation_count,
+            "orphan_count": self.orphan_count,
+        }
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: str
+    name: str
+    color: str
+    parent_id: str | None = None
+    parent_name: str | None = None
+    description: str = ""
+    position: int = 0
+    shortcut: str | None = None
+    usage: int = 0
+
+    @property
+    def path(self) -> str:
+        """The tag's place in its hierarchy: ``propaganda/Loaded_Language``."""
+        return f"{self.parent_name}/{self.name}" if self.parent_name else self.name
+
+
+@dataclass(frozen=True)
+class Annotator:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    article_id: str
+    annotator: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    anchor_state: str = ANCHORED
+    created: str = ""
+    updated: str = ""
+    annotator_id: str = ""
+    tag_paths: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "annotator": self.annotator,
+            "annotator_id": self.annotator_id,
+            "tags": list(self.tags),
+            "tag_paths": list(self.tag_paths),
+            "start": self.start,
+            "end": self.end,
+            "exact": self.exact,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "note": self.note,
+            "anchor_state": self.anchor_state,
+            "created": self.created,
+            "updated": self.updated,
+        }

@@ -1,0 +1,111 @@
+"""Tag sets: named, ordered lists of tags, possibly nested one level (techniques).
+
+The sets that ship live in ``resources/tagsets/*.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.errors import InvalidArgumentError, UnknownTagSetError
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+TAGSET_DIR = RESOURCES / "tagsets"
+SAMPLES_DIR = RESOURCES / "samples"
+
+DEFAULT_SET = "default"
+
+# Colour-blind-safe colours (Okabe and Ito, then Tol's muted scheme) for new tags.
+PALETTE = (
+    "#D55E00", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442",
+    "#882255", "#44AA99", "#332288", "#999933", "#AA4499", "#117733", "#88CCEE",
+)
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NAMED_COLORS = {
+    "red": "#D55E00", "blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
+    "pink": "#CC79A7", "sky": "#56B4E9", "yellow": "#F0E442", "purple": "#AA4499",
+    "teal": "#44AA99", "grey": "#999999", "gray": "#999999",
+}
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    name: str
+    color: str
+    description: str = ""
+    children: tuple[TagSpec, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TagSetSpec:
+    name: str
+    title: str
+    description: str
+    tags: tuple[TagSpec, ...]
+
+    def flattened(self) -> list[tuple[TagSpec, TagSpec | None]]:
+        """Every tag in set order, each with its parent (None at the top level)."""
+        out: list[tuple[TagSpec, TagSpec | None]] = []
+        for tag in self.tags:
+            out.append((tag, None))
+            out.extend((child, tag) for child in tag.children)
+        return out
+
+
+def normalize_color(value: str) -> str:
+    """``#rrggbb`` (upper case) from a hex colour or one of a few names."""
+    value = value.strip()
+    if value.lower() in _NAMED_COLORS:
+        return _NAMED_COLORS[value.lower()]
+    if not value.startswith("#"):
+        value = "#" + value
+    if not _COLOR.match(value):
+        raise InvalidArgumentError(
+            f"colour {value!r} is not #RRGGBB or one of: {', '.join(sorted(_NAMED_COLORS))}"
+        )
+    return value.upper()
+
+
+def validate_tag_name(name: str) -> str:
+    """The tag name, stripped; refuses empty names and '/', which separates tag paths."""
+    name = name.strip()
+    if not name:
+        raise InvalidArgumentError("a tag name must not be empty")
+    if "/" in name:
+        raise InvalidArgumentError(f"tag name {name!r} must not contain '/'")
+    if len(name) > 80:
+        raise InvalidArgumentError(f"tag name {name[:20]!r}… is longer than 80 characters")
+    return name
+
+
+def available_tag_sets() -> list[str]:
+    return sorted(p.stem for p in TAGSET_DIR.glob("*.json"))
+
+
+def load_tag_set(name: str) -> TagSetSpec:
+    """The shipped tag set ``name``."""
+    path = TAGSET_DIR / f"{name}.json"
+    if not path.is_file():
+        raise UnknownTagSetError(
+            f"unknown tag set {name!r}; available: {', '.join(available_tag_sets())}"
+        )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return TagSetSpec(
+        name=data["name"],
+        title=data.get("title", data["name"]),
+        description=data.get("description", ""),
+        tags=tuple(_spec(tag) for tag in data["tags"]),
+    )
+
+
+def _spec(data: dict) -> TagSpec:  # type: ignore[type-arg]
+    return TagSpec(
+        name=validate_tag_name(data["name"]),
+        color=normalize_color(data["color"]),
+        description=data.get("description", ""),
+        children=tuple(_spec(child) for child in data.get("children", ())),
+    )

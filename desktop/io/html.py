@@ -1,0 +1,63 @@
+"""Saved web pages: the article's text and metadata, extracted with trafilatura.
+
+The page is never rendered or run: trafilatura reduces it to the article's paragraphs as
+Markdown (headings, lists, emphasis, links kept), which the Markdown renderer turns into
+the canonical text (ARCHITECTURE invariants 3 and 9).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+
+from desktop.core.errors import NoArticleTextError
+from desktop.core.metadata import parse_date
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    markdown: str
+    title: str | None
+    author: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    language: str | None
+
+
+def extract_page(path: Path, html: str) -> ExtractedPage:
+    """The article in ``html``; raises ``NoArticleTextError`` when the page has none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        document = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_formatting=True,
+            include_links=True,
+            include_images=False,
+            include_comments=False,
+            output_format="python",
+        )
+    body = (getattr(document, "text", None) or "").strip() if document is not None else ""
+    if not body:
+        raise NoArticleTextError(path, "no article text found in this web page")
+    date = getattr(document, "date", None)
+    return ExtractedPage(
+        markdown=body,
+        title=_clean(getattr(document, "title", None)),
+        author=_clean(getattr(document, "author", None)),
+        outlet=_clean(getattr(document, "sitename", None) or getattr(document, "hostname", None)),
+        published=parse_date(date) if date else None,
+        url=_clean(getattr(document, "url", None)),
+        language=_clean(getattr(document, "language", None)),
+    )
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None

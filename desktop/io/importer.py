@@ -1,0 +1,238 @@
+"""Importing files and folders of articles into a library.
+
+A file goes: bytes -> decoded text -> format -> cleaned of scraper noise -> metadata ->
+canonical text and layout -> the library. Everything before the last step touches no
+database, so a file that fails leaves the library as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.cleaning import CleanResult, clean_text
+from desktop.core.document import plain_document, render_markdown
+from desktop.core.errors import ClosereadError, ImportFileError, UnsupportedFormatError
+from desktop.core.metadata import Metadata, parse_date, text_metadata
+from desktop.core.model import Article
+from desktop.io.decoding import decode, read_bytes
+from desktop.io.html import extract_page
+from desktop.store.articles import NewArticle
+from desktop.store.library import Library
+
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+FORMAT_CHOICES = ("auto", "text", "markdown", "html")
+_BATCH = 100  # files written per transaction
+
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: str  # imported | unchanged | skipped | failed
+    message: str = ""
+    article: Article | None = None
+    cleaning: str = ""
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def _with(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def imported(self) -> list[FileOutcome]:
+        return self._with("imported")
+
+    @property
+    def unchanged(self) -> list[FileOutcome]:
+        return self._with("unchanged")
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return self._with("skipped")
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return self._with("failed")
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.imported)} imported, {len(self.unchanged)} already in the library, "
+            f"{len(self.skipped)} skipped, {len(self.failed)} failed"
+        )
+
+
+# --- one file ----------------------------------------------------------------------------
+
+
+def detect_format(path: Path, requested: str = "auto") -> str:
+    """The format to read ``path`` as: the one asked for, else by its extension."""
+    if requested not in FORMAT_CHOICES:
+        raise UnsupportedFormatError(path, f"unknown format {requested!r}")
+    if requested != "auto":
+        return requested
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise UnsupportedFormatError(
+            path,
+            f"unknown file type {path.suffix or '(no extension)'!r}; use .txt, .md or .html, "
+            "or name the format with --format",
+        )
+    return fmt
+
+
+def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArticle, str]:
+    """What ``path`` becomes in the library, and a note of what cleaning removed."""
+    fmt = detect_format(path, fmt)
+    decoded = decode(path, read_bytes(path), html=fmt == "html")
+    source = decoded.text
+    notes = [decoded.note] if decoded.note else []
+    cleaned: CleanResult | None = None
+
+    if fmt == "text":
+        body = source
+        if clean:
+            cleaned = clean_text(source)
+            body = cleaned.text.strip("\n")
+        found = text_metadata(body)
+        if cleaned and cleaned.outlet_hint:
+            found = found.merged(Metadata(outlet=cleaned.outlet_hint))
+        heading = frozenset({found.title_line}) if found.title_line is not None else frozenset()
+        document = plain_document(body, heading)
+    elif fmt == "markdown":
+        document, meta = render_markdown(source)
+        found = _markdown_metadata(meta, document.text)
+    else:
+        page = extract_page(path, source)
+        markdown = page.markdown
+        if clean:
+            cleaned = clean_text(markdown)
+            markdown = cleaned.text
+        document, _ = render_markdown(markdown)
+        found = Metadata(title=page.title, author=page.author, outlet=page.outlet,
+                         published=page.published, url=page.url)
+        if cleaned and cleaned.outlet_hint:
+            found = found.merged(Metadata(outlet=cleaned.outlet_hint))
+        found = found.merged(text_metadata(document.text))
+
+    if not document.text.strip():
+        raise ImportFileError(path, "no article text is left after cleaning")
+    if cleaned and cleaned.removed:
+        notes.append(cleaned.summary())
+    title = found.title or path.stem
+    new = NewArticle(
+        title=title,
+        text=document.text,
+        format=fmt,
+        layout=document.to_json(),
+        author=found.author,
+        outlet=found.outlet,
+        published=found.published,
+        url=found.url,
+        source=source,
+        source_path=str(path),
+        import_report="; ".join(notes),
+    )
+    return new, "; ".join(notes)
+
+
+def _markdown_metadata(meta: dict[str, str], text: str) -> Metadata:
+    """Metadata from a Markdown file's header, the first heading as the title otherwise."""
+    first_line = text.split("\n", 1)[0].strip()
+    published = meta.get("published") or meta.get("date")
+    return Metadata(
+        title=meta.get("title") or first_line or None,
+        author=meta.get("author") or meta.get("by"),
+        outlet=meta.get("outlet") or meta.get("source") or meta.get("publication"),
+        published=parse_date(published) if published else None,
+        url=meta.get("url") or meta.get("link"),
+    ).merged(text_metadata(text))
+
+
+# --- many files --------------------------------------------------------------------------
+
+
+def collect_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+    """Every file to import under ``paths``, with a reason to skip it when there is one.
+
+    Folders are walked recursively in name order; hidden files and folders are passed
+    over; files with an extension that is not an article format are skipped.
+    """
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    file = Path(root) / name
+                    if file.suffix.lower() in EXTENSIONS:
+                        yield file, None
+                    else:
+                        yield file, f"not an article file ({file.suffix or 'no extension'})"
+        elif path.exists():
+            yield path, None
+        else:
+            yield path, "no such file or folder"
+
+
+def import_paths(
+    library: Library,
+    paths: Iterable[str | Path],
+    fmt: str = "auto",
+    clean: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Imports files and folders; good files go in, bad ones are reported, never half-done."""
+    report = ImportReport()
+    files = list(collect_files(Path(p) for p in paths))
+    batch: list[tuple[Path, NewArticle, str]] = []
+
+    def flush() -> None:
+        with library.transaction():
+            for path, new, note in batch:
+                article, added = library.articles.add_in_transaction(new)
+                report.outcomes.append(FileOutcome(
+                    path, "imported" if added else "unchanged",
+                    "" if added else f"same text as {article.id[:8]} ({article.title})",
+                    article, note))
+        batch.clear()
+
+    for index, (path, skip_reason) in enumerate(files):
+        if skip_reason:
+            status = "failed" if skip_reason.startswith("no such") else "skipped"
+            report.outcomes.append(FileOutcome(path, status, skip_reason))
+        else:
+            try:
+                new, note = prepare(path, fmt, clean)
+            except ClosereadError as error:
+                report.outcomes.append(FileOutcome(path, "failed", _problem(error)))
+            else:
+                batch.append((path, new, note))
+                if len(batch) >= _BATCH:
+                    flush()
+        if progress:
+            progress(index + 1, len(files), path)
+    if batch:
+        flush()
+    order = {str(path): i for i, (path, _) in enumerate(files)}
+    report.outcomes.sort(key=lambda o: order.get(str(o.path), 0))
+    return report
+
+
+def _problem(error: ClosereadError) -> str:
+    return error.problem if isinstance(error, ImportFileError) else error.message

@@ -1,0 +1,232 @@
+"""Annotations: passages of an article with their tags, note and annotator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
+from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
+from desktop.core.selectors import Selection
+
+if TYPE_CHECKING:
+    from desktop.store.library import Library
+
+_SELECT = """
+SELECT n.id, n.article_id, r.name AS annotator, r.id AS annotator_id, n.start, n."end",
+       n.exact, n.prefix, n.suffix, n.note, n.anchor_state, n.created, n.updated,
+       (SELECT json_group_array(json_array(t.name, coalesce(p.name || '/', '') || t.name))
+          FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
+          LEFT JOIN tags p ON p.id = t.parent_id
+         WHERE at.annotation_id = n.id) AS tag_json
+  FROM annotations n JOIN annotators r ON r.id = n.annotator_id
+"""
+
+
+@dataclass(frozen=True)
+class AnnotationFilter:
+    """Which annotations a listing or an export covers; empty fields match everything."""
+
+    article_id: str | None = None
+    tag: str | None = None  # a tag name; matches the tag and its child tags
+    annotator: str | None = None
+    search: str | None = None  # full-text over passages and notes
+
+    def where(self, library: Library) -> tuple[str, list[object]]:
+        clauses = ["n.deleted IS NULL"]
+        params: list[object] = []
+        if self.article_id:
+            clauses.append("n.article_id = ?")
+            params.append(self.article_id)
+        if self.tag:
+            tag = library.tags.get(self.tag)
+            clauses.append(
+                "n.id IN (SELECT at.annotation_id FROM annotation_tags at JOIN tags t "
+                "ON t.id = at.tag_id WHERE t.id = ? OR t.parent_id = ?)"
+            )
+            params += [tag.id, tag.id]
+        if self.annotator:
+            clauses.append("r.name = ?")
+            params.append(self.annotator)
+        if self.search and self.search.strip():
+            from desktop.store.search import fts_query
+
+            clauses.append(
+                "n.rowid IN (SELECT rowid FROM annotations_fts WHERE annotations_fts MATCH ?)"
+            )
+            params.append(fts_query(self.search))
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
+class NewAnnotation:
+    article_id: str
+    selection: Selection
+    tags: Sequence[str]
+    note: str = ""
+
+
+class Annotations:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.db = library.db
+
+    # --- annotators ----------------------------------------------------------------------
+
+    def annotator(self, name: str) -> Annotator:
+        """The annotator called ``name``, added if new."""
+        name = name.strip()
+        if not name:
+            raise InvalidArgumentError("the annotator name must not be empty")
+        row = self.db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
+        if row:
+            return Annotator(row[0], name)
+        annotator = Annotator(new_id(), name)
+        self.db.table("annotators").insert({"id": annotator.id, "name": name})
+        return annotator
+
+    def annotators(self) -> list[Annotator]:
+        return [Annotator(r[0], r[1]) for r in
+                self.db.execute("SELECT id, name FROM annotators ORDER BY name")]
+
+    # --- creating ------------------------------------------------------------------------
+
+    def create(self, article_id: str, selection: Selection, tags: Sequence[str],
+               annotator: str, note: str = "") -> Annotation:
+        """One new annotation, committed before this returns."""
+        created = self.create_many([NewAnnotation(article_id, selection, tags, note)], annotator)
+        return created[0]
+
+    def create_many(self, items: Iterable[NewAnnotation], annotator: str) -> list[Annotation]:
+        """Several new annotations by one annotator, in one transaction."""
+        with self.library.transaction():
+            return self._insert(items, annotator)
+
+    def _insert(self, items: Iterable[NewAnnotation], annotator_name: str) -> list[Annotation]:
+        annotator = self.annotator(annotator_name)
+        tag_cache: dict[str, tuple[str, str, str]] = {}
+
+        def resolve(name: str) -> tuple[str, str, str]:
+            key = name.lower()
+            if key not in tag_cache:
+                tag = self.library.tags.get(name)
+                tag_cache[key] = (tag.id, tag.name, tag.path)
+            return tag_cache[key]
+
+        now = now_iso()
+        rows: list[tuple[object, ...]] = []
+        links: list[tuple[str, str]] = []
+        made: list[Annotation] = []
+        for item in items:
+            resolved = sorted(dict.fromkeys(resolve(t) for t in item.tags), key=lambda r: r[2].lower())
+            annotation_id = new_id()
+            sel = item.selection
+            rows.append((annotation_id, item.article_id, annotator.id, sel.start, sel.end,
+                         sel.exact, sel.prefix, sel.suffix, item.note, ANCHORED, now, now))
+            links.extend((annotation_id, tag_id) for tag_id, _, _ in resolved)
+            made.append(Annotation(
+                id=annotation_id, article_id=item.article_id, annotator=annotator.name,
+                annotator_id=annotator.id, start=sel.start, end=sel.end, exact=sel.exact,
+                prefix=sel.prefix, suffix=sel.suffix, note=item.note,
+                tags=tuple(name for _, name, _ in resolved),
+                tag_paths=tuple(path for _, _, path in resolved),
+                anchor_state=ANCHORED, created=now, updated=now,
+            ))
+        conn = self.db.conn
+        conn.executemany(
+            'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, prefix,'
+            " suffix, note, anchor_state, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links
+        )
+        return made
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get(self, annotation_id: str) -> Annotation:
+        rows = list(self.db.query(_SELECT + " WHERE n.id = ? AND n.deleted IS NULL",
+                                  [annotation_id]))
+        if not rows:
+            rows = list(self.db.query(
+                _SELECT + " WHERE n.id LIKE ? AND n.deleted IS NULL LIMIT 2",
+                [annotation_id + "%"]))
+            if len(rows) != 1 or len(annotation_id) < 4:
+                raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
+        return _annotation(rows[0])
+
+    def list(self, where: AnnotationFilter | None = None) -> list[Annotation]:
+        """Annotations matching ``where``, in article and text order."""
+        return list(self.iterate(where))
+
+    def iterate(self, where: AnnotationFilter | None = None) -> Iterator[Annotation]:
+        clause, params = (where or AnnotationFilter()).where(self.library)
+        with self.library.errors():
+            for row in self.db.query(
+                _SELECT + f" WHERE {clause} ORDER BY n.article_id, n.start, n.\"end\", n.created",
+                params,
+            ):
+                yield _annotation(row)
+
+    # --- changing ------------------------------------------------------------------------
+
+    def delete(self, annotation_id: str) -> Annotation:
+        """Marks an annotation deleted; the record stays so a merge will not revive it."""
+        with self.library.transaction():
+            annotation = self.get(annotation_id)
+            now = now_iso()
+            self.db.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE id = ?",
+                            [now, now, annotation.id])
+        return annotation
+
+
+def _annotation(row: dict[str, object]) -> Annotation:
+    pairs = json.loads(str(row.pop("tag_json") or "[]"))
+    pairs.sort(key=lambda pair: pair[1].lower())
+    return Annotation(
+        tags=tuple(p[0] for p in pairs),
+        tag_paths=tuple(p[1] for p in pairs),
+        **row,  # type: ignore[arg-type]
+    )
+
+
+PASSAGE_COLUMNS = (
+    "article_id", "article_title", "outlet", "url", "published", "annotation_id",
+    "annotator", "tag", "tag_path", "start", "end", "quote", "note", "created", "updated",
+    "prefix", "suffix", "anchor_state",
+)
+
+
+def passage_rows(library: Library, where: AnnotationFilter | None = None
+                 ) -> Iterator[tuple[object, ...]]:
+    """One row per passage and tag (``PASSAGE_COLUMNS``), in article and text order.
+
+    Streams: memory stays flat however many rows there are. An annotation without tags
+    gives one row with an empty tag. With a tag filter, only that tag's rows (and its child
+    tags') are given.
+    """
+    where = where or AnnotationFilter()
+    clause, params = where.where(library)
+    tag_join = "LEFT JOIN annotation_tags at ON at.annotation_id = n.id " \
+               "LEFT JOIN tags t ON t.id = at.tag_id LEFT JOIN tags p ON p.id = t.parent_id"
+    if where.tag:
+        tag = library.tags.get(where.tag)
+        clause += " AND (t.id = ? OR t.parent_id = ?)"
+        params += [tag.id, tag.id]
+    sql = f"""
+        SELECT a.id, a.title, a.outlet, a.url, a.published, n.id, r.name,
+               coalesce(t.name, ''), coalesce(coalesce(p.name || '/', '') || t.name, ''),
+               n.start, n."end", n.exact, n.note, n.created, n.updated, n.prefix, n.suffix,
+               n.anchor_state
+          FROM annotations n
+          JOIN annotators r ON r.id = n.annotator_id
+          JOIN articles a ON a.id = n.article_id
+          {tag_join}
+         WHERE {clause}
+         ORDER BY a.imported_at, a.id, n.start, n."end", n.id, t.name
+    """
+    with library.errors():
+        yield from library.db.execute(sql, params)

@@ -1,0 +1,181 @@
+"""The library file: opening, migrations, transactions, and the mapping of SQLite's errors
+to messages a user can act on."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop.core.errors import (
+    DatabaseError,
+    DatabaseLockedError,
+    DatabaseReadOnlyError,
+    NotADatabaseError,
+    SchemaTooNewError,
+)
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+class Library:
+    """One ``annotations.db``: articles, tags, annotators and annotations.
+
+    The repositories hang off it: ``library.articles``, ``library.tags``,
+    ``library.annotations``, ``library.search``. Every method that changes anything runs
+    in one transaction.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.created = not self.path.exists()
+        self.read_only = not self.created and _is_read_only(self.path)
+        self.db = self._connect()
+        with self.errors():
+            self._migrate()
+        # repositories import this module's Library only for typing; import here to
+        # keep the modules independent of each other's load order
+        from desktop.store.annotations import Annotations
+        from desktop.store.articles import Articles
+        from desktop.store.search import Search
+        from desktop.store.tags import Tags
+
+        self.articles = Articles(self)
+        self.tags = Tags(self)
+        self.annotations = Annotations(self)
+        self.search = Search(self)
+
+    # --- connection ----------------------------------------------------------------------
+
+    def _connect(self) -> sqlite_utils.Database:
+        if self.created:
+            parent = self.path.parent
+            if not parent.is_dir():
+                raise DatabaseError(f"{self.path}: the folder {parent} does not exist")
+            if not os.access(parent, os.W_OK):
+                raise DatabaseReadOnlyError(
+                    f"{self.path}: cannot create the library, the folder {parent} is read-only"
+                )
+        try:
+            if self.read_only:
+                conn = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    timeout=self.busy_timeout,
+                    check_same_thread=False,
+                )
+            else:
+                conn = sqlite3.connect(
+                    str(self.path), timeout=self.busy_timeout, check_same_thread=False
+                )
+            db = sqlite_utils.Database(conn)
+            with self.errors():
+                db.execute("PRAGMA foreign_keys = ON")
+                if not self.read_only:
+                    db.execute("PRAGMA journal_mode = WAL")
+                    db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            raise self._translate(error) from None
+        return db
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema --------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: this library was written by a newer Closeread (schema version "
+                f"{version}; this program knows up to {SCHEMA_VERSION}). Upgrade Closeread "
+                "to open it; the file was not changed."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise DatabaseReadOnlyError(
+                f"{self.path}: the library file is read-only and needs an upgrade "
+                f"(schema {version} to {SCHEMA_VERSION}); make it writable first"
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.db.atomic():
+                MIGRATIONS[number](self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+                if number == 0:
+                    from desktop.store.tags import install_shipped_tag_sets
+
+                    install_shipped_tag_sets(self.db)
+
+    # --- transactions and errors ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One user action: everything inside commits together or not at all."""
+        with self.errors(), self.db.atomic():
+            yield self.db
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turns SQLite's errors into messages that name the file and the problem."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise self._translate(error) from None
+
+    def _translate(self, error: sqlite3.Error) -> DatabaseError:
+        message = str(error).lower()
+        if "locked" in message or "busy" in message:
+            return DatabaseLockedError(
+                f"{self.path}: the library is locked by another program (waited "
+                f"{self.busy_timeout:g} s); close the other program or try again"
+            )
+        if "readonly" in message or "read-only" in message:
+            return DatabaseReadOnlyError(
+                f"{self.path}: the library file is read-only; nothing was changed"
+            )
+        if "not a database" in message or "malformed" in message or "encrypted" in message:
+            return NotADatabaseError(f"{self.path}: not a Closeread library ({error})")
+        if "unable to open" in message:
+            return DatabaseError(f"{self.path}: cannot open the library file ({error})")
+        return DatabaseError(f"{self.path}: {error}")
+
+    # --- settings ------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.table("settings").upsert({"key": key, "value": value}, pk="key")
+
+
+def _is_read_only(path: Path) -> bool:
+    """True when the file may not be written: no write permission bits, or no access.
+
+    The permission bits are checked as well as ``os.access`` because root may write any
+    file; a file its owner marked read-only is still treated as read-only.
+    """
+    mode = path.stat().st_mode
+    return not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(
+        path, os.W_OK
+    )

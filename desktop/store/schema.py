@@ -1,0 +1,99 @@
+"""The schema, as a list of migrations; ``PRAGMA user_version`` records how far a file is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            external_id TEXT,
+            title TEXT NOT NULL,
+            outlet TEXT,
+            author TEXT,
+            published TEXT,
+            url TEXT,
+            language TEXT,
+            format TEXT NOT NULL,
+            source TEXT,
+            source_path TEXT,
+            text TEXT NOT NULL,
+            layout TEXT,
+            text_sha256 TEXT NOT NULL,
+            import_report TEXT NOT NULL DEFAULT '',
+            imported_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX articles_text_sha256 ON articles(text_sha256);
+        CREATE INDEX articles_external_id ON articles(external_id);
+        CREATE INDEX articles_url ON articles(url);
+
+        CREATE TABLE tag_sets (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE tags (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            parent_id TEXT REFERENCES tags(id),
+            color TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+        CREATE TABLE tag_set_tags (
+            tag_set_id TEXT NOT NULL REFERENCES tag_sets(id),
+            tag_id TEXT NOT NULL REFERENCES tags(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (tag_set_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+
+        CREATE TABLE annotators (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE annotations (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator_id TEXT NOT NULL REFERENCES annotators(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            exact TEXT NOT NULL,
+            prefix TEXT NOT NULL,
+            suffix TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            anchor_state TEXT NOT NULL DEFAULT 'anchored',
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT
+        );
+        CREATE INDEX annotations_article ON annotations(article_id, start);
+        CREATE INDEX annotations_annotator ON annotations(annotator_id);
+        CREATE TABLE annotation_tags (
+            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            tag_id TEXT NOT NULL REFERENCES tags(id),
+            PRIMARY KEY (annotation_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX annotation_tags_tag ON annotation_tags(tag_id);
+        """
+    )
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True,
+                                    tokenize="unicode61 remove_diacritics 2")
+    db.table("annotations").enable_fts(["exact", "note"], create_triggers=True,
+                                       tokenize="unicode61 remove_diacritics 2")
+
+
+MIGRATIONS: list[Migration] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
