@@ -1,0 +1,452 @@
+"""The ``closeread`` command: thin click glue over the store and io layers."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from desktop import __version__
+from desktop.core.errors import ClosereadError, InvalidArgumentError
+from desktop.core.selectors import select_quote, select_range
+from desktop.io.autotag import autotag
+from desktop.io.csv_export import write_passages_csv
+from desktop.io.importer import FORMAT_CHOICES, import_paths
+from desktop.io.samples import load_samples
+from desktop.io.terminal import render_marked
+from desktop.store.annotations import AnnotationFilter
+from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
+
+
+class _Group(click.Group):
+    """Shows a ``ClosereadError`` as one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClosereadError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing was left half-done.", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: say so in one line, details on request
+            if os.environ.get("CLOSEREAD_DEBUG"):
+                raise
+            click.echo(f"Error: unexpected {type(error).__name__}: {error} "
+                       "(run again with CLOSEREAD_DEBUG=1 for details)", err=True)
+            ctx.exit(70)
+
+
+class _State:
+    def __init__(self, db: str) -> None:
+        self.db_path = db
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            timeout = float(os.environ.get("CLOSEREAD_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+            self._library = Library(self.db_path, busy_timeout=timeout)
+        return self._library
+
+
+pass_state = click.make_pass_decorator(_State)
+
+_annotator_option = click.option(
+    "--annotator", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser, show_default="your "
+    "user name", help="Who makes the annotation (or set CLOSEREAD_ANNOTATOR).")
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="CLOSEREAD_DB", default="annotations.db", show_default=True,
+              type=click.Path(dir_okay=False), help="The library file (or set CLOSEREAD_DB).")
+@click.version_option(__version__, prog_name="closeread")
+@click.pass_context
+def cli(ctx: click.Context, db: str) -> None:
+    """Closeread: read news articles closely, tag passages, export what you found.
+
+    With no command, opens the library: a new library starts with the sample articles.
+    """
+    ctx.obj = _State(db)
+    if ctx.invoked_subcommand is None:
+        _open_library(ctx.obj)
+
+
+def _open_library(state: _State) -> None:
+    library = state.library
+    if library.created:
+        report = load_samples(library)
+        click.echo(f"New library {state.db_path} with {len(report.imported)} sample articles.")
+    _print_articles(library.articles.list())
+    click.echo("\nNext: `closeread show ARTICLE`, `closeread annotate --help`, "
+               "`closeread export --help`.")
+
+
+def _print_articles(articles: list[Any]) -> None:
+    if not articles:
+        click.echo("The library is empty: add articles with `closeread import PATH`.")
+        return
+    click.echo(f"{'id':8}  {'notes':>5}  {'published':10}  {'outlet':18}  title")
+    for a in articles:
+        click.echo(f"{a.id[:8]}  {a.annotation_count:>5}  {(a.published or '')[:10]:10}  "
+                   f"{(a.outlet or '')[:18]:18}  {a.title}")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-clean", is_flag=True,
+              help="Keep the text exactly (no removal of ads, share counts, repeated bodies).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto",
+              show_default=True, help="Read every file as this format (auto: by extension).")
+@pass_state
+def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str) -> None:
+    """Import articles from .txt, .md and .html files and folders (recursively).
+
+    Scraper noise is removed and reported unless --no-clean. Re-importing a text that is
+    already in the library changes nothing. Exits with 1 if any file failed.
+    """
+    library = state.library
+    show_bar = sys.stderr.isatty()
+    with click.progressbar(length=1, label="Importing", file=sys.stderr,
+                           hidden=not show_bar) as bar:
+        def progress(done: int, total: int, path: Path) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        report = import_paths(library, paths, fmt=fmt, clean=not no_clean, progress=progress)
+    for outcome in report.outcomes:
+        if outcome.status == "imported":
+            extra = f" ({outcome.cleaning})" if outcome.cleaning else ""
+            assert outcome.article is not None
+            click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
+                       f"{outcome.article.title}{extra}")
+        elif outcome.status == "unchanged":
+            click.echo(f"unchanged {outcome.path}: {outcome.message}")
+        elif outcome.status == "skipped":
+            click.echo(f"skipped   {outcome.path}: {outcome.message}")
+    for outcome in report.failed:
+        click.echo(f"Error: {outcome.path}: {outcome.message}", err=True)
+    click.echo(report.summary())
+    if report.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--sort", type=click.Choice(["imported", "title", "published", "outlet"]),
+              default="imported", show_default=True, help="Order of the list.")
+@pass_state
+def articles(state: _State, as_json: bool, sort: str) -> None:
+    """List the articles in the library, with their annotation counts."""
+    found = state.library.articles.list(order=sort)
+    if as_json:
+        _echo_json([a.metadata() for a in found])
+    else:
+        _print_articles(found)
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the article's fields, its text and its annotations as JSON.")
+@click.option("--color/--no-color", default=None,
+              help="Colour passages by tag (default: when printing to a terminal).")
+@pass_state
+def show(state: _State, article: str, as_json: bool, color: bool | None) -> None:
+    """Print an article with its tagged passages marked [1|like this|1].
+
+    ARTICLE is an id, a unique id prefix, or an external id.
+    """
+    library = state.library
+    found = library.articles.get(article)
+    notes = library.annotations.list(AnnotationFilter(article_id=found.id))
+    if as_json:
+        _echo_json({**found.metadata(), "text": found.text,
+                    "annotations": [n.as_dict() for n in notes]})
+        return
+    use_color = sys.stdout.isatty() if color is None else color
+    head = " · ".join(x for x in (found.outlet, found.author, found.published) if x)
+    click.echo(f"{found.title}\n{head}\n{found.id}\n" + "-" * 60)
+    click.echo(render_marked(found.text, notes, library.tags.all(), color=use_color))
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--start", type=int, help="Offset of the passage's first character.")
+@click.option("--end", type=int, help="Offset just past the passage's last character.")
+@click.option("--quote", help="The passage's exact text (instead of --start/--end).")
+@click.option("--occurrence", type=int,
+              help="Which occurrence of --quote, counting from 1, when it occurs more than once.")
+@click.option("--tag", "tags", multiple=True, required=True,
+              help="A tag to put on the passage; repeat for several.")
+@click.option("--note", default="", help="A note on the passage.")
+@_annotator_option
+@pass_state
+def annotate(state: _State, article: str, start: int | None, end: int | None,
+             quote: str | None, occurrence: int | None, tags: tuple[str, ...], note: str,
+             annotator: str) -> None:
+    """Tag a passage of ARTICLE, given by offsets or by its exact text; prints the id.
+
+    Offsets count Unicode characters of the article text (as `show --json` gives it),
+    from 0, end exclusive.
+    """
+    library = state.library
+    found = library.articles.get(article)
+    if quote is not None:
+        if start is not None or end is not None:
+            raise InvalidArgumentError("give either --quote or --start/--end, not both")
+        selection = select_quote(found.text, quote, occurrence)
+    else:
+        if start is None or end is None:
+            raise InvalidArgumentError("give --start and --end, or --quote")
+        selection = select_range(found.text, start, end)
+    created = library.annotations.create(found.id, selection, tags, annotator, note)
+    click.echo(created.id)
+
+
+@cli.command("autotag")
+@click.option("--pattern", required=True, help="A Python regular expression.")
+@click.option("--tag", "tags", multiple=True, required=True, help="The tag to apply.")
+@click.option("--article", help="Only this article (default: every article).")
+@click.option("--ignore-case", "-i", is_flag=True, help="Match regardless of case.")
+@click.option("--note", default="", help="A note on every new passage.")
+@_annotator_option
+@pass_state
+def autotag_cmd(state: _State, pattern: str, tags: tuple[str, ...], article: str | None,
+                ignore_case: bool, note: str, annotator: str) -> None:
+    """Tag every match of a regular expression, in one article or all of them.
+
+    Matches this annotator already tagged with the same tag are not tagged twice.
+    """
+    result = autotag(state.library, pattern, tags, annotator, article=article,
+                     ignore_case=ignore_case, note=note)
+    click.echo(f"tagged {result.created} passage{'s' if result.created != 1 else ''} "
+               f"in {result.articles} article{'s' if result.articles != 1 else ''}"
+               + (f"; {result.already} already tagged" if result.already else ""))
+
+
+def _filter(state: _State, article: str | None, tag: str | None, annotator: str | None,
+            search: str | None = None) -> AnnotationFilter:
+    article_id = state.library.articles.get(article).id if article else None
+    if tag:
+        state.library.tags.get(tag)  # an unknown tag is an error, not an empty result
+    return AnnotationFilter(article_id=article_id, tag=tag, annotator=annotator, search=search)
+
+
+@cli.command("annotations")
+@click.option("--article", help="Only this article.")
+@click.option("--tag", help="Only passages with this tag (or one of its child tags).")
+@click.option("--annotator", help="Only this annotator's passages.")
+@click.option("--search", help="Only passages whose text or note contains these words.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def annotations_cmd(state: _State, article: str | None, tag: str | None,
+                    annotator: str | None, search: str | None, as_json: bool) -> None:
+    """List annotations, filtered by article, tag, annotator or words."""
+    found = state.library.annotations.list(_filter(state, article, tag, annotator, search))
+    if as_json:
+        _echo_json([a.as_dict() for a in found])
+        return
+    if not found:
+        click.echo("No annotations match.")
+    for a in found:
+        quote = a.exact if len(a.exact) <= 70 else a.exact[:69] + "…"
+        click.echo(f"{a.id[:8]}  {a.article_id[:8]}  {a.start:>6}-{a.end:<6} "
+                   f"{', '.join(a.tag_paths):24}  {a.annotator:12}  {quote!r}")
+
+
+@cli.command()
+@click.argument("annotation")
+@pass_state
+def delete(state: _State, annotation: str) -> None:
+    """Delete an annotation (by id or unique id prefix); the deletion is recorded."""
+    removed = state.library.annotations.delete(annotation)
+    click.echo(f"deleted {removed.id} ({removed.exact[:40]!r})")
+
+
+@cli.command()
+@click.argument("words")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", default=20, show_default=True, help="Most results of each kind.")
+@pass_state
+def search(state: _State, words: str, as_json: bool, limit: int) -> None:
+    """Search the library: article texts, passages and notes containing WORDS in order."""
+    library = state.library
+    hits = library.search.articles(words, limit) + library.search.annotations(words, limit)
+    if as_json:
+        _echo_json([hit.__dict__ for hit in hits])
+        return
+    if not hits:
+        click.echo("Nothing found.")
+    for hit in hits:
+        where = f"{hit.article_id[:8]}" + (f" @{hit.start}" if hit.start is not None else "")
+        label = "passage" if hit.kind == "annotation" else "article"
+        click.echo(f"{label:8} {where:16} {hit.article_title}\n         "
+                   + " ".join(hit.snippet.split()))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write here instead of standard output.")
+@click.option("--tag", help="Only this tag (and its child tags).")
+@click.option("--annotator", help="Only this annotator's passages.")
+@click.option("--article", help="Only this article.")
+@click.option("--excel", is_flag=True, help="Start with a byte-order mark so Excel reads UTF-8.")
+@pass_state
+def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str | None,
+           article: str | None, excel: bool) -> None:
+    """Export tagged passages: one CSV row per passage and tag (see the README for columns)."""
+    where = _filter(state, article, tag, annotator)
+    if output == "-":
+        stream = click.get_text_stream("stdout")
+        count = write_passages_csv(state.library, stream, where, excel=excel)
+    else:
+        target = Path(output)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("w", encoding="utf-8", newline="") as stream:
+                count = write_passages_csv(state.library, stream, where, excel=excel)
+            partial.replace(target)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise ClosereadError(f"{output}: cannot write ({error.strerror})") from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        click.echo(f"wrote {count} row{'s' if count != 1 else ''} to {output}", err=True)
+
+
+@cli.command()
+@pass_state
+def samples(state: _State) -> None:
+    """Add the bundled sample articles to the library."""
+    report = load_samples(state.library)
+    click.echo(report.summary())
+
+
+# --- tags --------------------------------------------------------------------------------
+
+
+@cli.group(cls=_Group, invoke_without_command=True)
+@click.pass_context
+def tags(ctx: click.Context) -> None:
+    """List and edit tags and tag sets (with no subcommand: list the active set)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(tags_list)
+
+
+@tags.command("list")
+@click.option("--set", "tag_set", help="List this tag set instead of the active one.")
+@click.option("--all", "everything", is_flag=True, help="List every tag in the library.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def tags_list(state: _State, tag_set: str | None = None, everything: bool = False,
+              as_json: bool = False) -> None:
+    """List the tags of the active set: key, colour, name, uses."""
+    library = state.library
+    found = library.tags.all() if everything else library.tags.list(tag_set)
+    if as_json:
+        _echo_json([{"name": t.name, "path": t.path, "color": t.color, "parent": t.parent_name,
+                     "shortcut": t.shortcut, "description": t.description, "usage": t.usage}
+                    for t in found])
+        return
+    click.echo(f"tag set: {tag_set or library.tags.active_set}" if not everything
+               else "every tag")
+    for t in found:
+        click.echo(f"  {t.shortcut or ' '}  {t.color}  {t.path:44} {t.usage:>6} uses")
+
+
+@tags.command("add")
+@click.argument("name")
+@click.option("--color", help="#RRGGBB or a colour name (default: the next palette colour).")
+@click.option("--parent", help="Nest the tag under this one.")
+@click.option("--description", default="", help="What the tag means.")
+@pass_state
+def tags_add(state: _State, name: str, color: str | None, parent: str | None,
+             description: str) -> None:
+    """Add a tag to the active set."""
+    tag = state.library.tags.add(name, color, parent, description)
+    click.echo(f"added {tag.path} {tag.color}" + (f" (key {tag.shortcut})"
+                                                  if tag.shortcut else ""))
+
+
+@tags.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_state
+def tags_rename(state: _State, old: str, new: str) -> None:
+    """Rename a tag; every annotation with it follows."""
+    tag = state.library.tags.rename(old, new)
+    click.echo(f"renamed {old} to {tag.name} ({tag.usage} annotations)")
+
+
+@tags.command("recolor")
+@click.argument("name")
+@click.argument("color")
+@pass_state
+def tags_recolor(state: _State, name: str, color: str) -> None:
+    """Give a tag a new colour (#RRGGBB or a colour name)."""
+    tag = state.library.tags.recolor(name, color)
+    click.echo(f"{tag.name} is now {tag.color}")
+
+
+@tags.command("remove")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Remove it even from annotations that carry it.")
+@pass_state
+def tags_remove(state: _State, name: str, force: bool) -> None:
+    """Remove a tag; refused while annotations carry it, unless --force."""
+    used = state.library.tags.remove(name, force=force)
+    click.echo(f"removed {name}" + (f" from {used} annotations" if used else ""))
+
+
+@tags.command("move")
+@click.argument("name")
+@click.argument("position", type=int)
+@pass_state
+def tags_move(state: _State, name: str, position: int) -> None:
+    """Move a tag to POSITION (from 1) in the active set; keys 1-9 follow the order."""
+    for t in state.library.tags.move(name, position):
+        click.echo(f"  {t.shortcut or ' '}  {t.path}")
+
+
+@tags.command("sets")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def tags_sets(state: _State, as_json: bool) -> None:
+    """List the tag sets; * marks the active one."""
+    sets = state.library.tags.tag_sets()
+    if as_json:
+        _echo_json(sets)
+        return
+    for s in sets:
+        click.echo(f"{'*' if s['active'] else ' '} {s['name']:10} {s['tags']:>3} tags  "
+                   f"{s['title']}")
+
+
+@tags.command("use")
+@click.argument("tag_set")
+@pass_state
+def tags_use(state: _State, tag_set: str) -> None:
+    """Switch to another tag set (default, or ptc for the 14 SemEval-2020 techniques)."""
+    state.library.tags.use_set(tag_set)
+    click.echo(f"active tag set: {tag_set}")
+
+
+def main() -> None:
+    cli(prog_name="closeread")
