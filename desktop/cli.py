@@ -250,7 +250,7 @@ def _filter(state: _State, article: str | None, tag: str | None, annotator: str 
 @click.option("--article", help="Only this article.")
 @click.option("--tag", help="Only passages with this tag (or one of its child tags).")
 @click.option("--annotator", help="Only this annotator's passages.")
-@click.option("--search", help="Only passages whose text or note contains these words.")
+@click.option("--search", help="Only passages whose text or note has all these words (\"a phrase\" in quotes).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def annotations_cmd(state: _State, article: str | None, tag: str | None,
@@ -283,7 +283,11 @@ def delete(state: _State, annotation: str) -> None:
 @click.option("--limit", default=20, show_default=True, help="Most results of each kind.")
 @pass_state
 def search(state: _State, words: str, as_json: bool, limit: int) -> None:
-    """Search the library: article texts, passages and notes containing WORDS in order."""
+    """Search the library's article texts, passages and notes.
+
+    Every word must occur, in any order; put words in double quotes to find them
+    together as a phrase: closeread search '"tech cold war" huawei'.
+    """
     library = state.library
     hits = library.search.articles(words, limit) + library.search.annotations(words, limit)
     if as_json:

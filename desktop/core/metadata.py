@@ -17,6 +17,8 @@ _KICKER_MAX_WORDS = 2
 _TITLE_MAX_CHARS = 200
 
 _BYLINE = re.compile(r"^\s*by\s+(?P<rest>.+)$", re.I)
+# an author: up to six words, the first capitalised, no digits ("Li Zheng", "Staff reporter")
+_NAME = re.compile(r"^[^\W\d_][^\s\d]*(?:\s+(?:and\s+)?[^\s\d]+){0,5}$")
 _DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
 _DATE_LABEL = re.compile(
     r"^(?:updated|published|posted|last updated|date)\s*(?:on|at)?\s*:?\s*(?P<date>.+)$", re.I
@@ -96,7 +98,7 @@ def parse_byline(line: str) -> Metadata | None:
             author = _strip_trailing_punct(part)
         elif _DOMAIN.match(part) or outlet is None:
             outlet = outlet or part
-    if not author:
+    if not author or not _NAME.match(author):
         return None
     return Metadata(author=author, outlet=outlet, published=published)
 

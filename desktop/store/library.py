@@ -78,9 +78,6 @@ class Library:
             db = sqlite_utils.Database(conn)
             with self.errors():
                 db.execute("PRAGMA foreign_keys = ON")
-                if not self.read_only:
-                    db.execute("PRAGMA journal_mode = WAL")
-                    db.execute("PRAGMA synchronous = NORMAL")
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as error:
             raise self._translate(error) from None
@@ -110,6 +107,10 @@ class Library:
                 f"{version}; this program knows up to {SCHEMA_VERSION}). Upgrade Closeread "
                 "to open it; the file was not changed."
             )
+        if not self.read_only:
+            # only now, once the file is known to be ours: a refused file stays untouched
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
         if version == SCHEMA_VERSION:
             return
         if self.read_only:

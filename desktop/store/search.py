@@ -10,18 +10,27 @@ if TYPE_CHECKING:
     from desktop.store.library import Library
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_PHRASE = re.compile(r'"([^"]*)"')
 
 
 def fts_query(text: str) -> str:
-    """A user's words as an FTS5 query that finds them in order, next to each other.
+    """A user's search as an FTS5 query: every word must occur, in any order; words in
+    double quotes must occur together, in that order.
 
-    Every word is quoted, so punctuation and FTS5 syntax in the input (``"``, ``'``, ``*``,
-    ``%``, ``_``, ``OR``, ``NEAR``) are searched as text, never run as query syntax.
+    Each word and phrase is quoted for FTS5, so punctuation and query syntax in the input
+    (``'``, ``*``, ``%``, ``_``, ``OR``, ``NEAR(…)``, a lone ``"``) are searched as text,
+    never run. Input without any word gives ``""``, which matches nothing.
     """
-    words = _WORD.findall(text)
-    if not words:
-        return '""'
-    return '"' + " ".join(words).replace('"', '""') + '"'
+    terms = []
+    for index, part in enumerate(_PHRASE.split(text)):
+        words = _WORD.findall(part)
+        if not words:
+            continue
+        if index % 2:  # inside quotes: one phrase
+            terms.append('"' + " ".join(words) + '"')
+        else:
+            terms.extend(f'"{word}"' for word in words)
+    return " ".join(terms) if terms else '""'
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ class Search:
         self.db = library.db
 
     def articles(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Articles whose title or text contains the phrase, best first."""
+        """Articles whose title or text matches, best first."""
         query = fts_query(text)
         if query == '""':
             return []
@@ -59,7 +68,7 @@ class Search:
         return hits
 
     def annotations(self, text: str, limit: int = 50) -> list[SearchHit]:
-        """Annotations whose passage or note contains the phrase."""
+        """Annotations whose passage or note matches."""
         query = fts_query(text)
         if query == '""':
             return []
@@ -77,10 +86,13 @@ class Search:
 
 
 def _locate(body: str, text: str) -> tuple[int | None, int | None]:
-    """Where the searched words first appear in ``body`` (case-insensitive), if they do."""
-    words = _WORD.findall(text)
+    """Where the search first matches in ``body``: its phrase or all its words together,
+    else its first word (case-insensitive)."""
+    phrases = [p for p in _PHRASE.findall(text) if _WORD.search(p)]
+    words = _WORD.findall(phrases[0]) if phrases else _WORD.findall(text)
     if not words:
         return None, None
-    pattern = r"\W+".join(re.escape(w) for w in words)
-    match = re.search(pattern, body, re.IGNORECASE)
+    together = r"\W+".join(re.escape(w) for w in words)
+    match = re.search(together, body, re.IGNORECASE) or re.search(
+        r"\b" + re.escape(words[0]) + r"\b", body, re.IGNORECASE)
     return (match.start(), match.end()) if match else (None, None)
