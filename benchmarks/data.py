@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,7 @@ _NEWS = (
     "dozens weekend monday tuesday wednesday thursday friday morning evening night "
     "announced promised warned urged rejected approved signed launched accused blamed"
 ).split()
+COMMON_WORDS = frozenset(_COMMON)
 _SYLLABLES = ("ka ro mi ten sal vor den lu pra ste gan hol mer tis bra ul nor fen dri "
               "cas pol ver min tal sor ben rua lek").split()
 
@@ -172,3 +174,25 @@ def write_text_files(folder: Path, count: int, words: int, seed: int) -> int:
 
 def iter_text_files(folder: Path) -> Iterator[Path]:
     return iter(sorted(folder.glob("*.txt")))
+
+
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def passage_spans(rng: random.Random, text: str, count: int,
+                  max_words: int = 24) -> list[tuple[int, int]]:
+    """``count`` passages of ``text`` as (start, end) offsets, each one to ``max_words``
+    whole words long (short ones often occur more than once in the article)."""
+    words = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+    spans = []
+    for _ in range(count):
+        length = min(len(words), rng.choice((1, 2, 3)) if rng.random() < 0.15
+                     else rng.randint(3, max_words))
+        first = rng.randrange(len(words) - length + 1)
+        spans.append((words[first][0], words[first + length - 1][1]))
+    return spans
+
+
+NOTES = ("", "", "", "", "slogan", "loaded language; compare the ministry's figures",
+         "unsourced claim", "=SUM(A1:A9) looks like a formula", "- see the earlier report",
+         "appeal to fear\nsecond line of the note")

@@ -78,14 +78,28 @@ def _echo_json(data: object) -> None:
 def cli(ctx: click.Context, db: str) -> None:
     """Closeread: read news articles closely, tag passages, export what you found.
 
-    With no command, opens the library: a new library starts with the sample articles.
+    With no command, opens the desktop app on the library (or, without a display, lists
+    it); a new library starts with the sample articles.
     """
     ctx.obj = _State(db)
     if ctx.invoked_subcommand is None:
-        _open_library(ctx.obj)
+        if _has_display():
+            from desktop.ui.app import run_app
+
+            ctx.exit(run_app(db))
+        click.echo("No display to open the window on; here is the library instead.",
+                   err=True)
+        _list_library(ctx.obj)
 
 
-def _open_library(state: _State) -> None:
+def _has_display() -> bool:
+    """True when a window can be shown (always on macOS and Windows)."""
+    if sys.platform in ("darwin", "win32") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _list_library(state: _State) -> None:
     library = state.library
     if library.created:
         report = load_samples(library)
@@ -250,7 +264,8 @@ def _filter(state: _State, article: str | None, tag: str | None, annotator: str 
 @click.option("--article", help="Only this article.")
 @click.option("--tag", help="Only passages with this tag (or one of its child tags).")
 @click.option("--annotator", help="Only this annotator's passages.")
-@click.option("--search", help="Only passages whose text or note has all these words (\"a phrase\" in quotes).")
+@click.option("--search",
+              help="Only passages whose text or note has all these words (\"a phrase\" in quotes).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def annotations_cmd(state: _State, article: str | None, tag: str | None,
@@ -317,8 +332,7 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     """Export tagged passages: one CSV row per passage and tag (see the README for columns)."""
     where = _filter(state, article, tag, annotator)
     if output == "-":
-        stream = click.get_text_stream("stdout")
-        count = write_passages_csv(state.library, stream, where, excel=excel)
+        count = write_passages_csv(state.library, sys.stdout, where, excel=excel)
     else:
         target = Path(output)
         partial = target.with_name(target.name + ".partial")

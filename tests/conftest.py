@@ -40,9 +40,11 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, ok: bool = True, input: str | None = None) -> Result:
+        # no display: `closeread` alone lists the library instead of opening the window
+        env = {"CLOSEREAD_ANNOTATOR": "tester", "QT_QPA_PLATFORM": None, "DISPLAY": None,
+               "WAYLAND_DISPLAY": None}
         result = self.runner.invoke(cli, ["--db", str(self.db), *args], input=input,
-                                    catch_exceptions=False,
-                                    env={"CLOSEREAD_ANNOTATOR": "tester"})
+                                    catch_exceptions=False, env=env)
         if ok:
             assert result.exit_code == 0, (result.output, result.stderr)
         return result

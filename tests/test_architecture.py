@@ -2,9 +2,8 @@
 
 import os
 
-from importlinter.cli import lint_imports
-
 from conftest import REPO
+from importlinter.cli import lint_imports
 
 
 def test_layers_and_forbidden_imports_hold():

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 import pytest
-
 from conftest import REPO, write
+
 from desktop.cli import cli
 from desktop.store.schema import SCHEMA_VERSION
 
@@ -62,6 +62,7 @@ def article_id(run, tmp_path) -> str:
 
 def test_no_command_opens_a_new_library_with_the_samples(run):
     first = run()
+    assert "No display" in first.stderr
     assert "sample articles" in first.stdout
     listed = run.json("articles")
     assert len(listed) >= 3

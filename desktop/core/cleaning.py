@@ -154,7 +154,8 @@ def _find_repeated_body(lines: list[str]) -> tuple[int, int] | None:
             if span < _MIN_REPEAT_LINES:
                 continue
             run = 0
-            while pos + run < len(texts) and run < span and texts[earlier + run] == texts[pos + run]:
+            while (pos + run < len(texts) and run < span
+                   and texts[earlier + run] == texts[pos + run]):
                 run += 1
             reaches_end = pos + run == len(texts)
             if (run == span or reaches_end) and run >= _MIN_REPEAT_LINES:

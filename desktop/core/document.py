@@ -284,9 +284,9 @@ class _DocumentBuilder:
             if index > 0:
                 self.pending_space = True
             if word:
-                if self.pending_space and self.length > self.block_start:
-                    if not self.parts[-1].endswith("\n"):
-                        self._raw(" ")
+                if (self.pending_space and self.length > self.block_start
+                        and not self.parts[-1].endswith("\n")):
+                    self._raw(" ")
                 self.pending_space = False
                 self._raw(word)
 

@@ -72,10 +72,7 @@ def parse_date(value: str) -> str | None:
         return None
     if parsed.year == 1900:
         return None
-    if _TIME.search(value):
-        iso = parsed.isoformat(timespec="minutes")
-    else:
-        iso = parsed.date().isoformat()
+    iso = parsed.isoformat(timespec="minutes") if _TIME.search(value) else parsed.date().isoformat()
     return iso
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 ANCHORED = "anchored"
 ORPHAN = "orphan"
@@ -23,7 +23,7 @@ def new_id() -> str:
 
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with milliseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def text_sha256(text: str) -> str:

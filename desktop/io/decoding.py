@@ -20,7 +20,7 @@ from desktop.core.errors import (
     UndecodableFileError,
 )
 
-MAX_FILE_BYTES = 16 * 1024 * 1024  # far beyond any article; refuses dumps and disk images
+MAX_FILE_BYTES = 16_000_000  # far beyond any article; refuses dumps and disk images
 
 _MAGIC = (
     (b"%PDF", "a PDF document"),
@@ -55,8 +55,8 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if size > limit:
         raise FileTooLargeError(
             path,
-            f"the file is {size / 1_000_000:.1f} MB; articles over "
-            f"{limit / 1_000_000:.0f} MB are refused (is it really one article?)",
+            f"the file is {size / 1e6:,.1f} MB ({size:,} bytes); articles over "
+            f"{limit / 1e6:g} MB are refused (is it really one article?)",
         )
     try:
         return path.read_bytes()

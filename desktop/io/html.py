@@ -28,20 +28,35 @@ class ExtractedPage:
     language: str | None
 
 
-def extract_page(path: Path, html: str) -> ExtractedPage:
-    """The article in ``html``; raises ``NoArticleTextError`` when the page has none."""
+_SHORT_WORDS = 50  # a body this short may be a menu the fallback extractor took for text
+
+
+def _extract(html: str, precise: bool) -> object:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        document = trafilatura.bare_extraction(
+        return trafilatura.bare_extraction(
             html,
             with_metadata=True,
             include_formatting=True,
             include_links=True,
             include_images=False,
             include_comments=False,
+            favor_precision=precise,
             output_format="python",
         )
-    body = (getattr(document, "text", None) or "").strip() if document is not None else ""
+
+
+def _body(document: object) -> str:
+    return (getattr(document, "text", None) or "").strip() if document is not None else ""
+
+
+def extract_page(path: Path, html: str) -> ExtractedPage:
+    """The article in ``html``; raises ``NoArticleTextError`` when the page has none."""
+    document = _extract(html, precise=False)
+    body = _body(document)
+    if body and len(body.split()) < _SHORT_WORDS and not _body(_extract(html, precise=True)):
+        # only navigation or boilerplate was found: no article
+        body = ""
     if not body:
         raise NoArticleTextError(path, "no article text found in this web page")
     date = getattr(document, "date", None)

@@ -51,7 +51,8 @@ def render_marked(text: str, annotations: Sequence[Annotation], tags: Sequence[T
     legend = []
     for number, annotation in enumerate(anchored, start=1):
         tags_text = ", ".join(annotation.tag_paths) or "(no tag)"
-        line = f"[{number}] {tags_text} · {annotation.annotator} · {annotation.start}–{annotation.end}"
+        where = f"{annotation.start}–{annotation.end}"
+        line = f"[{number}] {tags_text} · {annotation.annotator} · {where}"
         if annotation.note:
             line += f"\n    note: {annotation.note}"
         legend.append(line)

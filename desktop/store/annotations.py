@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
 from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
 from desktop.core.selectors import Selection
+from desktop.store.articles import like_prefix
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -120,7 +121,8 @@ class Annotations:
         links: list[tuple[str, str]] = []
         made: list[Annotation] = []
         for item in items:
-            resolved = sorted(dict.fromkeys(resolve(t) for t in item.tags), key=lambda r: r[2].lower())
+            resolved = sorted(dict.fromkeys(resolve(t) for t in item.tags),
+                              key=lambda r: r[2].lower())
             annotation_id = new_id()
             sel = item.selection
             rows.append((annotation_id, item.article_id, annotator.id, sel.start, sel.end,
@@ -152,8 +154,8 @@ class Annotations:
                                   [annotation_id]))
         if not rows:
             rows = list(self.db.query(
-                _SELECT + " WHERE n.id LIKE ? AND n.deleted IS NULL LIMIT 2",
-                [annotation_id + "%"]))
+                _SELECT + " WHERE n.id LIKE ? ESCAPE '\\' AND n.deleted IS NULL LIMIT 2",
+                [like_prefix(annotation_id)]))
             if len(rows) != 1 or len(annotation_id) < 4:
                 raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
         return _annotation(rows[0])
@@ -181,6 +183,77 @@ class Annotations:
             self.db.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE id = ?",
                             [now, now, annotation.id])
         return annotation
+
+
+    def restore(self, annotation_id: str) -> Annotation:
+        """Brings back a deleted annotation (the undo of a delete or of a create)."""
+        with self.library.transaction():
+            found = self.db.execute("SELECT id FROM annotations WHERE id = ?",
+                                    [annotation_id]).fetchone()
+            if not found:
+                raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
+            self.db.execute("UPDATE annotations SET deleted = NULL, updated = ? WHERE id = ?",
+                            [now_iso(), annotation_id])
+        return self.get(annotation_id)
+
+    def set_tags(self, annotation_id: str, tags: Sequence[str]) -> Annotation:
+        """Replaces the annotation's tags."""
+        with self.library.transaction():
+            annotation = self.get(annotation_id)
+            tag_ids = list(dict.fromkeys(self.library.tags.get(t).id for t in tags))
+            self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?",
+                            [annotation.id])
+            self.db.conn.executemany(
+                "INSERT INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                [(annotation.id, tag_id) for tag_id in tag_ids])
+            self._touch(annotation.id)
+        return self.get(annotation_id)
+
+    def add_tag(self, annotation_ids: Sequence[str], tag: str) -> list[str]:
+        """Puts ``tag`` on several annotations at once; returns those that did not have it."""
+        with self.library.transaction():
+            tag_id = self.library.tags.get(tag).id
+            changed = []
+            for annotation_id in annotation_ids:
+                cursor = self.db.execute(
+                    "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)",
+                    [annotation_id, tag_id])
+                if cursor.rowcount:
+                    changed.append(annotation_id)
+                    self._touch(annotation_id)
+        return changed
+
+    def remove_tag(self, annotation_ids: Sequence[str], tag: str) -> None:
+        """Takes ``tag`` off several annotations at once."""
+        with self.library.transaction():
+            tag_id = self.library.tags.get(tag).id
+            for annotation_id in annotation_ids:
+                self.db.execute(
+                    "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?",
+                    [annotation_id, tag_id])
+                self._touch(annotation_id)
+
+    def set_note(self, annotation_id: str, note: str) -> Annotation:
+        with self.library.transaction():
+            annotation = self.get(annotation_id)
+            self.db.execute("UPDATE annotations SET note = ?, updated = ? WHERE id = ?",
+                            [note, now_iso(), annotation.id])
+        return self.get(annotation_id)
+
+    def set_bounds(self, annotation_id: str, selection: Selection) -> Annotation:
+        """Moves the annotation's passage to ``selection`` of the same article."""
+        with self.library.transaction():
+            annotation = self.get(annotation_id)
+            self.db.execute(
+                'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
+                " anchor_state = ?, updated = ? WHERE id = ?",
+                [selection.start, selection.end, selection.exact, selection.prefix,
+                 selection.suffix, ANCHORED, now_iso(), annotation.id])
+        return self.get(annotation_id)
+
+    def _touch(self, annotation_id: str) -> None:
+        self.db.execute("UPDATE annotations SET updated = ? WHERE id = ?",
+                        [now_iso(), annotation_id])
 
 
 def _annotation(row: dict[str, object]) -> Annotation:
@@ -226,7 +299,7 @@ def passage_rows(library: Library, where: AnnotationFilter | None = None
           JOIN articles a ON a.id = n.article_id
           {tag_join}
          WHERE {clause}
-         ORDER BY a.imported_at, a.id, n.start, n."end", n.id, t.name
+         ORDER BY a.imported_at, a.rowid, n.start, n."end", n.id, t.name
     """
     with library.errors():
         yield from library.db.execute(sql, params)

@@ -94,7 +94,7 @@ class Articles:
         if not rows and ref:
             rows = self._rows("a.external_id = ?", [ref])
         if not rows and len(ref) >= 4:
-            rows = self._rows("a.id LIKE ? ESCAPE '\\'", [_like_prefix(ref)])
+            rows = self._rows("a.id LIKE ? ESCAPE '\\'", [like_prefix(ref)])
             if len(rows) > 1:
                 raise AmbiguousArticleError(
                     f"article {ref!r} is ambiguous: {len(rows)} articles have ids starting "
@@ -134,6 +134,24 @@ class Articles:
         )
         return [Article(text="", **row) for row in rows]
 
+    def ids_with(self, tag: str | None = None, annotator: str | None = None) -> set[str]:
+        """Ids of the articles with at least one annotation matching ``tag`` (or a child tag)
+        and ``annotator``."""
+        clauses = ["n.deleted IS NULL"]
+        params: list[object] = []
+        if tag:
+            found = self.library.tags.get(tag)
+            clauses.append("n.id IN (SELECT at.annotation_id FROM annotation_tags at "
+                           "JOIN tags t ON t.id = at.tag_id WHERE t.id = ? OR t.parent_id = ?)")
+            params += [found.id, found.id]
+        if annotator:
+            clauses.append("n.annotator_id IN (SELECT id FROM annotators WHERE name = ?)")
+            params.append(annotator)
+        rows = self.db.execute(
+            f"SELECT DISTINCT n.article_id FROM annotations n WHERE {' AND '.join(clauses)}",
+            params)
+        return {row[0] for row in rows}
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
@@ -155,6 +173,7 @@ class Articles:
         return Article(**fields, **counts)  # type: ignore[arg-type]
 
 
-def _like_prefix(prefix: str) -> str:
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') for values starting with ``prefix`` literally."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"

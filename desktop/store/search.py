@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,12 +88,22 @@ class Search:
 
 def _locate(body: str, text: str) -> tuple[int | None, int | None]:
     """Where the search first matches in ``body``: its phrase or all its words together,
-    else its first word (case-insensitive)."""
+    else its first word; whole words, ignoring case and accents as the index does."""
     phrases = [p for p in _PHRASE.findall(text) if _WORD.search(p)]
-    words = _WORD.findall(phrases[0]) if phrases else _WORD.findall(text)
+    words = _WORD.findall(_fold(phrases[0] if phrases else text))
     if not words:
         return None, None
-    together = r"\W+".join(re.escape(w) for w in words)
-    match = re.search(together, body, re.IGNORECASE) or re.search(
-        r"\b" + re.escape(words[0]) + r"\b", body, re.IGNORECASE)
+    folded = _fold(body)
+    together = r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\b"
+    match = re.search(together, folded) or re.search(
+        r"\b" + re.escape(words[0]) + r"\b", folded)
     return (match.start(), match.end()) if match else (None, None)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, one character for one, so offsets stay those of ``text``."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        out.append(base if len(base) == 1 else char)
+    return "".join(out)

@@ -163,10 +163,15 @@ class Tags:
         with self.library.transaction():
             if _tag_id(self.db, name):
                 raise TagExistsError(f"a tag named {name!r} already exists")
-            parent_id = self.get(parent).id if parent else None
+            parent_id = None
+            if parent:
+                parent_tag = self.get(parent)
+                if parent_tag.parent_id:
+                    raise InvalidArgumentError(
+                        f"tags nest one level: {parent_tag.path!r} is itself a child tag")
+                parent_id = parent_tag.id
             if color is None:
-                used = {t.color for t in self.all()}
-                color = next((c for c in PALETTE if c not in used), PALETTE[0])
+                color = self._free_color()
             tag_id = _ensure_tag(self.db, name, normalize_color(color), description, parent_id)
             set_id = self._set_id(self.active_set)
             self.db.execute(
@@ -176,6 +181,14 @@ class Tags:
                 [set_id, tag_id, set_id],
             )
         return self.get(name)
+
+    def _free_color(self) -> str:
+        """A palette colour no tag of the active set has, else the least used one."""
+        in_set = [t.color for t in self.list()]
+        free = [c for c in PALETTE if c not in in_set]
+        if free:
+            return free[0]
+        return min(PALETTE, key=in_set.count)
 
     def rename(self, old: str, new: str) -> Tag:
         """Renames a tag; every annotation carrying it follows."""

@@ -23,7 +23,8 @@ def test_second_copy_cut_short_at_the_end_is_still_removed():
 
 
 def test_short_repeated_slogan_is_content_not_noise():
-    text = "Our waters, our future.\nWe will not give up.\nOur waters, our future.\nWe will not give up."
+    text = ("Our waters, our future.\nWe will not give up.\n"
+            "Our waters, our future.\nWe will not give up.")
     assert clean_text(text).text == text
 
 

@@ -1,0 +1,126 @@
+"""The open article's annotations as a Qt list model, in text order, and its filter."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from desktop.core.model import Annotation
+
+Index = QModelIndex | QPersistentModelIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ANNOTATION_ROLE = Qt.ItemDataRole.UserRole + 2
+TAGS_ROLE = Qt.ItemDataRole.UserRole + 3
+ANNOTATOR_ROLE = Qt.ItemDataRole.UserRole + 4
+
+
+def _order(annotation: Annotation) -> tuple[int, int, str]:
+    return (annotation.start, annotation.end, annotation.id)
+
+
+class AnnotationListModel(QAbstractListModel):
+    """One row per annotation of the open article, ordered by position in the text."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Annotation] = []
+
+    # --- Qt ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        annotation = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return annotation.exact
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tags = ", ".join(annotation.tag_paths) or "(no tag)"
+            return f"{tags} — {annotation.annotator}\n{annotation.note}".strip()
+        if role == ID_ROLE:
+            return annotation.id
+        if role == ANNOTATION_ROLE:
+            return annotation
+        if role == TAGS_ROLE:
+            return list(annotation.tags)
+        if role == ANNOTATOR_ROLE:
+            return annotation.annotator
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # --- changes -------------------------------------------------------------------------
+
+    def reset(self, annotations: list[Annotation]) -> None:
+        self.beginResetModel()
+        self._rows = sorted(annotations, key=_order)
+        self.endResetModel()
+
+    def put(self, annotation: Annotation) -> None:
+        """Adds or replaces ``annotation``, keeping text order."""
+        self.drop(annotation.id)
+        row = bisect_left([_order(a) for a in self._rows], _order(annotation))
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, annotation)
+        self.endInsertRows()
+
+    def drop(self, annotation_id: str) -> None:
+        row = self.row_of(annotation_id)
+        if row is None:
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+
+    def row_of(self, annotation_id: str) -> int | None:
+        for row, annotation in enumerate(self._rows):
+            if annotation.id == annotation_id:
+                return row
+        return None
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        row = self.row_of(annotation_id)
+        return None if row is None else self._rows[row]
+
+    def annotations(self) -> list[Annotation]:
+        return list(self._rows)
+
+
+class AnnotationFilterModel(QSortFilterProxyModel):
+    """Shows the annotations with a tag and by an annotator; empty means any."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.tag = ""
+        self.annotator = ""
+
+    def set_filter(self, tag: str = "", annotator: str = "") -> None:
+        self.tag = tag
+        self.annotator = annotator
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self.tag:
+            annotation: Annotation = model.data(index, ANNOTATION_ROLE)
+            wanted = self.tag.lower()
+            if not any(wanted in (name.lower(), path.lower(), path.lower().split("/")[0])
+                       for name, path in zip(annotation.tags, annotation.tag_paths,
+                                             strict=False)):
+                return False
+        return not (self.annotator and model.data(index, ANNOTATOR_ROLE) != self.annotator)

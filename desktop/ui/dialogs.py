@@ -1,0 +1,151 @@
+"""Small dialogs: the annotator's name, preferences, and the CSV export."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop.store.annotations import AnnotationFilter
+from desktop.ui import settings as keys
+from desktop.ui.theme import THEMES
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+def ask_annotator(window: MainWindow, first_time: bool = False) -> None:
+    """Asks for the name put on new annotations (the OS user name is offered)."""
+    prompt = ("Who is annotating? This name goes on every annotation you make; "
+              "you can change it later in Preferences." if first_time
+              else "Name on new annotations:")
+    name, ok = QInputDialog.getText(window, "Annotator", prompt, QLineEdit.EchoMode.Normal,
+                                    window.editor.annotator or getpass.getuser())
+    if ok and name.strip():
+        window.set_annotator(name)
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("Preferences")
+        self.annotator = QLineEdit(window.editor.annotator, objectName="prefAnnotator")
+        self.font_size = QSpinBox(objectName="prefFontSize")
+        self.font_size.setRange(8, 40)
+        self.font_size.setValue(window.reader.font_size)
+        self.theme = QComboBox(objectName="prefTheme")
+        self.theme.addItems(list(THEMES))
+        self.theme.setCurrentText(window.settings.get(keys.THEME))
+        self.snap = QCheckBox("Snap selections to whole words and trim punctuation",
+                              objectName="prefSnap")
+        self.snap.setChecked(window.reader.snap)
+        form = QFormLayout(self)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("Reader font size", self.font_size)
+        form.addRow("Theme", self.theme)
+        form.addRow("", self.snap)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self, window: MainWindow) -> None:
+        window.set_annotator(self.annotator.text())
+        window.reader.snap = self.snap.isChecked()
+        window.settings.set(keys.SNAP_TO_WORDS, self.snap.isChecked())
+        if self.font_size.value() != window.reader.font_size:
+            window.change_font_size(self.font_size.value() - window.reader.font_size)
+        if self.theme.currentText() != window.settings.get(keys.THEME):
+            window.set_theme(self.theme.currentText())
+
+
+def edit_preferences(window: MainWindow) -> None:
+    dialog = PreferencesDialog(window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog.apply(window)
+
+
+class ExportDialog(QDialog):
+    """The export's filters (as `closeread export` has them) and where to write."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export passages to CSV")
+        library = window.library
+        self.tag = QComboBox(objectName="exportTag")
+        self.tag.addItem("Every tag", "")
+        for tag in library.tags.all():
+            self.tag.addItem(tag.path, tag.path)
+        self.annotator = QComboBox(objectName="exportAnnotator")
+        self.annotator.addItem("Every annotator", "")
+        for annotator in library.annotations.annotators():
+            self.annotator.addItem(annotator.name, annotator.name)
+        self.article = QComboBox(objectName="exportArticle")
+        self.article.addItem("Every article", "")
+        if window.article_id:
+            self.article.addItem("The open article", window.article_id)
+        self.excel = QCheckBox("For Excel (UTF-8 with a byte-order mark)",
+                               objectName="exportExcel")
+        self.path = QLineEdit(str(Path.cwd() / "passages.csv"), objectName="exportPath")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.path, 1)
+        where.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(where)
+        form = QFormLayout(self)
+        form.addRow("Tag", self.tag)
+        form.addRow("Annotator", self.annotator)
+        form.addRow("Articles", self.article)
+        form.addRow("", self.excel)
+        form.addRow("File", holder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
+                                              "CSV files (*.csv)")
+        if name:
+            self.path.setText(name)
+
+    def choice(self) -> tuple[Path, AnnotationFilter, bool]:
+        where = AnnotationFilter(article_id=self.article.currentData() or None,
+                                 tag=self.tag.currentData() or None,
+                                 annotator=self.annotator.currentData() or None)
+        return Path(self.path.text()).expanduser(), where, self.excel.isChecked()
+
+
+def export_dialog(window: MainWindow) -> None:
+    dialog = ExportDialog(window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        window.export_csv(*dialog.choice())
+
+
+def edit_tag_sets(window: MainWindow) -> None:
+    from desktop.ui.tagset_editor import TagSetEditor
+
+    TagSetEditor(window).exec()
+    window.reload_tags()
+    window.reload_library()

@@ -1,0 +1,187 @@
+"""Every edit of an annotation, as undoable commands that commit to the library at once.
+
+``AnnotationEditor`` is the one path from the app to the store for annotation edits: it
+commits, then tells the views through signals. The ``QUndoCommand`` classes hold old and
+new values and call it; a command whose edit the library refused (locked, read-only) is
+marked obsolete, so it never sits on the undo stack pretending to be done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from desktop.core.errors import ClosereadError
+from desktop.core.model import Annotation
+from desktop.core.selectors import Selection
+from desktop.store.library import Library
+
+
+class AnnotationEditor(QObject):
+    """Commits annotation edits for one annotator and announces them."""
+
+    changed = Signal(object)  # the Annotation as it now is
+    removed = Signal(str)  # an annotation id
+    saved = Signal()  # the last edit is committed
+    failed = Signal(str)  # a message for the user
+
+    def __init__(self, library: Library, annotator: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.library = library
+        self.annotator = annotator
+
+    def _done(self, annotation: Annotation) -> Annotation:
+        self.changed.emit(annotation)
+        self.saved.emit()
+        return annotation
+
+    def create(self, article_id: str, selection: Selection, tags: Sequence[str],
+               note: str = "") -> Annotation:
+        return self._done(self.library.annotations.create(article_id, selection, tags,
+                                                          self.annotator, note))
+
+    def delete(self, annotation_id: str) -> None:
+        self.library.annotations.delete(annotation_id)
+        self.removed.emit(annotation_id)
+        self.saved.emit()
+
+    def restore(self, annotation_id: str) -> Annotation:
+        return self._done(self.library.annotations.restore(annotation_id))
+
+    def set_tags(self, annotation_id: str, tags: Sequence[str]) -> Annotation:
+        return self._done(self.library.annotations.set_tags(annotation_id, tags))
+
+    def set_note(self, annotation_id: str, note: str) -> Annotation:
+        return self._done(self.library.annotations.set_note(annotation_id, note))
+
+    def set_bounds(self, annotation_id: str, selection: Selection) -> Annotation:
+        return self._done(self.library.annotations.set_bounds(annotation_id, selection))
+
+    def add_tag(self, annotation_ids: Sequence[str], tag: str) -> list[str]:
+        changed = self.library.annotations.add_tag(annotation_ids, tag)
+        for annotation_id in changed:
+            self.changed.emit(self.library.annotations.get(annotation_id))
+        self.saved.emit()
+        return changed
+
+    def remove_tag(self, annotation_ids: Sequence[str], tag: str) -> None:
+        self.library.annotations.remove_tag(annotation_ids, tag)
+        for annotation_id in annotation_ids:
+            self.changed.emit(self.library.annotations.get(annotation_id))
+        self.saved.emit()
+
+
+class _EditCommand(QUndoCommand):
+    def __init__(self, editor: AnnotationEditor, text: str) -> None:
+        super().__init__(text)
+        self.editor = editor
+
+    def _attempt(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except ClosereadError as error:
+            self.editor.failed.emit(error.message)
+            self.setObsolete(True)
+
+
+class CreateAnnotation(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, article_id: str, selection: Selection,
+                 tags: Sequence[str], note: str = "") -> None:
+        super().__init__(editor, f"Tag “{_short(selection.exact)}” as {', '.join(tags)}")
+        self.article_id = article_id
+        self.selection = selection
+        self.tags = list(tags)
+        self.note = note
+        self.annotation_id = ""
+
+    def redo(self) -> None:
+        if self.annotation_id:
+            self._attempt(lambda: self.editor.restore(self.annotation_id))
+        else:
+            def create() -> None:
+                made = self.editor.create(self.article_id, self.selection, self.tags, self.note)
+                self.annotation_id = made.id
+            self._attempt(create)
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.delete(self.annotation_id))
+
+
+class DeleteAnnotation(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, annotation: Annotation) -> None:
+        super().__init__(editor, f"Delete “{_short(annotation.exact)}”")
+        self.annotation_id = annotation.id
+
+    def redo(self) -> None:
+        self._attempt(lambda: self.editor.delete(self.annotation_id))
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.restore(self.annotation_id))
+
+
+class SetTags(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, annotation: Annotation,
+                 tags: Sequence[str]) -> None:
+        super().__init__(editor, f"Retag “{_short(annotation.exact)}”")
+        self.annotation_id = annotation.id
+        self.old = list(annotation.tag_paths)
+        self.new = list(tags)
+
+    def redo(self) -> None:
+        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self.new))
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self.old))
+
+
+class SetNote(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, annotation: Annotation, note: str) -> None:
+        super().__init__(editor, f"Edit note on “{_short(annotation.exact)}”")
+        self.annotation_id = annotation.id
+        self.old = annotation.note
+        self.new = note
+
+    def redo(self) -> None:
+        self._attempt(lambda: self.editor.set_note(self.annotation_id, self.new))
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.set_note(self.annotation_id, self.old))
+
+
+class SetBounds(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, annotation: Annotation,
+                 old: Selection, new: Selection) -> None:
+        super().__init__(editor, f"Change the passage “{_short(annotation.exact)}”")
+        self.annotation_id = annotation.id
+        self.old = old
+        self.new = new
+
+    def redo(self) -> None:
+        self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.new))
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.old))
+
+
+class BulkTag(_EditCommand):
+    def __init__(self, editor: AnnotationEditor, annotation_ids: Sequence[str], tag: str):
+        super().__init__(editor, f"Tag {len(annotation_ids)} passages as {tag}")
+        self.annotation_ids = list(annotation_ids)
+        self.tag = tag
+        self.changed: list[str] = []
+
+    def redo(self) -> None:
+        def add() -> None:
+            self.changed = self.editor.add_tag(self.annotation_ids, self.tag)
+        self._attempt(add)
+
+    def undo(self) -> None:
+        if self.changed:
+            self._attempt(lambda: self.editor.remove_tag(self.changed, self.tag))
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,212 @@
+"""The library pane: every article with outlet, date and annotation count; sort and filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import Article
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+COLUMNS = ("Title", "Outlet", "Published", "Notes")
+ANY = "Any"
+
+
+class LibraryModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._articles: list[Article] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._articles)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._articles):
+            return None
+        article = self._articles[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            if column == 0:
+                return article.title
+            if column == 1:
+                return article.outlet or ""
+            if column == 2:
+                return (article.published or "")[:10]
+            if column == 3:
+                return article.annotation_count if role == SORT_ROLE else (
+                    str(article.annotation_count) if article.annotation_count else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            by = f"\nby {article.author}" if article.author else ""
+            return f"{article.title}{by}\n{article.outlet or ''} {article.published or ''}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return article.id
+        return None
+
+    def reset(self, articles: list[Article]) -> None:
+        self.beginResetModel()
+        self._articles = list(articles)
+        self.endResetModel()
+
+    def row_of(self, article_id: str) -> int | None:
+        for row, article in enumerate(self._articles):
+            if article.id == article_id:
+                return row
+        return None
+
+    def article(self, row: int) -> Article:
+        return self._articles[row]
+
+
+class LibraryFilterModel(QSortFilterProxyModel):
+    """Filters by words in title, outlet or author, and by a set of allowed article ids."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.words: list[str] = []
+        self.allowed: set[str] | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_words(self, text: str) -> None:
+        self.words = text.lower().split()
+        self.invalidateRowsFilter()
+
+    def set_allowed(self, ids: set[str] | None) -> None:
+        self.allowed = ids
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model: LibraryModel = self.sourceModel()  # type: ignore[assignment]
+        article = model.article(source_row)
+        if self.allowed is not None and article.id not in self.allowed:
+            return False
+        haystack = " ".join(x for x in (article.title, article.outlet, article.author) if x)
+        haystack = haystack.lower()
+        return all(word in haystack for word in self.words)
+
+
+class LibraryPane(QWidget):
+    """The list of articles. Activating a row opens that article."""
+
+    articleActivated = Signal(str)
+    filtersChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = LibraryModel(self)
+        self.proxy = LibraryFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_box = QLineEdit(objectName="libraryFilter")
+        self.filter_box.setPlaceholderText("Filter by title, outlet, author…")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.proxy.set_words)
+        self.tag_filter = QComboBox(objectName="libraryTagFilter")
+        self.tag_filter.setToolTip("Only articles with passages tagged so")
+        self.annotator_filter = QComboBox(objectName="libraryAnnotatorFilter")
+        self.annotator_filter.setToolTip("Only articles this annotator worked on")
+        for combo in (self.tag_filter, self.annotator_filter):
+            combo.addItem(ANY)
+            combo.currentTextChanged.connect(lambda _text: self.filtersChanged.emit())
+
+        self.view = QTableView(objectName="libraryView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.activated.connect(self._activated)
+        self.view.clicked.connect(self._activated)
+        self.view.setAccessibleName("Articles in the library")
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.tag_filter, 1)
+        filters.addWidget(self.annotator_filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter_box)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+
+    def show_articles(self, articles: list[Article]) -> None:
+        current = self.current_id()
+        self.model.reset(articles)
+        if current:
+            self.select(current)
+
+    def set_filter_choices(self, tags: list[str], annotators: list[str]) -> None:
+        for combo, items, label in ((self.tag_filter, tags, "Any tag"),
+                                    (self.annotator_filter, annotators, "Any annotator")):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(ANY)
+            combo.setItemText(0, label)
+            combo.addItems(items)
+            index = combo.findText(current)
+            combo.setCurrentIndex(max(0, index))
+            combo.blockSignals(False)
+
+    def chosen_tag(self) -> str:
+        return self.tag_filter.currentText() if self.tag_filter.currentIndex() > 0 else ""
+
+    def chosen_annotator(self) -> str:
+        return (self.annotator_filter.currentText()
+                if self.annotator_filter.currentIndex() > 0 else "")
+
+    def current_id(self) -> str:
+        index = self.view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else ""
+
+    def select(self, article_id: str) -> None:
+        row = self.model.row_of(article_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+
+    def _activated(self, index: QModelIndex) -> None:
+        article_id = index.data(ID_ROLE)
+        if article_id:
+            self.articleActivated.emit(article_id)

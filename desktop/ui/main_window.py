@@ -1,0 +1,471 @@
+"""The main window: library, reader and sidebar, wired to the library through undo commands."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.document import Document
+from desktop.core.errors import ClosereadError
+from desktop.core.model import Annotation, Tag
+from desktop.core.selectors import select_range
+from desktop.io.importer import ImportReport
+from desktop.io.samples import load_samples
+from desktop.store.annotations import AnnotationFilter
+from desktop.store.library import Library
+from desktop.ui import settings as keys
+from desktop.ui.actions import build_actions
+from desktop.ui.editing import (
+    AnnotationEditor,
+    BulkTag,
+    CreateAnnotation,
+    DeleteAnnotation,
+    SetBounds,
+    SetNote,
+    SetTags,
+)
+from desktop.ui.find_bar import FindBar
+from desktop.ui.library_pane import LibraryPane
+from desktop.ui.reader import Reader
+from desktop.ui.search_panel import SearchPanel
+from desktop.ui.settings import Settings
+from desktop.ui.sidebar import Sidebar
+from desktop.ui.tag_bar import TagBar
+from desktop.ui.theme import apply_theme
+from desktop.ui.transfer import (
+    ExportJob,
+    ImportJob,
+    progress_dialog,
+    show_report,
+    start,
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, library: Library, settings: Settings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Closeread — {library.path.name}")
+        self.setAcceptDrops(True)
+        self.library = library
+        self.settings = settings
+        self.article_id = ""
+        self.undo_stack = QUndoStack(self)
+        annotator = settings.get(keys.ANNOTATOR) or getpass.getuser()
+        self.editor = AnnotationEditor(library, annotator, self)
+        self.editor.changed.connect(self._annotation_changed)
+        self.editor.removed.connect(self._annotation_removed)
+        self.editor.saved.connect(self._saved)
+        self.editor.failed.connect(self._failed)
+        self._jobs: list[object] = []
+
+        # panes
+        self.library_pane = LibraryPane()
+        self.library_pane.articleActivated.connect(self.open_article)
+        self.library_pane.filtersChanged.connect(self._library_filters_changed)
+        self.search_panel = SearchPanel(library)
+        self.search_panel.openRequested.connect(self._open_search_hit)
+        self.left_tabs = QTabWidget(objectName="leftTabs")
+        self.left_tabs.addTab(self.library_pane, "Library")
+        self.left_tabs.addTab(self.search_panel, "Search")
+
+        self.reader = Reader()
+        self.reader.tagKeyPressed.connect(self._tag_key)
+        self.reader.tagChosen.connect(self.tag_selection_or_current)
+        self.reader.annotationClicked.connect(self._highlight_clicked)
+        self.reader.deleteRequested.connect(self.delete_current)
+        self.reader.editNoteRequested.connect(self._edit_note)
+        self.reader.snap = settings.get(keys.SNAP_TO_WORDS)
+        self.reader.set_font_size(settings.get(keys.FONT_SIZE))
+        self.find_bar = FindBar(self.reader)
+        self.find_bar.hide()
+        self.article_title = QLabel(objectName="articleTitle")
+        self.article_title.setWordWrap(True)
+        self.article_title.setTextFormat(Qt.TextFormat.PlainText)
+        reader_box = QWidget()
+        reader_layout = QVBoxLayout(reader_box)
+        reader_layout.setContentsMargins(0, 0, 0, 0)
+        reader_layout.setSpacing(0)
+        reader_layout.addWidget(self.article_title)
+        reader_layout.addWidget(self.reader, 1)
+        reader_layout.addWidget(self.find_bar)
+
+        self.sidebar = Sidebar()
+        self.sidebar.currentAnnotationChanged.connect(self._sidebar_current)
+        self.sidebar.noteEdited.connect(self._note_edited)
+        self.sidebar.view.installEventFilter(self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.splitter.addWidget(self.left_tabs)
+        self.splitter.addWidget(reader_box)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([320, 760, 320])
+        self.setCentralWidget(self.splitter)
+
+        self.tag_bar = TagBar(self)
+        self.tag_bar.tagTriggered.connect(self.tag_selection_or_current)
+        self.addToolBar(self.tag_bar)
+
+        self.save_state = QLabel("All changes saved", objectName="saveState")
+        self.annotator_label = QLabel(objectName="annotatorLabel")
+        self.statusBar().addPermanentWidget(self.save_state)
+        self.statusBar().addPermanentWidget(self.annotator_label)
+        self._show_annotator()
+
+        self.actions = build_actions(self)
+        self.reload_tags()
+        self.reload_library()
+
+    # --- library -------------------------------------------------------------------------
+
+    def reload_library(self) -> None:
+        self.library_pane.show_articles(self.library.articles.list())
+        tags = [t.path for t in self.library.tags.all()]
+        annotators = [a.name for a in self.library.annotations.annotators()]
+        self.library_pane.set_filter_choices(tags, annotators)
+
+    def _library_filters_changed(self) -> None:
+        tag, annotator = self.library_pane.chosen_tag(), self.library_pane.chosen_annotator()
+        ids = self.library.articles.ids_with(tag, annotator) if (tag or annotator) else None
+        self.library_pane.proxy.set_allowed(ids)
+
+    def reload_tags(self) -> None:
+        active = self.library.tags.list()
+        self.tag_bar.set_tags(active)
+        colors = self.tag_colors()
+        self.reader.set_tags(active, colors)
+        self.sidebar.set_tags(self.library.tags.all())
+        self.sidebar.delegate.colors = {k.lower(): v for k, v in colors.items()}
+        if self.article_id:
+            # a rename shows in the passages' tag names
+            self.sidebar.model.reset(self._annotations_of(self.article_id))
+
+    def tag_colors(self) -> dict[str, str]:
+        return {t.name: t.color for t in self.library.tags.all()}
+
+    def _annotations_of(self, article_id: str) -> list[Annotation]:
+        return self.library.annotations.list(AnnotationFilter(article_id=article_id))
+
+    # --- opening an article --------------------------------------------------------------
+
+    def open_article(self, article_id: str) -> bool:
+        try:
+            article = self.library.articles.get(article_id)
+        except ClosereadError as error:
+            self._failed(error.message)
+            return False
+        document = Document.from_json(article.text, self.library.articles.layout(article.id))
+        annotations = self._annotations_of(article.id)
+        self.article_id = article.id
+        self.reader.show_article(document, annotations, self.library.tags.list(),
+                                 self.tag_colors())
+        self.sidebar.show_annotations(annotations, self.library.tags.all())
+        details = " · ".join(x for x in (article.outlet, article.author, article.published) if x)
+        self.article_title.setText(f"{article.title}\n{details}" if details else article.title)
+        self.library_pane.select(article.id)
+        self.setWindowTitle(f"{article.title} — Closeread")
+        self.settings.set(keys.LAST_ARTICLE, article.id)
+        return True
+
+    def _open_search_hit(self, article_id: str, start: int, end: int) -> None:
+        if self.open_article(article_id) and start >= 0 and end > start:
+            self.reader.select_range(start, end)
+            self.reader.setFocus()
+
+    # --- tagging -------------------------------------------------------------------------
+
+    def _tag_key(self, index: int) -> None:
+        tag = self.tag_bar.tag_at(index)
+        if tag:
+            self.tag_selection_or_current(tag.path)
+
+    def tag_selection_or_current(self, tag_path: str) -> None:
+        """Tags the selected text, or toggles the tag on the current passage without one."""
+        if not self.article_id:
+            return
+        span = self.reader.selected_range()
+        if span is None:
+            current = self._current_annotation()
+            if current:
+                paths = list(current.tag_paths)
+                if tag_path in paths:
+                    paths.remove(tag_path)
+                else:
+                    paths.append(tag_path)
+                self.undo_stack.push(SetTags(self.editor, current, paths))
+            else:
+                self.statusBar().showMessage("Select a passage first, then press its tag key.",
+                                             4000)
+            return
+        start, end = span
+        same = next((a for a in self.sidebar.model.annotations()
+                     if (a.start, a.end) == (start, end)
+                     and a.annotator == self.editor.annotator), None)
+        if same:
+            if tag_path not in same.tag_paths:
+                self.undo_stack.push(SetTags(self.editor, same, [*same.tag_paths, tag_path]))
+            self.sidebar.select(same.id)
+            return
+        selection = select_range(self.reader.text, start, end)
+        command = CreateAnnotation(self.editor, self.article_id, selection, [tag_path])
+        self.undo_stack.push(command)
+        if command.annotation_id:
+            self.sidebar.select(command.annotation_id)
+
+    def bulk_tag(self, tag_path: str) -> None:
+        ids = self.sidebar.selected_ids()
+        if ids:
+            self.undo_stack.push(BulkTag(self.editor, ids, tag_path))
+
+    def set_tags_of_current(self, tag_paths: list[str]) -> None:
+        current = self._current_annotation()
+        if current:
+            self.undo_stack.push(SetTags(self.editor, current, tag_paths))
+
+    def delete_current(self) -> None:
+        ids = self.sidebar.selected_ids()
+        annotations = [a for a in (self.sidebar.model.annotation(i) for i in ids) if a]
+        if not annotations:
+            return
+        if len(annotations) > 1:
+            self.undo_stack.beginMacro(f"Delete {len(annotations)} passages")
+        for annotation in annotations:
+            self.undo_stack.push(DeleteAnnotation(self.editor, annotation))
+        if len(annotations) > 1:
+            self.undo_stack.endMacro()
+
+    def move_current_to_selection(self) -> None:
+        """Sets the current passage's bounds to the selected text."""
+        current = self._current_annotation()
+        span = self.reader.selected_range()
+        if not current or not span:
+            self.statusBar().showMessage("Select a passage in the sidebar and new text in the "
+                                         "reader.", 4000)
+            return
+        old = select_range(self.reader.text, current.start, current.end)
+        new = select_range(self.reader.text, *span)
+        self.undo_stack.push(SetBounds(self.editor, current, old, new))
+
+    def _current_annotation(self) -> Annotation | None:
+        current = self.sidebar.current_id()
+        return self.sidebar.model.annotation(current) if current else None
+
+    def _note_edited(self, annotation_id: str, note: str) -> None:
+        annotation = self.sidebar.model.annotation(annotation_id)
+        if annotation and annotation.note != note:
+            self.undo_stack.push(SetNote(self.editor, annotation, note))
+
+    def _edit_note(self) -> None:
+        self.sidebar.focus_note()
+
+    # --- views follow the store ----------------------------------------------------------
+
+    def _annotation_changed(self, annotation: Annotation) -> None:
+        if annotation.article_id != self.article_id:
+            return
+        self.reader.highlighter.put(annotation)
+        self.sidebar.put(annotation)
+        self._refresh_count()
+
+    def _annotation_removed(self, annotation_id: str) -> None:
+        self.reader.highlighter.drop(annotation_id)
+        self.sidebar.drop(annotation_id)
+        self._refresh_count()
+
+    def _refresh_count(self) -> None:
+        # counts shown in the library pane; the list is re-read when idle
+        QTimer.singleShot(0, self.reload_library)
+
+    def _highlight_clicked(self, annotation_id: str) -> None:
+        self.sidebar.select(annotation_id)
+
+    def _sidebar_current(self, annotation_id: str) -> None:
+        annotation = self.sidebar.model.annotation(annotation_id) if annotation_id else None
+        if annotation and self.reader.selected_range() != (annotation.start, annotation.end):
+            self.reader.select_range(annotation.start, annotation.end)
+
+    def _saved(self) -> None:
+        self.save_state.setText("All changes saved")
+        self.save_state.setStyleSheet("")
+
+    def _failed(self, message: str) -> None:
+        self.save_state.setText("Not saved")
+        self.save_state.setStyleSheet("color: #c0392b; font-weight: bold;")
+        QMessageBox.warning(self, "Closeread", message)
+
+    # --- annotator -----------------------------------------------------------------------
+
+    def set_annotator(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            return
+        self.editor.annotator = name
+        self.settings.set(keys.ANNOTATOR, name)
+        self._show_annotator()
+
+    def _show_annotator(self) -> None:
+        self.annotator_label.setText(f"Annotator: {self.editor.annotator}")
+
+    # --- import and export ---------------------------------------------------------------
+
+    def import_paths(self, paths: list[Path]) -> ImportJob:
+        job = ImportJob(self.library.path, paths)
+        dialog = progress_dialog(self, "Importing articles", 0)
+        job.progress.connect(lambda done, total, name: (dialog.setMaximum(total),
+                                                         dialog.setValue(done),
+                                                         dialog.setLabelText(name)))
+        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+
+        def finished(report: ImportReport) -> None:
+            dialog.close()
+            self.reload_library()
+            self.last_import_report = report
+            self.report_box = show_report(self, report)
+
+        def failed(message: str) -> None:
+            dialog.close()
+            self.reload_library()
+            QMessageBox.warning(self, "Import", message)
+
+        job.finished.connect(finished)
+        job.failed.connect(failed)
+        self._jobs.append(job)
+        start(job, self)
+        return job
+
+    def export_csv(self, target: Path, where: AnnotationFilter, excel: bool) -> ExportJob:
+        job = ExportJob(self.library.path, target, where, excel)
+        dialog = progress_dialog(self, "Exporting passages", 0)
+        job.progress.connect(lambda rows: dialog.setLabelText(f"{rows:,} rows written"))
+        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+
+        def finished(count: int) -> None:
+            dialog.close()
+            self.statusBar().showMessage(f"Exported {count:,} rows to {target}", 8000)
+
+        def failed(message: str) -> None:
+            dialog.close()
+            QMessageBox.warning(self, "Export", message)
+
+        job.finished.connect(finished)
+        job.failed.connect(failed)
+        self._jobs.append(job)
+        start(job, self)
+        return job
+
+    def choose_import_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", "", "Articles (*.txt *.md *.markdown *.html *.htm);;"
+            "All files (*)")
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def choose_import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # type: ignore[override]
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # --- keys in the sidebar -------------------------------------------------------------
+
+    def eventFilter(self, watched: object, event: object) -> bool:  # type: ignore[override]
+        from PySide6.QtCore import QEvent
+        from PySide6.QtGui import QKeyEvent
+
+        if watched is self.sidebar.view and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not event.modifiers() & (
+                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                tag = self.tag_bar.tag_at(key - Qt.Key.Key_1)
+                if tag:
+                    self.bulk_tag(tag.path)
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_current()
+                return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    # --- appearance and state ------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        self.settings.set(keys.THEME, theme)
+        apply_theme(theme)
+        self.reader.set_tags(self.library.tags.list(), self.tag_colors())
+
+    def change_font_size(self, step: int) -> None:
+        self.reader.set_font_size(self.reader.font_size + step)
+        self.settings.set(keys.FONT_SIZE, self.reader.font_size)
+        if self.article_id:
+            self.open_article(self.article_id)
+
+    def restore_state(self) -> None:
+        geometry = self.settings.get(keys.GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        state = self.settings.get(keys.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        sizes = self.settings.get(keys.SPLITTER)
+        if not sizes.isEmpty():
+            self.splitter.restoreState(sizes)
+        last = self.settings.get(keys.LAST_ARTICLE)
+        if last and self.library.articles.count():
+            with contextlib.suppress(ClosereadError):
+                self.open_article(self.library.articles.get(last).id)
+
+    def save_state_now(self) -> None:
+        self.settings.set(keys.GEOMETRY, self.saveGeometry())
+        self.settings.set(keys.WINDOW_STATE, self.saveState())
+        self.settings.set(keys.SPLITTER, self.splitter.saveState())
+        self.settings.set(keys.FONT_SIZE, self.reader.font_size)
+        self.settings.set(keys.LAST_ARTICLE, self.article_id)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # type: ignore[override]
+        self.save_state_now()
+        super().closeEvent(event)
+
+
+def build_main_window(db_path: str | Path, settings: Settings | None = None) -> MainWindow:
+    """The ready main window on the library at ``db_path`` (a new one gets the samples)."""
+    library = Library(db_path)
+    if library.created:
+        load_samples(library)
+    settings = settings or Settings()
+    apply_theme(settings.get(keys.THEME))
+    window = MainWindow(library, settings)
+    window.restore_state()
+    return window
+
+
+def tag_paths(tags: list[Tag]) -> list[str]:
+    return [t.path for t in tags]

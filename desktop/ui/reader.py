@@ -1,0 +1,300 @@
+"""The reader: an article rendered from its canonical text, with highlights.
+
+The document holds ``article.text`` verbatim (each "\\n" a block break), formatted by the
+article's layout, so a document position is a text offset up to UTF-16 (see positions).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QDesktopServices,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QMenu, QTextBrowser, QToolTip, QWidget
+
+from desktop.core.document import CODE, HEADING, INLINE_CODE, ITEM, LINK, QUOTE, Document
+from desktop.core.model import Annotation, Tag
+from desktop.core.snapping import snap_to_words
+from desktop.ui.highlighter import Highlighter
+from desktop.ui.positions import TextPositions
+
+HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
+READING_WIDTH_EM = 38  # about 70 characters a line
+
+
+class Reader(QTextBrowser):
+    """A read-only view of one article. Offsets in and out are code points."""
+
+    tagKeyPressed = Signal(int)  # 0-based position in the tag bar
+    tagChosen = Signal(str)  # a tag name from the context menu
+    annotationClicked = Signal(str)
+    deleteRequested = Signal()
+    editNoteRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setReadOnly(True)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setMouseTracking(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                     | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.anchorClicked.connect(self._open_link)
+        self.document().setUndoRedoEnabled(False)
+        self.snap = True
+        self.tags: list[Tag] = []
+        self.colors: dict[str, str] = {}
+        self.text = ""
+        self.positions = TextPositions("")
+        self.highlighter = Highlighter(self.document(), self.positions)
+        self.font_size = 13
+        self._apply_font()
+
+    # --- showing an article --------------------------------------------------------------
+
+    def show_article(self, document: Document, annotations: list[Annotation],
+                     tags: list[Tag], colors: dict[str, str]) -> None:
+        """Renders ``document`` and highlights ``annotations``.
+
+        ``tags`` are offered in the context menu; ``colors`` maps every tag name in the
+        library to its colour (an annotation may carry a tag of another set).
+        """
+        self.text = document.text
+        self.positions = TextPositions(document.text)
+        self.tags = tags
+        self.colors = colors
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(24)
+        cursor = QTextCursor(doc)
+        cursor.insertText(document.text)
+        self._format_blocks(doc, document)
+        self._format_spans(doc, document)
+        links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
+        self.highlighter = Highlighter(doc, self.positions, links)
+        self.highlighter.reset(annotations, self.tag_colors(), self.page_color())
+        self.setDocument(doc)
+        self._fit_width()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def clear_article(self) -> None:
+        self.text = ""
+        self.positions = TextPositions("")
+        doc = QTextDocument(self)
+        self.highlighter = Highlighter(doc, self.positions)
+        self.setDocument(doc)
+
+    def tag_colors(self) -> dict[str, str]:
+        return self.colors
+
+    def set_tags(self, tags: list[Tag], colors: dict[str, str]) -> None:
+        """New tags or colours (a recolour, a rename, a theme): repaints every highlight."""
+        self.tags = tags
+        self.colors = colors
+        self.highlighter.reset(list(self.highlighter.annotations.values()), colors,
+                               self.page_color())
+
+    def page_color(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.Base)
+
+    def _format_blocks(self, doc: QTextDocument, document: Document) -> None:
+        positions = self.positions
+        base = self.font().pointSizeF()
+        for block in document.blocks:
+            cursor = QTextCursor(doc)
+            cursor.setPosition(positions.to_qt(block.start))
+            cursor.setPosition(positions.to_qt(block.end), QTextCursor.MoveMode.KeepAnchor)
+            block_format = QTextBlockFormat()
+            char_format = QTextCharFormat()
+            if block.kind == HEADING:
+                char_format.setFontWeight(QFont.Weight.Bold)
+                char_format.setFontPointSize(base * HEADING_SCALE.get(block.level, 1.0))
+                block_format.setBottomMargin(4)
+            elif block.kind == QUOTE:
+                block_format.setLeftMargin(24 * block.level)
+                char_format.setFontItalic(True)
+            elif block.kind == ITEM:
+                block_format.setLeftMargin(18 * block.level)
+            elif block.kind == CODE:
+                char_format.setFontFamilies(["monospace"])
+                char_format.setFontFixedPitch(True)
+            block_format.setLineHeight(135, 1)  # ProportionalHeight
+            cursor.mergeBlockFormat(block_format)
+            if char_format.properties():
+                cursor.mergeCharFormat(char_format)
+
+    def _format_spans(self, doc: QTextDocument, document: Document) -> None:
+        positions = self.positions
+        for span in document.spans:
+            cursor = QTextCursor(doc)
+            cursor.setPosition(positions.to_qt(span.start))
+            cursor.setPosition(positions.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            if span.kind == "emphasis":
+                fmt.setFontItalic(True)
+            elif span.kind == "strong":
+                fmt.setFontWeight(QFont.Weight.Bold)
+            elif span.kind == INLINE_CODE:
+                fmt.setFontFamilies(["monospace"])
+            elif span.kind == LINK and span.href:
+                fmt.setAnchor(True)
+                fmt.setAnchorHref(span.href)
+                fmt.setForeground(self.palette().color(QPalette.ColorRole.Link))
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setToolTip(span.href)
+            cursor.mergeCharFormat(fmt)
+
+    def _open_link(self, url: QUrl) -> None:
+        # a link opens only on a click, in the user's browser, and only for web addresses
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    # --- typography ----------------------------------------------------------------------
+
+    def set_font_size(self, size: int) -> None:
+        self.font_size = max(8, min(40, size))
+        self._apply_font()
+
+    def _apply_font(self) -> None:
+        font = QFont(["Noto Serif", "DejaVu Serif", "Georgia", "serif"])
+        font.setPointSize(self.font_size)
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self._fit_width()
+
+    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Keeps lines about 70 characters long by widening the page's side margins."""
+        em = self.fontMetrics().horizontalAdvance("m")
+        spare = self.viewport().width() - READING_WIDTH_EM * em
+        side = float(max(24, spare // 2))
+        root = self.document().rootFrame()
+        frame = root.frameFormat()
+        if frame.leftMargin() != side or frame.rightMargin() != side:
+            frame.setLeftMargin(side)
+            frame.setRightMargin(side)
+            root.setFrameFormat(frame)
+
+    # --- selection, in code points -------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The selection as ``(start, end)`` offsets, snapped to words when snapping is on."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.positions.from_qt(cursor.selectionStart())
+        end = self.positions.from_qt(cursor.selectionEnd())
+        if self.snap:
+            start, end = snap_to_words(self.text, start, end)
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.positions.to_qt(start))
+        cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def offset_at(self, point: QPoint) -> int:
+        return self.positions.from_qt(self.cursorForPosition(point).position())
+
+    # --- input ---------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # type: ignore[override]
+        key = event.key()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                          | Qt.KeyboardModifier.AltModifier
+                                          | Qt.KeyboardModifier.MetaModifier))
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and self.textCursor().hasSelection():
+            self.tagKeyPressed.emit(key - Qt.Key.Key_1)
+            return
+        if plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.deleteRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # type: ignore[override]
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            under = self.highlighter.at(self.offset_at(event.position().toPoint()))
+            if under:
+                self.annotationClicked.emit(under[0].id)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # type: ignore[override]
+        super().mouseMoveEvent(event)
+        if event.buttons():
+            return
+        under = self.highlighter.at(self.offset_at(event.position().toPoint()))
+        if under:
+            QToolTip.showText(event.globalPosition().toPoint(), tooltip_for(under), self)
+        else:
+            QToolTip.hideText()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # type: ignore[override]
+        menu = self.createStandardContextMenu(event.pos())
+        menu.addSeparator()
+        tag_menu = menu.addMenu("Tag as")
+        tag_menu.setObjectName("tagMenu")
+        has_selection = self.textCursor().hasSelection()
+        children: dict[str, list[Tag]] = {}
+        for tag in self.tags:
+            if tag.parent_name:
+                children.setdefault(tag.parent_name, []).append(tag)
+        for tag in self.tags:
+            if tag.parent_name:
+                continue
+            if tag.name in children:
+                sub = tag_menu.addMenu(tag.name)
+                self._tag_action(sub, tag, has_selection)
+                sub.addSeparator()
+                for child in children[tag.name]:
+                    self._tag_action(sub, child, has_selection)
+            else:
+                self._tag_action(tag_menu, tag, has_selection)
+        under = self.highlighter.at(self.offset_at(event.pos()))
+        if under:
+            self.annotationClicked.emit(under[0].id)
+            menu.addAction("Edit note…", self.editNoteRequested.emit)
+            menu.addAction("Delete annotation", self.deleteRequested.emit)
+        menu.exec(event.globalPos())
+
+    def _tag_action(self, menu: QMenu, tag: Tag, enabled: bool) -> QAction:
+        label = f"{tag.name}\t{tag.shortcut}" if tag.shortcut else tag.name
+        action = menu.addAction(label)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda _=False, name=tag.path: self.tagChosen.emit(name))
+        return action
+
+
+def tooltip_for(annotations: list[Annotation]) -> str:
+    parts = []
+    for a in annotations:
+        tags = ", ".join(a.tag_paths) or "(no tag)"
+        line = f"<b>{_escape(tags)}</b> — {_escape(a.annotator)}"
+        if a.note:
+            note = a.note if len(a.note) < 300 else a.note[:299] + "…"
+            line += f"<br><i>{_escape(note)}</i>"
+        parts.append(line)
+    return "<hr>".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(
+        "\n", "<br>")

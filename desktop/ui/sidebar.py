@@ -1,0 +1,311 @@
+"""The annotation sidebar: the open article's passages, filters, and the note editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import Annotation, Tag
+from desktop.ui.annotation_model import (
+    ANNOTATION_ROLE,
+    ID_ROLE,
+    AnnotationFilterModel,
+    AnnotationListModel,
+)
+
+ANY = "Any"
+
+
+class AnnotationDelegate(QStyledItemDelegate):
+    """Paints a row: the quote, tag chips in their colours, the note, annotator and time."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colors: dict[str, str] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        annotation: Annotation = index.data(ANNOTATION_ROLE)
+        line = QFontMetrics(option.font).height()
+        lines = 4 if annotation and annotation.note else 3
+        return QSize(200, line * lines + 14)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        annotation: Annotation = index.data(ANNOTATION_ROLE)
+        if annotation is None:
+            return
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                                option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                   else QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        muted.setAlpha(160)
+        rect = option.rect.adjusted(8, 6, -8, -6)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+
+        # tag chips
+        x = rect.left()
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.85))
+        painter.setFont(small)
+        small_metrics = QFontMetrics(small)
+        for name in annotation.tags or ("no tag",):
+            width = small_metrics.horizontalAdvance(name) + 12
+            chip = QRect(x, rect.top(), width, line)
+            color = QColor(self.colors.get(name.lower(), "#999999"))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRoundedRect(chip, 6, 6)
+            painter.setPen(QColor("white") if color.lightness() < 150 else QColor("black"))
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+            x += width + 4
+        stamp = f"{annotation.annotator} · {annotation.updated[:16].replace('T', ' ')}"
+        painter.setPen(muted)
+        painter.drawText(QRect(x + 4, rect.top(), rect.right() - x - 4, line),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         small_metrics.elidedText(stamp, Qt.TextElideMode.ElideLeft,
+                                                  max(0, rect.right() - x - 4)))
+
+        # the quote, on up to two lines
+        painter.setFont(option.font)
+        painter.setPen(text_color)
+        quote = " ".join(annotation.exact.split())
+        quote_rect = QRect(rect.left(), rect.top() + line + 2, rect.width(), line * 2)
+        first = metrics.elidedText(quote, Qt.TextElideMode.ElideNone, rect.width())
+        painter.drawText(quote_rect, Qt.TextFlag.TextWordWrap,
+                         metrics.elidedText(first, Qt.TextElideMode.ElideRight,
+                                            rect.width() * 2 - 20))
+        if annotation.note:
+            italic = QFont(option.font)
+            italic.setItalic(True)
+            painter.setFont(italic)
+            painter.setPen(muted)
+            note = " ".join(annotation.note.split())
+            painter.drawText(QRect(rect.left(), rect.top() + line * 3 + 4, rect.width(), line),
+                             Qt.AlignmentFlag.AlignLeft,
+                             QFontMetrics(italic).elidedText(note, Qt.TextElideMode.ElideRight,
+                                                             rect.width()))
+        painter.restore()
+
+
+class Sidebar(QWidget):
+    """The passages of the open article and the editor of the current one's note."""
+
+    currentAnnotationChanged = Signal(str)  # "" when none
+    noteEdited = Signal(str, str)  # annotation id, new note
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = AnnotationListModel(self)
+        self.proxy = AnnotationFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.tag_filter = QComboBox(objectName="sidebarTagFilter")
+        self.tag_filter.setToolTip("Show only passages with this tag")
+        self.annotator_filter = QComboBox(objectName="sidebarAnnotatorFilter")
+        self.annotator_filter.setToolTip("Show only this annotator's passages")
+        for combo in (self.tag_filter, self.annotator_filter):
+            combo.addItem(ANY)
+            combo.currentTextChanged.connect(self._filter_changed)
+
+        self.view = QListView(objectName="annotationList")
+        self.view.setModel(self.proxy)
+        self.delegate = AnnotationDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.view.setUniformItemSizes(False)
+        self.view.setAccessibleName("Annotations of this article")
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+
+        self.count_label = QLabel(objectName="annotationCount")
+        self.note_editor = QPlainTextEdit(objectName="noteEditor")
+        self.note_editor.setPlaceholderText("Note on the selected passage (Markdown)…")
+        self.note_editor.setTabChangesFocus(True)
+        self.note_preview = QTextBrowser(objectName="notePreview")
+        self.note_preview.setOpenLinks(False)
+        self.note_tabs = QTabWidget()
+        self.note_tabs.addTab(self.note_editor, "Note")
+        self.note_tabs.addTab(self.note_preview, "Preview")
+        self.note_tabs.currentChanged.connect(self._show_preview)
+        self.save_note = QPushButton("Save note", objectName="saveNote")
+        self.save_note.setShortcut("Ctrl+Return")
+        self.save_note.setToolTip("Save the note (Ctrl+Enter)")
+        self.save_note.clicked.connect(self._save_note)
+        self.note_editor.textChanged.connect(self._note_dirty)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Tag"))
+        filters.addWidget(self.tag_filter, 1)
+        filters.addWidget(QLabel("By"))
+        filters.addWidget(self.annotator_filter, 1)
+        note_box = QWidget()
+        note_layout = QVBoxLayout(note_box)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.addWidget(self.note_tabs)
+        note_layout.addWidget(self.save_note, 0, Qt.AlignmentFlag.AlignRight)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(note_box)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(split, 1)
+        self._note_for = ""
+        self._set_note_enabled(False)
+
+    # --- content -------------------------------------------------------------------------
+
+    def show_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
+        self.model.reset(annotations)
+        self.set_tags(tags)
+        self._refresh_annotators()
+        self._update_count()
+        self._load_note("")
+
+    def set_tags(self, tags: list[Tag]) -> None:
+        self.delegate.colors = {t.name.lower(): t.color for t in tags}
+        current = self.tag_filter.currentText()
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem(ANY)
+        self.tag_filter.addItems([t.path for t in tags])
+        self.tag_filter.setCurrentText(current if self.tag_filter.findText(current) >= 0
+                                       else ANY)
+        self.tag_filter.blockSignals(False)
+        self.view.viewport().update()
+
+    def put(self, annotation: Annotation) -> None:
+        self.model.put(annotation)
+        self._refresh_annotators()
+        self._update_count()
+        if annotation.id == self._note_for:
+            self._load_note(annotation.id)
+
+    def drop(self, annotation_id: str) -> None:
+        self.model.drop(annotation_id)
+        self._update_count()
+        if annotation_id == self._note_for:
+            self._load_note("")
+
+    def _refresh_annotators(self) -> None:
+        names = sorted({a.annotator for a in self.model.annotations()})
+        current = self.annotator_filter.currentText()
+        self.annotator_filter.blockSignals(True)
+        self.annotator_filter.clear()
+        self.annotator_filter.addItem(ANY)
+        self.annotator_filter.addItems(names)
+        self.annotator_filter.setCurrentText(current if current in names else ANY)
+        self.annotator_filter.blockSignals(False)
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        text = f"{total} passage{'s' if total != 1 else ''}"
+        self.count_label.setText(text if shown == total else f"{shown} of {text}")
+
+    def _filter_changed(self) -> None:
+        tag = self.tag_filter.currentText()
+        annotator = self.annotator_filter.currentText()
+        self.proxy.set_filter("" if tag == ANY else tag, "" if annotator == ANY else annotator)
+        self._update_count()
+
+    # --- selection -----------------------------------------------------------------------
+
+    def current_id(self) -> str:
+        index = self.view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else ""
+
+    def selected_ids(self) -> list[str]:
+        rows = self.view.selectionModel().selectedRows()
+        ids = [index.data(ID_ROLE) for index in rows]
+        return ids or ([self.current_id()] if self.current_id() else [])
+
+    def select(self, annotation_id: str) -> None:
+        """Makes ``annotation_id`` the current row (no signal loop: same id is ignored)."""
+        row = self.model.row_of(annotation_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # filtered out: show everything so it can be seen
+            self.tag_filter.setCurrentText(ANY)
+            self.annotator_filter.setCurrentText(ANY)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if self.view.currentIndex() != index:
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.view.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        annotation_id = current.data(ID_ROLE) if current.isValid() else ""
+        self._load_note(annotation_id)
+        self.currentAnnotationChanged.emit(annotation_id)
+
+    # --- the note ------------------------------------------------------------------------
+
+    def _load_note(self, annotation_id: str) -> None:
+        self._note_for = annotation_id
+        annotation = self.model.annotation(annotation_id) if annotation_id else None
+        self.note_editor.blockSignals(True)
+        self.note_editor.setPlainText(annotation.note if annotation else "")
+        self.note_editor.blockSignals(False)
+        self._set_note_enabled(annotation is not None)
+        self.save_note.setEnabled(False)
+        self._show_preview()
+
+    def _set_note_enabled(self, enabled: bool) -> None:
+        self.note_editor.setEnabled(enabled)
+        self.note_tabs.setEnabled(enabled)
+
+    def _note_dirty(self) -> None:
+        annotation = self.model.annotation(self._note_for) if self._note_for else None
+        self.save_note.setEnabled(annotation is not None
+                                  and self.note_editor.toPlainText() != annotation.note)
+
+    def _save_note(self) -> None:
+        if self._note_for and self.save_note.isEnabled():
+            self.noteEdited.emit(self._note_for, self.note_editor.toPlainText())
+            self.save_note.setEnabled(False)
+
+    def _show_preview(self, *_args: object) -> None:
+        # Qt's own Markdown, with raw HTML off: a note can format text, never run anything
+        self.note_preview.document().setMarkdown(
+            self.note_editor.toPlainText(),
+            QTextDocument.MarkdownFeature.MarkdownNoHTML)
+
+    def focus_note(self) -> None:
+        self.note_tabs.setCurrentIndex(0)
+        self.note_editor.setFocus()

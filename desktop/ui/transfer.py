@@ -1,0 +1,134 @@
+"""Import and export off the GUI thread, with a progress dialog and a report.
+
+Each job opens its own connection to the library file (WAL lets it write while the window
+reads) and reports progress through signals, so the window never freezes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from desktop.core.errors import ClosereadError
+from desktop.io.csv_export import write_passages_csv
+from desktop.io.importer import ImportReport, import_paths
+from desktop.store.annotations import AnnotationFilter
+from desktop.store.library import Library
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel; the batch in progress is rolled back."""
+
+
+class ImportJob(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)  # ImportReport
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, paths: list[Path]) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.paths = paths
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            with Library(self.db_path) as library:
+                def step(done: int, total: int, path: Path) -> None:
+                    if self.cancelled:
+                        raise Cancelled
+                    self.progress.emit(done, total, path.name)
+
+                report = import_paths(library, self.paths, progress=step)
+        except Cancelled:
+            self.failed.emit("Import cancelled; the files imported before were kept.")
+        except ClosereadError as error:
+            self.failed.emit(error.message)
+        else:
+            self.finished.emit(report)
+
+
+class ExportJob(QObject):
+    progress = Signal(int)
+    finished = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, target: Path, where: AnnotationFilter,
+                 excel: bool) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.target = target
+        self.where = where
+        self.excel = excel
+        self.cancelled = False
+
+    def run(self) -> None:
+        partial = self.target.with_name(self.target.name + ".partial")
+        try:
+            with Library(self.db_path) as library, partial.open(
+                    "w", encoding="utf-8", newline="") as out:
+                def step(rows: int) -> None:
+                    if self.cancelled:
+                        raise Cancelled
+                    self.progress.emit(rows)
+
+                count = write_passages_csv(library, out, self.where, self.excel, step)
+            partial.replace(self.target)
+        except Cancelled:
+            partial.unlink(missing_ok=True)
+            self.failed.emit("Export cancelled; no file was written.")
+        except ClosereadError as error:
+            partial.unlink(missing_ok=True)
+            self.failed.emit(error.message)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            self.failed.emit(f"{self.target}: cannot write ({error.strerror})")
+        else:
+            self.finished.emit(count)
+
+
+def start(job: ImportJob | ExportJob, parent: QObject) -> QThread:
+    """Runs ``job`` on a new thread that ends, and is deleted, when the job does."""
+    thread = QThread(parent)
+    job.moveToThread(thread)
+    thread.started.connect(job.run)
+    job.finished.connect(thread.quit)
+    job.failed.connect(thread.quit)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread
+
+
+def progress_dialog(parent: QWidget, title: str, maximum: int) -> QProgressDialog:
+    dialog = QProgressDialog(title, "Cancel", 0, maximum, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    return dialog
+
+
+def report_text(report: ImportReport) -> str:
+    """What an import did, for the report box: a summary, then every file not imported."""
+    lines = [report.summary() + "."]
+    for outcome in report.failed + report.skipped:
+        lines.append(f"• {outcome.path.name}: {outcome.message}")
+    cleaned = [o for o in report.imported if o.cleaning]
+    if cleaned:
+        lines.append("")
+        lines.extend(f"• {o.path.name}: {o.cleaning}" for o in cleaned[:20])
+    return "\n".join(lines)
+
+
+def show_report(parent: QWidget, report: ImportReport) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName("importReport")
+    box.setWindowTitle("Import")
+    box.setIcon(QMessageBox.Icon.Warning if report.failed else QMessageBox.Icon.Information)
+    box.setText(report_text(report))
+    box.setModal(False)
+    box.show()
+    return box
