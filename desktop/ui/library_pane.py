@@ -12,12 +12,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,7 +32,8 @@ from desktop.core.model import Article
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Outlet", "Published", "Notes")
+COLUMNS = ("Title", "Published", "Notes")
+OUTLET_ROLE = Qt.ItemDataRole.UserRole + 3
 ANY = "Any"
 
 
@@ -58,16 +63,16 @@ class LibraryModel(QAbstractTableModel):
             if column == 0:
                 return article.title
             if column == 1:
-                return article.outlet or ""
-            if column == 2:
                 return (article.published or "")[:10]
-            if column == 3:
+            if column == 2:
                 return article.annotation_count if role == SORT_ROLE else (
                     str(article.annotation_count) if article.annotation_count else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             by = f"\nby {article.author}" if article.author else ""
             return f"{article.title}{by}\n{article.outlet or ''} {article.published or ''}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+        if role == OUTLET_ROLE:
+            return " · ".join(x for x in (article.outlet, article.author) if x)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
             return article.id
@@ -116,6 +121,36 @@ class LibraryFilterModel(QSortFilterProxyModel):
         return all(word in haystack for word in self.words)
 
 
+class TitleDelegate(QStyledItemDelegate):
+    """The title, and under it the outlet and author in a quieter colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        title = option.text
+        option.text = ""
+        widget = option.widget
+        style = widget.style() if widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        color = option.palette.color(QPalette.ColorRole.HighlightedText if selected
+                                     else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(6, 4, -6, -4)
+        metrics = option.fontMetrics
+        line = metrics.height()
+        painter.save()
+        painter.setPen(color)
+        painter.drawText(rect.adjusted(0, 0, 0, -line), Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
+        muted = QColor(color)
+        muted.setAlpha(150)
+        painter.setPen(muted)
+        painter.drawText(rect.adjusted(0, line, 0, 0), Qt.AlignmentFlag.AlignLeft,
+                         metrics.elidedText(index.data(OUTLET_ROLE) or "",
+                                            Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
+
+
 class LibraryPane(QWidget):
     """The list of articles. Activating a row opens that article."""
 
@@ -142,7 +177,7 @@ class LibraryPane(QWidget):
         self.view = QTableView(objectName="libraryView")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -152,8 +187,13 @@ class LibraryPane(QWidget):
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        self.view.setItemDelegateForColumn(0, TitleDelegate(self.view))
+        self.view.verticalHeader().setDefaultSectionSize(
+            self.view.fontMetrics().height() * 2 + 10)
+        for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
         self.view.setAccessibleName("Articles in the library")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import html
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.document import Document
 from desktop.core.errors import ClosereadError
-from desktop.core.model import Annotation, Tag
+from desktop.core.model import Annotation, Article
 from desktop.core.selectors import select_range
 from desktop.io.importer import ImportReport
 from desktop.io.samples import load_samples
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.editor.saved.connect(self._saved)
         self.editor.failed.connect(self._failed)
         self._jobs: list[object] = []
+        self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes
         self.library_pane = LibraryPane()
@@ -95,7 +98,8 @@ class MainWindow(QMainWindow):
         self.find_bar.hide()
         self.article_title = QLabel(objectName="articleTitle")
         self.article_title.setWordWrap(True)
-        self.article_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_title.setTextFormat(Qt.TextFormat.RichText)
+        self.article_title.setContentsMargins(12, 6, 12, 6)
         reader_box = QWidget()
         reader_layout = QVBoxLayout(reader_box)
         reader_layout.setContentsMargins(0, 0, 0, 0)
@@ -116,7 +120,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([320, 760, 320])
+        self.splitter.setSizes([400, 680, 320])
         self.setCentralWidget(self.splitter)
 
         self.tag_bar = TagBar(self)
@@ -177,8 +181,7 @@ class MainWindow(QMainWindow):
         self.reader.show_article(document, annotations, self.library.tags.list(),
                                  self.tag_colors())
         self.sidebar.show_annotations(annotations, self.library.tags.all())
-        details = " · ".join(x for x in (article.outlet, article.author, article.published) if x)
-        self.article_title.setText(f"{article.title}\n{details}" if details else article.title)
+        self.article_title.setText(article_heading(article))
         self.library_pane.select(article.id)
         self.setWindowTitle(f"{article.title} — Closeread")
         self.settings.set(keys.LAST_ARTICLE, article.id)
@@ -227,7 +230,11 @@ class MainWindow(QMainWindow):
         command = CreateAnnotation(self.editor, self.article_id, selection, [tag_path])
         self.undo_stack.push(command)
         if command.annotation_id:
+            # the new passage becomes current, and the selection gives way to its colour
+            self._follow_sidebar = False
             self.sidebar.select(command.annotation_id)
+            self._follow_sidebar = True
+            self.reader.clear_selection()
 
     def bulk_tag(self, tag_path: str) -> None:
         ids = self.sidebar.selected_ids()
@@ -298,6 +305,8 @@ class MainWindow(QMainWindow):
 
     def _sidebar_current(self, annotation_id: str) -> None:
         annotation = self.sidebar.model.annotation(annotation_id) if annotation_id else None
+        if not self._follow_sidebar:
+            return
         if annotation and self.reader.selected_range() != (annotation.start, annotation.end):
             self.reader.select_range(annotation.start, annotation.end)
 
@@ -467,5 +476,17 @@ def build_main_window(db_path: str | Path, settings: Settings | None = None) -> 
     return window
 
 
-def tag_paths(tags: list[Tag]) -> list[str]:
-    return [t.path for t in tags]
+def article_heading(article: Article) -> str:
+    """The reader's heading: the title, then outlet, author and date, as safe rich text."""
+    published = ""
+    if article.published:
+        try:
+            when = datetime.fromisoformat(article.published)
+            published = when.strftime("%-d %B %Y") + (
+                when.strftime(", %H:%M") if "T" in article.published else "")
+        except ValueError:
+            published = article.published
+    details = " · ".join(html.escape(x) for x in (article.outlet, article.author, published)
+                         if x)
+    heading = f"<b>{html.escape(article.title)}</b>"
+    return heading + (f"<br><span style='color: gray'>{details}</span>" if details else "")

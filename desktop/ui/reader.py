@@ -133,6 +133,9 @@ class Reader(QTextBrowser):
                 char_format.setFontFamilies(["monospace"])
                 char_format.setFontFixedPitch(True)
             block_format.setLineHeight(135, 1)  # ProportionalHeight
+            if _followed_by_text(document.text, block.end):
+                # paragraphs on consecutive lines (common in scraped text) still get air
+                block_format.setBottomMargin(max(block_format.bottomMargin(), base * 0.6))
             cursor.mergeBlockFormat(block_format)
             if char_format.properties():
                 cursor.mergeCharFormat(char_format)
@@ -212,6 +215,12 @@ class Reader(QTextBrowser):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def clear_selection(self) -> None:
+        """Collapses the selection to its end, so the highlight under it shows."""
+        cursor = self.textCursor()
+        cursor.setPosition(cursor.selectionEnd())
+        self.setTextCursor(cursor)
+
     def offset_at(self, point: QPoint) -> int:
         return self.positions.from_qt(self.cursorForPosition(point).position())
 
@@ -281,6 +290,11 @@ class Reader(QTextBrowser):
         action.setEnabled(enabled)
         action.triggered.connect(lambda _=False, name=tag.path: self.tagChosen.emit(name))
         return action
+
+
+def _followed_by_text(text: str, end: int) -> bool:
+    """True when the line ending at ``end`` is followed directly by another non-empty line."""
+    return end + 1 < len(text) and text[end] == "\n" and text[end + 1] != "\n"
 
 
 def tooltip_for(annotations: list[Annotation]) -> str:

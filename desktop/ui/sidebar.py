@@ -50,9 +50,21 @@ class AnnotationDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
         annotation: Annotation = index.data(ANNOTATION_ROLE)
-        line = QFontMetrics(option.font).height()
-        lines = 4 if annotation and annotation.note else 3
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        lines = 1 + self._quote_lines(annotation, metrics, width - 16)
+        if annotation and annotation.note:
+            lines += 1
         return QSize(200, line * lines + 14)
+
+    @staticmethod
+    def _quote_lines(annotation: Annotation | None, metrics: QFontMetrics, width: int) -> int:
+        if annotation is None or width <= 0:
+            return 1
+        quote = " ".join(annotation.exact.split())
+        return 1 if metrics.horizontalAdvance(quote) <= width else 2
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -106,13 +118,15 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.drawText(quote_rect, Qt.TextFlag.TextWordWrap,
                          metrics.elidedText(first, Qt.TextElideMode.ElideRight,
                                             rect.width() * 2 - 20))
+        quote_lines = self._quote_lines(annotation, metrics, rect.width())
         if annotation.note:
             italic = QFont(option.font)
             italic.setItalic(True)
             painter.setFont(italic)
             painter.setPen(muted)
             note = " ".join(annotation.note.split())
-            painter.drawText(QRect(rect.left(), rect.top() + line * 3 + 4, rect.width(), line),
+            top = rect.top() + line * (1 + quote_lines) + 4
+            painter.drawText(QRect(rect.left(), top, rect.width(), line),
                              Qt.AlignmentFlag.AlignLeft,
                              QFontMetrics(italic).elidedText(note, Qt.TextElideMode.ElideRight,
                                                              rect.width()))
@@ -145,6 +159,7 @@ class Sidebar(QWidget):
         self.view.setItemDelegate(self.delegate)
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.view.setUniformItemSizes(False)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setAccessibleName("Annotations of this article")
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
