@@ -52,19 +52,10 @@ class AnnotationDelegate(QStyledItemDelegate):
         annotation: Annotation = index.data(ANNOTATION_ROLE)
         metrics = QFontMetrics(option.font)
         line = metrics.height()
-        view = self.parent()
-        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
-        lines = 1 + self._quote_lines(annotation, metrics, width - 16)
-        if annotation and annotation.note:
-            lines += 1
+        # chips, two lines of quote, and the note when there is one: every row of a kind
+        # has the same height, whatever the sidebar's width
+        lines = 3 + (1 if annotation and annotation.note else 0)
         return QSize(200, line * lines + 14)
-
-    @staticmethod
-    def _quote_lines(annotation: Annotation | None, metrics: QFontMetrics, width: int) -> int:
-        if annotation is None or width <= 0:
-            return 1
-        quote = " ".join(annotation.exact.split())
-        return 1 if metrics.horizontalAdvance(quote) <= width else 2
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -118,14 +109,13 @@ class AnnotationDelegate(QStyledItemDelegate):
         painter.drawText(quote_rect, Qt.TextFlag.TextWordWrap,
                          metrics.elidedText(first, Qt.TextElideMode.ElideRight,
                                             rect.width() * 2 - 20))
-        quote_lines = self._quote_lines(annotation, metrics, rect.width())
         if annotation.note:
             italic = QFont(option.font)
             italic.setItalic(True)
             painter.setFont(italic)
             painter.setPen(muted)
             note = " ".join(annotation.note.split())
-            top = rect.top() + line * (1 + quote_lines) + 4
+            top = rect.top() + line * 3 + 4
             painter.drawText(QRect(rect.left(), top, rect.width(), line),
                              Qt.AlignmentFlag.AlignLeft,
                              QFontMetrics(italic).elidedText(note, Qt.TextElideMode.ElideRight,
