@@ -152,6 +152,13 @@ class Articles:
             params)
         return {row[0] for row in rows}
 
+    def annotation_counts(self, article_id: str) -> tuple[int, int]:
+        """How many annotations the article has, and how many of them are orphans."""
+        row = self.db.execute(
+            "SELECT count(*), coalesce(sum(anchor_state = 'orphan'), 0) FROM annotations "
+            "WHERE article_id = ? AND deleted IS NULL", [article_id]).fetchone()
+        return int(row[0]), int(row[1])
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import (
@@ -71,7 +73,21 @@ class AnnotationListModel(QAbstractListModel):
         self.endResetModel()
 
     def put(self, annotation: Annotation) -> None:
-        """Adds or replaces ``annotation``, keeping text order."""
+        """Adds or replaces ``annotation``, keeping text order.
+
+        A change that keeps its place (a note, a tag) updates the row in place, so a view's
+        current row and selection stay where they are.
+        """
+        row = self.row_of(annotation.id)
+        if row is not None:
+            before = _order(self._rows[row - 1]) if row > 0 else None
+            after = _order(self._rows[row + 1]) if row + 1 < len(self._rows) else None
+            key = _order(annotation)
+            if (before is None or before <= key) and (after is None or key <= after):
+                self._rows[row] = annotation
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
+                return
         self.drop(annotation.id)
         row = bisect_left([_order(a) for a in self._rows], _order(annotation))
         self.beginInsertRows(QModelIndex(), row, row)
@@ -100,6 +116,18 @@ class AnnotationListModel(QAbstractListModel):
         return list(self._rows)
 
 
+@contextmanager
+def filter_change(proxy: QSortFilterProxyModel) -> Iterator[None]:
+    """Wraps a change of a proxy's filter criteria (Qt 6.9+ API, older fallback)."""
+    if hasattr(proxy, "beginFilterChange"):
+        proxy.beginFilterChange()
+        yield
+        proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+    else:
+        yield
+        proxy.invalidateRowsFilter()
+
+
 class AnnotationFilterModel(QSortFilterProxyModel):
     """Shows the annotations with a tag and by an annotator; empty means any."""
 
@@ -109,9 +137,9 @@ class AnnotationFilterModel(QSortFilterProxyModel):
         self.annotator = ""
 
     def set_filter(self, tag: str = "", annotator: str = "") -> None:
-        self.tag = tag
-        self.annotator = annotator
-        self.invalidateRowsFilter()
+        with filter_change(self):
+            self.tag = tag
+            self.annotator = annotator
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

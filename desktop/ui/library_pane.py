@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Article
+from desktop.ui.annotation_model import filter_change
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -83,6 +85,15 @@ class LibraryModel(QAbstractTableModel):
         self._articles = list(articles)
         self.endResetModel()
 
+    def set_counts(self, article_id: str, annotations: int, orphans: int) -> None:
+        """New annotation counts for one article (after an edit), without a reload."""
+        row = self.row_of(article_id)
+        if row is None:
+            return
+        self._articles[row] = replace(self._articles[row], annotation_count=annotations,
+                                      orphan_count=orphans)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
     def row_of(self, article_id: str) -> int | None:
         for row, article in enumerate(self._articles):
             if article.id == article_id:
@@ -104,12 +115,12 @@ class LibraryFilterModel(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_words(self, text: str) -> None:
-        self.words = text.lower().split()
-        self.invalidateRowsFilter()
+        with filter_change(self):
+            self.words = text.lower().split()
 
     def set_allowed(self, ids: set[str] | None) -> None:
-        self.allowed = ids
-        self.invalidateRowsFilter()
+        with filter_change(self):
+            self.allowed = ids
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model: LibraryModel = self.sourceModel()  # type: ignore[assignment]

@@ -51,6 +51,7 @@ from desktop.ui.theme import apply_theme
 from desktop.ui.transfer import (
     ExportJob,
     ImportJob,
+    on_gui_thread,
     progress_dialog,
     show_report,
     start,
@@ -297,8 +298,11 @@ class MainWindow(QMainWindow):
         self._refresh_count()
 
     def _refresh_count(self) -> None:
-        # counts shown in the library pane; the list is re-read when idle
-        QTimer.singleShot(0, self.reload_library)
+        """The open article's count in the library pane, and a new annotator's name."""
+        self.library_pane.model.set_counts(
+            self.article_id, *self.library.articles.annotation_counts(self.article_id))
+        if self.library_pane.annotator_filter.findText(self.editor.annotator) < 0:
+            QTimer.singleShot(0, self.reload_library)
 
     def _highlight_clicked(self, annotation_id: str) -> None:
         self.sidebar.select(annotation_id)
@@ -335,12 +339,15 @@ class MainWindow(QMainWindow):
     # --- import and export ---------------------------------------------------------------
 
     def import_paths(self, paths: list[Path]) -> ImportJob:
+        """Imports in the background with a progress dialog, then reports."""
         job = ImportJob(self.library.path, paths)
         dialog = progress_dialog(self, "Importing articles", 0)
-        job.progress.connect(lambda done, total, name: (dialog.setMaximum(total),
-                                                         dialog.setValue(done),
-                                                         dialog.setLabelText(name)))
-        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+
+        def progress(step: tuple[int, int, str]) -> None:
+            done, total, name = step
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(name)
 
         def finished(report: ImportReport) -> None:
             dialog.close()
@@ -353,28 +360,33 @@ class MainWindow(QMainWindow):
             self.reload_library()
             QMessageBox.warning(self, "Import", message)
 
-        job.finished.connect(finished)
-        job.failed.connect(failed)
+        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+        on_gui_thread(job.progress, progress, self)
+        on_gui_thread(job.finished, finished, self)
+        on_gui_thread(job.failed, failed, self)
         self._jobs.append(job)
         start(job, self)
         return job
 
     def export_csv(self, target: Path, where: AnnotationFilter, excel: bool) -> ExportJob:
+        """Exports in the background with a progress dialog."""
         job = ExportJob(self.library.path, target, where, excel)
         dialog = progress_dialog(self, "Exporting passages", 0)
-        job.progress.connect(lambda rows: dialog.setLabelText(f"{rows:,} rows written"))
-        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
 
         def finished(count: int) -> None:
             dialog.close()
+            self.last_export_rows = count
             self.statusBar().showMessage(f"Exported {count:,} rows to {target}", 8000)
 
         def failed(message: str) -> None:
             dialog.close()
             QMessageBox.warning(self, "Export", message)
 
-        job.finished.connect(finished)
-        job.failed.connect(failed)
+        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
+        on_gui_thread(job.progress, lambda rows: dialog.setLabelText(f"{rows:,} rows written"),
+                      self)
+        on_gui_thread(job.finished, finished, self)
+        on_gui_thread(job.failed, failed, self)
         self._jobs.append(job)
         start(job, self)
         return job

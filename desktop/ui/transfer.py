@@ -6,9 +6,11 @@ reads) and reports progress through signals, so the window never freezes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
@@ -23,9 +25,9 @@ class Cancelled(Exception):
 
 
 class ImportJob(QObject):
-    progress = Signal(int, int, str)
+    progress = Signal(object)  # (done, total, file name)
     finished = Signal(object)  # ImportReport
-    failed = Signal(str)
+    failed = Signal(object)  # a message
 
     def __init__(self, db_path: Path, paths: list[Path]) -> None:
         super().__init__()
@@ -39,7 +41,7 @@ class ImportJob(QObject):
                 def step(done: int, total: int, path: Path) -> None:
                     if self.cancelled:
                         raise Cancelled
-                    self.progress.emit(done, total, path.name)
+                    self.progress.emit((done, total, path.name))
 
                 report = import_paths(library, self.paths, progress=step)
         except Cancelled:
@@ -51,9 +53,9 @@ class ImportJob(QObject):
 
 
 class ExportJob(QObject):
-    progress = Signal(int)
-    finished = Signal(int)
-    failed = Signal(str)
+    progress = Signal(object)  # rows written so far
+    finished = Signal(object)  # rows written
+    failed = Signal(object)  # a message
 
     def __init__(self, db_path: Path, target: Path, where: AnnotationFilter,
                  excel: bool) -> None:
@@ -99,6 +101,25 @@ def start(job: ImportJob | ExportJob, parent: QObject) -> QThread:
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
+
+
+class Relay(QObject):
+    """Carries a job's signal to the GUI thread.
+
+    A plain function connected to a signal runs on the emitting thread, even when queued;
+    a signal of an object that lives on the GUI thread is delivered there.
+    """
+
+    fired = Signal(object)
+
+
+def on_gui_thread(signal: SignalInstance, slot: Callable[[Any], object],
+                  parent: QObject) -> Relay:
+    """Connects a job's one-argument ``signal`` so ``slot`` runs on ``parent``'s thread."""
+    relay = Relay(parent)
+    signal.connect(relay.fired)
+    relay.fired.connect(slot)
+    return relay
 
 
 def progress_dialog(parent: QWidget, title: str, maximum: int) -> QProgressDialog:
