@@ -1,67 +1,83 @@
-"""Highlights on the reader's document: each annotation's passage in its tag's colour.
+"""Highlights on the reader: each annotation's passage in its tag's colour.
 
-Formats are written into the document's character formats, range by range, so painting
-costs nothing extra however many highlights there are. Where passages overlap, their
-colours are blended and the text gets a dotted underline, so both stay visible.
+Highlights are written into the document's character formats, so painting them costs
+nothing extra. Where passages overlap, their colours are blended and a dotted underline
+marks the overlap, so both stay visible. Formats are written lazily: the part of the
+article on screen (and a margin around it) first, the rest as the reader scrolls to it;
+an article with thousands of highlights opens as fast as one with a few.
 """
 
 from __future__ import annotations
 
-import itertools
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextEdit
 
 from desktop.core.model import Annotation
 from desktop.ui.positions import TextPositions
 
-HIGHLIGHT_STRENGTH = 0.38  # how much of the tag colour shows over the page
+STRENGTH = 0.38  # how much of the tag colour shows over the page
+CURRENT_STRENGTH = 0.62
 UNTAGGED_COLOR = "#999999"
+MARGIN = 4000  # characters around the visible text that get their highlights too
 
 
-def blend(colors: Sequence[str], page: QColor, strength: float = HIGHLIGHT_STRENGTH) -> QColor:
+def blend(colors: list[str], page: QColor, strength: float = STRENGTH) -> QColor:
     """The page colour tinted by the average of ``colors``."""
     qcolors = [QColor(c) for c in colors]
     r = sum(c.red() for c in qcolors) / len(qcolors)
     g = sum(c.green() for c in qcolors) / len(qcolors)
     b = sum(c.blue() for c in qcolors) / len(qcolors)
-    mix = min(0.6, strength + 0.08 * (len(qcolors) - 1))
-    return QColor(
-        round(page.red() * (1 - mix) + r * mix),
-        round(page.green() * (1 - mix) + g * mix),
-        round(page.blue() * (1 - mix) + b * mix),
-    )
+    mix = min(0.7, strength + 0.08 * (len(qcolors) - 1))
+    return QColor(round(page.red() * (1 - mix) + r * mix),
+                  round(page.green() * (1 - mix) + g * mix),
+                  round(page.blue() * (1 - mix) + b * mix))
 
 
 class Highlighter:
-    """Keeps the document's highlight formats in step with a set of annotations."""
+    """Keeps a text view's highlight formats in step with a set of annotations."""
 
-    def __init__(self, document: QTextDocument, positions: TextPositions,
+    def __init__(self, view: QTextEdit, document: QTextDocument, positions: TextPositions,
                  link_ranges: Iterable[tuple[int, int]] = ()) -> None:
-        self.document = document
+        self.view = view
+        self.document = document  # the view shows it, or is about to
         self.positions = positions
         self.annotations: dict[str, Annotation] = {}
         self.tag_colors: dict[str, str] = {}
         self.page = QColor("white")
+        self.current = ""
         self._links = sorted(link_ranges)
+        self._by_start: list[Annotation] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self._painted: list[tuple[int, int]] = []  # ranges whose formats are up to date
+        self._brushes: dict[tuple[tuple[str, ...], bool], QBrush] = {}
 
     # --- the set of annotations ----------------------------------------------------------
 
     def reset(self, annotations: Iterable[Annotation], tag_colors: dict[str, str],
               page: QColor) -> None:
-        """Shows exactly ``annotations``, repainting the whole document."""
+        """Shows exactly ``annotations`` in these colours over a page of colour ``page``."""
         self.annotations = {a.id: a for a in annotations if a.anchor_state == "anchored"}
         self.tag_colors = {k.lower(): v for k, v in tag_colors.items()}
         self.page = page
-        self._paint(0, self.positions.length)
+        self._brushes.clear()
+        self._index()
+        stale, self._painted = self._painted, []
+        for lo, hi in stale:  # a recolour or a new theme: repaint what was painted
+            self._paint(lo, hi)
+        self.ensure_visible()
 
     def put(self, annotation: Annotation) -> None:
         """Adds or updates one annotation, repainting only where it was and is."""
         old = self.annotations.pop(annotation.id, None)
         if annotation.anchor_state == "anchored":
             self.annotations[annotation.id] = annotation
+        self._index()
         if old:
             self._paint(old.start, old.end)
         self._paint(annotation.start, annotation.end)
@@ -69,11 +85,22 @@ class Highlighter:
     def drop(self, annotation_id: str) -> None:
         old = self.annotations.pop(annotation_id, None)
         if old:
+            self._index()
             self._paint(old.start, old.end)
+
+    def set_current(self, annotation_id: str) -> None:
+        """Shows ``annotation_id`` (none with "") more strongly than the others."""
+        if annotation_id == self.current:
+            return
+        before = self.annotations.get(self.current)
+        self.current = annotation_id
+        for annotation in (before, self.annotations.get(annotation_id)):
+            if annotation:
+                self._paint(annotation.start, annotation.end)
 
     def at(self, offset: int) -> list[Annotation]:
         """Annotations covering code point ``offset``, shortest first."""
-        found = [a for a in self.annotations.values() if a.start <= offset < a.end]
+        found = self._between(offset, offset + 1)
         return sorted(found, key=lambda a: (a.end - a.start, a.start))
 
     def color_of(self, annotation: Annotation) -> str:
@@ -82,40 +109,104 @@ class Highlighter:
                 return self.tag_colors[tag.lower()]
         return UNTAGGED_COLOR
 
+    def _index(self) -> None:
+        self._by_start = sorted(self.annotations.values(), key=lambda a: (a.start, a.end))
+        self._starts = [a.start for a in self._by_start]
+        self._longest = max((a.end - a.start for a in self._by_start), default=0)
+
+    def _between(self, lo: int, hi: int) -> list[Annotation]:
+        """Annotations overlapping code points ``lo``..``hi``, in start order."""
+        first = bisect_left(self._starts, lo - self._longest)
+        last = bisect_right(self._starts, hi - 1)
+        return [a for a in self._by_start[first:last] if a.end > lo and a.start < hi]
+
+    # --- what is on screen ---------------------------------------------------------------
+
+    def visible_range(self) -> tuple[int, int]:
+        """The code points on screen, widened by ``MARGIN`` each way."""
+        viewport = self.view.viewport()
+        if self.view.document() is not self.document or self.view.verticalScrollBar().value() == 0:
+            top = 0  # a document about to be shown opens at the top; and asking Qt
+            # for the top would lay the whole document out first
+        else:
+            middle = viewport.width() // 2  # the side margins give no text position
+            top = self.positions.from_qt(
+                self.view.cursorForPosition(QPoint(middle, 1)).position())
+        # the bottom is estimated, generously, from the screen's size: Qt lays a long
+        # document out lazily and has no position for text below what it has laid out
+        metrics = self.view.fontMetrics()
+        lines = viewport.height() // max(1, metrics.lineSpacing()) + 1
+        per_line = viewport.width() // max(1, metrics.averageCharWidth()) + 1
+        return max(0, top - MARGIN), min(self.positions.length, top + lines * per_line + MARGIN)
+
+    def ensure_visible(self) -> None:
+        """Paints the highlights of whatever part of the visible range is not painted."""
+        lo, hi = self.visible_range()
+        cursor = lo
+        for done_lo, done_hi in list(self._painted):
+            if done_hi <= cursor or done_lo >= hi:
+                continue
+            if done_lo > cursor:
+                self._paint(cursor, done_lo)
+            cursor = max(cursor, done_hi)
+        if cursor < hi:
+            self._paint(cursor, hi)
+
+    def _mark_painted(self, lo: int, hi: int) -> None:
+        merged = []
+        for a, b in sorted([*self._painted, (lo, hi)]):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        self._painted = merged
+
     # --- painting ------------------------------------------------------------------------
+
+    def _brush(self, here: list[Annotation]) -> QBrush:
+        colors = tuple(self.color_of(a) for a in here)
+        is_current = any(a.id == self.current for a in here)
+        key = (colors, is_current)
+        if key not in self._brushes:
+            strength = CURRENT_STRENGTH if is_current else STRENGTH
+            self._brushes[key] = QBrush(blend(list(colors), self.page, strength))
+        return self._brushes[key]
 
     def _paint(self, lo: int, hi: int) -> None:
         """Rewrites the highlight formats of code points ``lo``..``hi``."""
+        lo, hi = max(0, lo), min(self.positions.length, hi)
         if hi <= lo:
             return
-        covering = [a for a in self.annotations.values() if a.start < hi and a.end > lo]
+        covering = self._between(lo, hi)
         cuts = {lo, hi}
         for a in covering:
             cuts.add(max(lo, a.start))
             cuts.add(min(hi, a.end))
-        for link_start, link_end in self._links:
-            if link_start < hi and link_end > lo:
+        first_link = max(0, bisect_left(self._links, (lo, -1)) - 1)
+        for link_start, link_end in self._links[first_link:]:
+            if link_start >= hi:
+                break
+            if link_end > lo:
                 cuts.add(max(lo, link_start))
                 cuts.add(min(hi, link_end))
         bounds = sorted(cuts)
-        by_start = sorted(covering, key=lambda a: a.start)
         active: dict[str, Annotation] = {}
         next_index = 0
         cursor = QTextCursor(self.document)
         to_qt = self.positions.to_qt
-        for start, end in itertools.pairwise(bounds):
+        no_brush = QBrush(Qt.BrushStyle.NoBrush)
+        # one edit block: the view re-lays the text out once, not once per format change
+        cursor.beginEditBlock()
+        for start, end in pairwise(bounds):
             # sweep: take in passages that have begun, let go of those that have ended
-            while next_index < len(by_start) and by_start[next_index].start <= start:
-                active[by_start[next_index].id] = by_start[next_index]
+            while next_index < len(covering) and covering[next_index].start <= start:
+                active[covering[next_index].id] = covering[next_index]
                 next_index += 1
             for ended in [k for k, a in active.items() if a.end <= start]:
                 del active[ended]
             here = list(active.values())
             fmt = QTextCharFormat()
-            if here:
-                fmt.setBackground(QBrush(blend([self.color_of(a) for a in here], self.page)))
-            else:
-                fmt.setBackground(QBrush(Qt.BrushStyle.NoBrush))
+            fmt.setBackground(self._brush(here) if here else no_brush)
             if len(here) > 1:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setUnderlineColor(QColor(self.color_of(here[-1])).darker(130))
@@ -126,6 +217,8 @@ class Highlighter:
             cursor.setPosition(to_qt(start))
             cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(fmt)
+        cursor.endEditBlock()
+        self._mark_painted(lo, hi)
 
     def _in_link(self, offset: int) -> bool:
         index = bisect_right(self._links, (offset, float("inf"))) - 1

@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
 
     def _sidebar_current(self, annotation_id: str) -> None:
         annotation = self.sidebar.model.annotation(annotation_id) if annotation_id else None
+        self.reader.highlighter.set_current(annotation_id)
         if not self._follow_sidebar:
             return
         if annotation and self.reader.selected_range() != (annotation.start, annotation.end):

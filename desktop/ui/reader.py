@@ -6,7 +6,7 @@ article's layout, so a document position is a text offset up to UTF-16 (see posi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -59,7 +59,11 @@ class Reader(QTextBrowser):
         self.colors: dict[str, str] = {}
         self.text = ""
         self.positions = TextPositions("")
-        self.highlighter = Highlighter(self.document(), self.positions)
+        self.highlighter = Highlighter(self, self.document(), self.positions)
+        self._catch_up = QTimer(self)
+        self._catch_up.setSingleShot(True)
+        self._catch_up.setInterval(0)
+        self._catch_up.timeout.connect(lambda: self.highlighter.ensure_visible())
         self.font_size = 13
         self._apply_font()
 
@@ -84,9 +88,11 @@ class Reader(QTextBrowser):
         cursor.insertText(document.text)
         self._format_blocks(doc, document)
         self._format_spans(doc, document)
+        # highlights go in before the document is shown: formats on a document no view
+        # lays out yet cost almost nothing
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
-        self.highlighter = Highlighter(doc, self.positions, links)
-        self.highlighter.reset(annotations, self.tag_colors(), self.page_color())
+        self.highlighter = Highlighter(self, doc, self.positions, links)
+        self.highlighter.reset(annotations, colors, self.page_color())
         self.setDocument(doc)
         self._fit_width()
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -94,9 +100,8 @@ class Reader(QTextBrowser):
     def clear_article(self) -> None:
         self.text = ""
         self.positions = TextPositions("")
-        doc = QTextDocument(self)
-        self.highlighter = Highlighter(doc, self.positions)
-        self.setDocument(doc)
+        self.setDocument(QTextDocument(self))
+        self.highlighter = Highlighter(self, self.document(), self.positions)
 
     def tag_colors(self) -> dict[str, str]:
         return self.colors
@@ -112,9 +117,21 @@ class Reader(QTextBrowser):
         return self.palette().color(QPalette.ColorRole.Base)
 
     def _format_blocks(self, doc: QTextDocument, document: Document) -> None:
+        """Block formats: one pass over the whole text, then each block that is not a
+        plain paragraph (headings, list items, quotes, code) on its own."""
         positions = self.positions
         base = self.font().pointSizeF()
+        everything = QTextCursor(doc)
+        everything.select(QTextCursor.SelectionType.Document)
+        common = QTextBlockFormat()
+        common.setLineHeight(135, 1)  # ProportionalHeight
+        if _paragraphs_on_consecutive_lines(document.text):
+            # scraped text with a paragraph a line and no blank lines still gets air
+            common.setBottomMargin(base * 0.6)
+        everything.mergeBlockFormat(common)
         for block in document.blocks:
+            if block.kind not in (HEADING, QUOTE, ITEM, CODE):
+                continue
             cursor = QTextCursor(doc)
             cursor.setPosition(positions.to_qt(block.start))
             cursor.setPosition(positions.to_qt(block.end), QTextCursor.MoveMode.KeepAnchor)
@@ -129,16 +146,11 @@ class Reader(QTextBrowser):
                 char_format.setFontItalic(True)
             elif block.kind == ITEM:
                 block_format.setLeftMargin(18 * block.level)
-            elif block.kind == CODE:
+            else:
                 char_format.setFontFamilies(["monospace"])
                 char_format.setFontFixedPitch(True)
-            block_format.setLineHeight(135, 1)  # ProportionalHeight
-            if _followed_by_text(document.text, block.end):
-                # paragraphs on consecutive lines (common in scraped text) still get air
-                block_format.setBottomMargin(max(block_format.bottomMargin(), base * 0.6))
             cursor.mergeBlockFormat(block_format)
-            if char_format.properties():
-                cursor.mergeCharFormat(char_format)
+            cursor.mergeCharFormat(char_format)
 
     def _format_spans(self, doc: QTextDocument, document: Document) -> None:
         positions = self.positions
@@ -182,6 +194,12 @@ class Reader(QTextBrowser):
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_width()
+
+    def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().paintEvent(event)  # type: ignore[arg-type]
+        # once Qt has laid out what it just painted, positions on screen are known: paint
+        # the highlights of any part not painted yet (after scrolling to it)
+        self._catch_up.start()
 
     def _fit_width(self) -> None:
         """Keeps lines about 70 characters long by widening the page's side margins."""
@@ -292,9 +310,11 @@ class Reader(QTextBrowser):
         return action
 
 
-def _followed_by_text(text: str, end: int) -> bool:
-    """True when the line ending at ``end`` is followed directly by another non-empty line."""
-    return end + 1 < len(text) and text[end] == "\n" and text[end + 1] != "\n"
+def _paragraphs_on_consecutive_lines(text: str) -> bool:
+    """True when most line breaks start a new paragraph directly, with no blank line."""
+    breaks = text.count("\n")
+    blank = text.count("\n\n")
+    return breaks > 0 and breaks - 2 * blank > breaks / 2
 
 
 def tooltip_for(annotations: list[Annotation]) -> str:
