@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import lxml.html
-import markdown
+if TYPE_CHECKING:
+    import lxml.html
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -131,6 +132,8 @@ def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
     Metadata comes from a MultiMarkdown-style header (``Title: …`` lines at the top), with
     keys lower-cased and values joined by spaces.
     """
+    import markdown  # loaded on first use: opening the app needs no Markdown
+
     md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
     html = md.convert(source)
     meta = {key.lower(): " ".join(v.strip() for v in values).strip()
@@ -140,6 +143,8 @@ def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
 
 def render_html_fragment(html: str) -> Document:
     """HTML reduced to a document: block structure and inline marks, nothing executed."""
+    import lxml.html  # loaded on first use, like markdown
+
     if not html.strip():
         return Document(text="")
     root = lxml.html.fragment_fromstring(html, create_parent="div")

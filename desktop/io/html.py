@@ -11,8 +11,6 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import trafilatura
-
 from desktop.core.errors import NoArticleTextError
 from desktop.core.metadata import parse_date
 
@@ -32,6 +30,8 @@ _SHORT_WORDS = 50  # a body this short may be a menu the fallback extractor took
 
 
 def _extract(html: str, precise: bool) -> object:
+    import trafilatura  # imported on first use: it takes a tenth of a second to load
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return trafilatura.bare_extraction(

@@ -85,6 +85,20 @@ class LibraryModel(QAbstractTableModel):
         self._articles = list(articles)
         self.endResetModel()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorts the articles in Python: a proxy would ask for every cell many times."""
+        keys = {
+            0: lambda a: a.title.lower(),
+            1: lambda a: a.published or "",
+            2: lambda a: a.annotation_count,
+        }
+        if column not in keys:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._articles.sort(key=keys[column],
+                            reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def set_counts(self, article_id: str, annotations: int, orphans: int) -> None:
         """New annotation counts for one article (after an edit), without a reload."""
         row = self.row_of(article_id)
@@ -111,8 +125,16 @@ class LibraryFilterModel(QSortFilterProxyModel):
         super().__init__(parent)
         self.words: list[str] = []
         self.allowed: set[str] | None = None
-        self.setSortRole(SORT_ROLE)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # the source model sorts itself; the proxy keeps its order
+        self.setDynamicSortFilter(False)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self.allowed is None and not self.words:
+            return True
+        return self._accepts(source_row)
 
     def set_words(self, text: str) -> None:
         with filter_change(self):
@@ -122,7 +144,7 @@ class LibraryFilterModel(QSortFilterProxyModel):
         with filter_change(self):
             self.allowed = ids
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+    def _accepts(self, source_row: int) -> bool:
         model: LibraryModel = self.sourceModel()  # type: ignore[assignment]
         article = model.article(source_row)
         if self.allowed is not None and article.id not in self.allowed:
@@ -187,8 +209,6 @@ class LibraryPane(QWidget):
 
         self.view = QTableView(objectName="libraryView")
         self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -201,8 +221,18 @@ class LibraryPane(QWidget):
         self.view.setItemDelegateForColumn(0, TitleDelegate(self.view))
         self.view.verticalHeader().setDefaultSectionSize(
             self.view.fontMetrics().height() * 2 + 10)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # fixed widths from the font: measuring every row's cells would cost a library of
+        # thousands of articles seconds at start
+        metrics = self.view.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, metrics.horizontalAdvance("2025-12-31") + 28)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, metrics.horizontalAdvance("Notes") + 28)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.activated.connect(self._activated)
@@ -221,6 +251,8 @@ class LibraryPane(QWidget):
     def show_articles(self, articles: list[Article]) -> None:
         current = self.current_id()
         self.model.reset(articles)
+        header = self.view.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         if current:
             self.select(current)
 

@@ -7,6 +7,7 @@ import getpass
 import html
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
@@ -25,8 +26,6 @@ from desktop.core.document import Document
 from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation, Article
 from desktop.core.selectors import select_range
-from desktop.io.importer import ImportReport
-from desktop.io.samples import load_samples
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
 from desktop.ui import settings as keys
@@ -56,6 +55,9 @@ from desktop.ui.transfer import (
     show_report,
     start,
 )
+
+if TYPE_CHECKING:
+    from desktop.io.importer import ImportReport
 
 
 class MainWindow(QMainWindow):
@@ -481,6 +483,8 @@ def build_main_window(db_path: str | Path, settings: Settings | None = None) -> 
     """The ready main window on the library at ``db_path`` (a new one gets the samples)."""
     library = Library(db_path)
     if library.created:
+        from desktop.io.samples import load_samples  # the import pipeline loads only if needed
+
         load_samples(library)
     settings = settings or Settings()
     apply_theme(settings.get(keys.THEME))

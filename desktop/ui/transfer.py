@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
-from desktop.io.csv_export import write_passages_csv
-from desktop.io.importer import ImportReport, import_paths
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+
+if TYPE_CHECKING:
+    from desktop.io.importer import ImportReport
 
 
 class Cancelled(Exception):
@@ -36,6 +37,8 @@ class ImportJob(QObject):
         self.cancelled = False
 
     def run(self) -> None:
+        from desktop.io.importer import import_paths  # loaded when first needed
+
         try:
             with Library(self.db_path) as library:
                 def step(done: int, total: int, path: Path) -> None:
@@ -67,6 +70,8 @@ class ExportJob(QObject):
         self.cancelled = False
 
     def run(self) -> None:
+        from desktop.io.csv_export import write_passages_csv  # loaded when first needed
+
         partial = self.target.with_name(self.target.name + ".partial")
         try:
             with Library(self.db_path) as library, partial.open(
