@@ -50,6 +50,7 @@ from desktop.ui.theme import apply_theme
 from desktop.ui.transfer import (
     ExportJob,
     ImportJob,
+    JobThread,
     on_gui_thread,
     progress_dialog,
     show_report,
@@ -475,6 +476,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # type: ignore[override]
+        # an import or export still running is cancelled (its batch in progress rolls
+        # back) and waited for, so nothing is left half-written
+        for thread in self.findChildren(JobThread):
+            thread.stop()
         self.save_state_now()
         super().closeEvent(event)
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
+from desktop.io.csv_export import write_passages_csv
+from desktop.io.importer import ImportReport, import_paths
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-
-if TYPE_CHECKING:
-    from desktop.io.importer import ImportReport
 
 
 class Cancelled(Exception):
@@ -37,8 +36,6 @@ class ImportJob(QObject):
         self.cancelled = False
 
     def run(self) -> None:
-        from desktop.io.importer import import_paths  # loaded when first needed
-
         try:
             with Library(self.db_path) as library:
                 def step(done: int, total: int, path: Path) -> None:
@@ -70,8 +67,6 @@ class ExportJob(QObject):
         self.cancelled = False
 
     def run(self) -> None:
-        from desktop.io.csv_export import write_passages_csv  # loaded when first needed
-
         partial = self.target.with_name(self.target.name + ".partial")
         try:
             with Library(self.db_path) as library, partial.open(
@@ -96,13 +91,26 @@ class ExportJob(QObject):
             self.finished.emit(count)
 
 
-def start(job: ImportJob | ExportJob, parent: QObject) -> QThread:
-    """Runs ``job`` on a new thread that ends, and is deleted, when the job does."""
-    thread = QThread(parent)
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    job.finished.connect(thread.quit)
-    job.failed.connect(thread.quit)
+class JobThread(QThread):
+    """Runs one job and ends: no event loop, so ending never waits for one to start."""
+
+    def __init__(self, job: ImportJob | ExportJob, parent: QObject) -> None:
+        super().__init__(parent)
+        self.job = job
+
+    def run(self) -> None:
+        self.job.run()
+
+    def stop(self, timeout_ms: int = 10_000) -> bool:
+        """Asks the job to cancel and waits for the thread to end."""
+        self.job.cancelled = True
+        return self.wait(timeout_ms)
+
+
+def start(job: ImportJob | ExportJob, parent: QObject) -> JobThread:
+    """Runs ``job`` on a new thread that is deleted once it has ended."""
+    thread = JobThread(job, parent)
+    job.moveToThread(thread)  # the job's signals are emitted from, and belong to, its thread
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
