@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
 
     def reload_tags(self) -> None:
         active = self.library.tags.list()
+        in_set = {t.id for t in active}
+        self.reader.other_tags = [t for t in self.library.tags.all() if t.id not in in_set]
         self.tag_bar.set_tags(active)
         colors = self.tag_colors()
         self.reader.set_tags(active, colors)

@@ -56,6 +56,7 @@ class Reader(QTextBrowser):
         self.document().setUndoRedoEnabled(False)
         self.snap = True
         self.tags: list[Tag] = []
+        self.other_tags: list[Tag] = []  # tags of the library outside the active set
         self.colors: dict[str, str] = {}
         self.text = ""
         self.positions = TextPositions("")
@@ -295,6 +296,10 @@ class Reader(QTextBrowser):
                     self._tag_action(sub, child, has_selection)
             else:
                 self._tag_action(tag_menu, tag, has_selection)
+        if self.other_tags:
+            others = tag_menu.addMenu("Other tags")
+            for tag in self.other_tags:
+                self._tag_action(others, tag, has_selection, label=tag.path)
         under = self.highlighter.at(self.offset_at(event.pos()))
         if under:
             self.annotationClicked.emit(under[0].id)
@@ -302,8 +307,9 @@ class Reader(QTextBrowser):
             menu.addAction("Delete annotation", self.deleteRequested.emit)
         menu.exec(event.globalPos())
 
-    def _tag_action(self, menu: QMenu, tag: Tag, enabled: bool) -> QAction:
-        label = f"{tag.name}\t{tag.shortcut}" if tag.shortcut else tag.name
+    def _tag_action(self, menu: QMenu, tag: Tag, enabled: bool,
+                    label: str | None = None) -> QAction:
+        label = label or (f"{tag.name}\t{tag.shortcut}" if tag.shortcut else tag.name)
         action = menu.addAction(label)
         action.setEnabled(enabled)
         action.triggered.connect(lambda _=False, name=tag.path: self.tagChosen.emit(name))
