@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
         """The open article's count in the library pane, and a new annotator's name."""
         self.library_pane.model.set_counts(
             self.article_id, *self.library.articles.annotation_counts(self.article_id))
+        if self.library_pane.chosen_tag() or self.library_pane.chosen_annotator():
+            self._library_filters_changed()  # the edit may bring an article in or out
         if self.library_pane.annotator_filter.findText(self.editor.annotator) < 0:
             QTimer.singleShot(0, self.reload_library)
 

@@ -1,0 +1,284 @@
+"""The library pane: a new library's samples, opening an article, filters, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QMainWindow,
+    QTextBrowser,
+)
+
+from desktop.core.selectors import select_range
+from desktop.io.samples import load_samples
+from desktop.store.library import Library
+from desktop.ui import MainWindow, build_main_window
+
+SAMPLE_TITLES = {
+    "Kestrel Bay Council Approves Harbour Dredging Plan in Narrow Vote",
+    "Our Waters, Our Future — Stand Up Before It's Too Late",
+}
+
+
+def library_view(window: MainWindow) -> QAbstractItemView:
+    view = window.findChild(QAbstractItemView, "libraryView")
+    assert view is not None
+    return view
+
+
+def titles(view: QAbstractItemView) -> list[str]:
+    model = view.model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def test_build_main_window_returns_the_ready_window(window, db_path):
+    assert isinstance(window, QMainWindow)
+    assert window.isVisible()
+    assert window.library.path == Path(db_path)
+    assert isinstance(window.findChild(QTextBrowser, "reader"), QTextBrowser)
+    assert window.findChild(QAbstractItemView, "annotationList") is not None
+
+
+def test_a_new_library_shows_the_four_sample_articles(window, db_path):
+    view = library_view(window)
+    assert view.model().rowCount() == 4
+    with Library(db_path) as library:
+        stored = {a.title for a in library.articles.list()}
+    assert len(stored) == 4
+    assert set(titles(view)) == stored
+    assert stored >= SAMPLE_TITLES
+
+
+def test_the_first_column_shows_the_title(window):
+    view = library_view(window)
+    model = view.model()
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Title"
+    assert all(title and isinstance(title, str) for title in titles(view))
+
+
+def test_activating_a_row_opens_the_article_in_the_reader(window, db_path):
+    view = library_view(window)
+    index = view.model().index(0, 0)
+    view.activated.emit(index)
+    with Library(db_path) as library:
+        article = library.articles.get(window.article_id)
+    assert article.title == index.data()
+    reader = window.findChild(QTextBrowser, "reader")
+    assert reader.toPlainText() == article.text
+
+
+def _row_titled(view: QAbstractItemView, prefix: str) -> int:
+    model = view.model()
+    return next(r for r in range(model.rowCount()) if model.index(r, 0).data().startswith(prefix))
+
+
+def test_clicking_a_row_opens_that_article(window, qtbot, db_path):
+    view = library_view(window)
+    index = view.model().index(_row_titled(view, "Kestrel Bay Council"), 0)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(index).center())
+    with Library(db_path) as library:
+        assert library.articles.get(window.article_id).title.startswith("Kestrel Bay Council")
+    reader = window.findChild(QTextBrowser, "reader")
+    assert "voted 5–4 on Thursday night" in reader.toPlainText()
+    assert view.currentIndex().row() == index.row()
+
+
+def test_pressing_enter_on_a_row_opens_that_article(window, qtbot, db_path):
+    view = library_view(window)
+    index = view.model().index(_row_titled(view, "Offshore Wind Farm"), 0)
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    with Library(db_path) as library:
+        assert library.articles.get(window.article_id).title.startswith("Offshore Wind Farm")
+    reader = window.findChild(QTextBrowser, "reader")
+    assert "Silverfield offshore wind farm" in reader.toPlainText()
+
+
+def test_the_library_filter_box_restricts_the_rows_to_matching_titles(window, qtbot):
+    view = library_view(window)
+    box = window.findChild(QLineEdit, "libraryFilter")
+    qtbot.keyClicks(box, "kestrel")
+    assert titles(view) == ["Kestrel Bay Council Approves Harbour Dredging Plan in Narrow Vote"]
+    box.clear()
+    assert view.model().rowCount() == 4
+    qtbot.keyClicks(box, "no such outlet anywhere")
+    assert view.model().rowCount() == 0
+
+
+def _annotate_samples(db_path: Path) -> dict[str, str]:
+    """A fresh library with the samples: one passage of evidence by "other" in the harbour
+    article, one of opinion by "tester" in the wind farm report; their article ids."""
+    with Library(db_path) as library:
+        load_samples(library)
+        by_title = {a.title: a.id for a in library.articles.list()}
+        harbour = next(i for t, i in by_title.items() if t.startswith("Kestrel Bay"))
+        wind = next(i for t, i in by_title.items() if t.startswith("Offshore Wind"))
+        for article, words, tag, annotator in (
+            (harbour, "voted 5–4", "evidence", "other"),
+            (wind, "Local opinion remains divided", "opinion", "tester"),
+        ):
+            text = library.articles.text(article)
+            at = text.index(words)
+            library.annotations.create(article, select_range(text, at, at + len(words)),
+                                       [tag], annotator)
+        return {"harbour": harbour, "wind": wind}
+
+
+def test_the_library_tag_filter_shows_only_articles_with_that_tag(db_path, open_window):
+    ids = _annotate_samples(db_path)
+    window = open_window()
+    view = library_view(window)
+    combo = window.findChild(QComboBox, "libraryTagFilter")
+    assert view.model().rowCount() == 4
+    combo.setCurrentText("evidence")
+    assert [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(view.model().rowCount())] == [ids["harbour"]]
+    combo.setCurrentText("opinion")
+    assert [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(view.model().rowCount())] == [ids["wind"]]
+    combo.setCurrentIndex(0)
+    assert view.model().rowCount() == 4
+
+
+def test_the_library_annotator_filter_shows_only_that_annotators_articles(db_path,
+                                                                           open_window):
+    ids = _annotate_samples(db_path)
+    window = open_window()
+    view = library_view(window)
+    combo = window.findChild(QComboBox, "libraryAnnotatorFilter")
+    combo.setCurrentText("other")
+    assert [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(view.model().rowCount())] == [ids["harbour"]]
+    combo.setCurrentText("tester")
+    assert [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(view.model().rowCount())] == [ids["wind"]]
+    combo.setCurrentIndex(0)
+    assert view.model().rowCount() == 4
+
+
+def test_the_library_shows_each_articles_passage_count(db_path, open_window):
+    ids = _annotate_samples(db_path)
+    window = open_window()
+    view = library_view(window)
+    model = view.model()
+    notes = next(c for c in range(model.columnCount())
+                 if model.headerData(c, Qt.Orientation.Horizontal) == "Notes")
+    counts = {model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1): model.index(r, notes).data()
+              for r in range(model.rowCount())}
+    assert counts[ids["harbour"]] == "1"
+    assert counts[ids["wind"]] == "1"
+    assert sorted(counts.values()) == ["", "", "1", "1"]
+
+
+def test_importing_a_folder_from_the_window_adds_the_good_files_and_reports_the_bad(
+        window, qtbot, tmp_path, db_path, dialogs, jobs):
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "council.txt").write_text(
+        "Council Agrees Budget\n\nThe council agreed its budget on Monday after a long "
+        "debate about the ferry.\n", encoding="utf-8")
+    (folder / "quay.md").write_text(
+        "# New Quay Opens\n\nThe new quay opened on Friday with a brass band.\n",
+        encoding="utf-8")
+    (folder / "empty.txt").write_text("   \n\n", encoding="utf-8")  # no text: fails
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")  # skipped
+    view = library_view(window)
+    before = view.model().rowCount()
+
+    window.import_paths([folder])
+    jobs.wait()  # see test_ui_transfer.py: the window's handlers must not race the GUI
+    qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
+    qtbot.waitUntil(lambda: view.model().rowCount() == before + 2, timeout=5000)
+
+    report = window.last_import_report
+    assert sorted(o.path.name for o in report.imported) == ["council.txt", "quay.md"]
+    assert [o.path.name for o in report.failed] == ["empty.txt"]
+    assert [o.path.name for o in report.skipped] == ["scan.pdf"]
+    assert view.model().rowCount() == before + 2
+    assert "New Quay Opens" in titles(view)
+    shown = window.report_box.text()
+    assert "empty.txt" in shown and "scan.pdf" in shown
+    assert "2 imported" in shown
+    with Library(db_path) as library:
+        assert library.articles.count() == before + 2
+    assert not [d for d in dialogs if d[0] == "warning"]
+
+
+def test_a_library_built_from_another_file_is_independent(tmp_path, qtbot, settings):
+    """build_main_window takes the path of any library file."""
+    other = tmp_path / "elsewhere" / "other.db"
+    other.parent.mkdir()
+    window = build_main_window(other, settings)
+    qtbot.addWidget(window)
+    try:
+        assert window.library_pane.model.rowCount() == 4
+        assert other.exists()
+    finally:
+        window.close()
+        window.library.close()
+
+
+def _notes_of(window, article_id: str) -> str:
+    view = library_view(window)
+    model = view.model()
+    notes = next(c for c in range(model.columnCount())
+                 if model.headerData(c, Qt.Orientation.Horizontal) == "Notes")
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == article_id)
+    return model.index(row, notes).data()
+
+
+def _tag_words(window, qtbot, ui, words: str, key: Qt.Key) -> None:
+    ui.select_words(window, words)
+    ui.reader(window).setFocus()
+    qtbot.keyClick(ui.reader(window), key)
+
+
+def test_the_open_articles_count_follows_tagging_and_undo(article_window, qtbot, ui):
+    window = article_window
+    assert _notes_of(window, window.article_id) == ""
+    _tag_words(window, qtbot, ui, "cheered loudly", Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: _notes_of(window, window.article_id) == "1", timeout=1000)
+    _tag_words(window, qtbot, ui, "the harbour plan", Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: _notes_of(window, window.article_id) == "2", timeout=1000)
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: _notes_of(window, window.article_id) == "", timeout=1000)
+
+
+def test_a_new_annotator_appears_in_the_library_annotator_filter(article_window, qtbot, ui):
+    window = article_window
+    combo = window.findChild(QComboBox, "libraryAnnotatorFilter")
+    window.set_annotator("Maria")
+    _tag_words(window, qtbot, ui, "cheered loudly", Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: combo.findText("Maria") > 0, timeout=1000)
+    combo.setCurrentText("Maria")
+    view = library_view(window)
+    assert [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+            for r in range(view.model().rowCount())] == [window.article_id]
+
+
+def test_the_library_tag_filter_follows_new_passages(article_window, qtbot, ui):
+    """With "opinion" chosen, the open article shows up once a passage of it is tagged so,
+    and goes again when that is undone."""
+    window = article_window
+    view = library_view(window)
+    combo = window.findChild(QComboBox, "libraryTagFilter")
+
+    def listed() -> list[str]:
+        return [view.model().index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+                for r in range(view.model().rowCount())]
+
+    combo.setCurrentText("opinion")
+    assert listed() == []
+    _tag_words(window, qtbot, ui, "cheered loudly", Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: listed() == [window.article_id], timeout=1000)
+    window.undo_stack.undo()
+    qtbot.waitUntil(lambda: listed() == [], timeout=1000)
