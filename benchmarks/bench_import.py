@@ -18,8 +18,17 @@ import sqlite3
 from pathlib import Path
 
 from benchmarks.data import write_text_files
-from benchmarks.harness import Result, compare, log, median, number, raw_connect, remove_db, \
-    workdir
+from benchmarks.harness import (
+    Result,
+    compare,
+    log,
+    median,
+    number,
+    raw_connect,
+    remove_db,
+    seconds_text,
+    workdir,
+)
 from desktop.io.importer import import_paths
 from desktop.store.library import Library
 
@@ -112,7 +121,7 @@ def run(scale: float = 1.0) -> Result:
         runs=RUNS,
         store_times=store_times,
         baseline_times=baseline_times,
-        baseline_figure=f"{baseline_seconds:.2f} s = {number(articles / baseline_seconds)} "
-                        "articles/s",
+        baseline_figure=(f"{seconds_text(baseline_seconds)} = "
+                         f"{number(articles / baseline_seconds)} articles/s"),
     )
     return result

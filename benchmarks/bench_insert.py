@@ -22,8 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.data import NOTES, TextMaker, passage_spans
-from benchmarks.harness import Result, checkpoint, compare, copy_db, log, median, number, \
-    raw_connect, remove_db, workdir
+from benchmarks.harness import (
+    Result,
+    checkpoint,
+    compare,
+    copy_db,
+    log,
+    median,
+    number,
+    raw_connect,
+    remove_db,
+    seconds_text,
+    workdir,
+)
 from desktop.core.model import ANCHORED, now_iso
 from desktop.core.selectors import select_range
 from desktop.store.annotations import NewAnnotation
@@ -64,7 +75,7 @@ def build(articles: int, annotations: int) -> Dataset:
     maker = TextMaker(SEED)
     library = Library(template)
     with library.transaction():
-        ids_texts = []
+        ids_texts: list[tuple[str, str]] = []
         for _ in range(articles):
             text = maker.clean_article(WORDS)
             article, _ = library.articles.add_in_transaction(
@@ -135,13 +146,13 @@ def run(scale: float = 1.0) -> Result:
     def baseline(state: tuple[sqlite3.Connection, Path]) -> None:
         baseline_insert(state[0], data.rows, data.links)
 
-    def teardown(state: object) -> None:
+    def teardown(state: Library | tuple[sqlite3.Connection, Path]) -> None:
         if isinstance(state, Library):
             state.close()
             path = state.path
         else:
-            conn, path = state  # type: ignore[misc]
-            conn.close()
+            connection, path = state
+            connection.close()
         if _count(path) != (annotations, annotations):
             raise AssertionError(f"insert: {path.name} holds {_count(path)} annotations")
         remove_db(path)
@@ -163,6 +174,6 @@ def run(scale: float = 1.0) -> Result:
         runs=RUNS,
         store_times=store_times,
         baseline_times=baseline_times,
-        baseline_figure=f"{baseline_seconds:.2f} s = {number(annotations / baseline_seconds)} "
-                        "annotations/s",
+        baseline_figure=(f"{seconds_text(baseline_seconds)} = "
+                         f"{number(annotations / baseline_seconds)} annotations/s"),
     )

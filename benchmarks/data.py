@@ -10,11 +10,15 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
+
+def _split(words: str) -> list[str]:
+    return words.split()
+
+
 # Common English words (the head of the frequency curve) ...
-_COMMON = (
+_COMMON = _split(
     "the of and to a in that is was he for it with as his on be at by i this had not are "
     "but from or have an they which one you were her all she there would their we him been "
     "has when who will more no if out so said what up its about into than them can only "
@@ -24,29 +28,31 @@ _COMMON = (
     "very make world still own see men work long get here between both life being under "
     "never day same another know while last might us great old year off come since against "
     "go came right used take three"
-).split()
+)
 # ... and news vocabulary, so phrases read like the articles Closeread is for.
-_NEWS = (
+_NEWS = _split(
     "harbour council vote minister ministry government opposition election campaign "
-    "spokesperson official officials report reports reported statement agency police "
-    "court judge ruling law bill parliament senator mayor city region province border "
-    "security military army navy troops protest protesters crowd rally leader leaders "
-    "president prime economy economic market markets inflation prices budget tax taxes "
-    "trade tariffs exports imports investment bank banks fund funds crisis war peace "
-    "talks deal agreement treaty sanctions fishing fleet waters coast island islands "
-    "future sovereignty nation national foreign domestic policy policies analysts experts "
-    "critics supporters residents families workers union strike hospital health vaccine "
-    "schools students teachers climate energy oil gas pipeline port ships shipping "
-    "cargo smuggling investigation evidence witness witnesses allegations claims denied "
-    "confirmed sources anonymous documents leaked interview television newspaper media "
-    "propaganda disinformation rumours truth facts threat threats attack attacks defence "
-    "spending record historic unprecedented million billion percent thousands hundreds "
-    "dozens weekend monday tuesday wednesday thursday friday morning evening night "
-    "announced promised warned urged rejected approved signed launched accused blamed"
-).split()
+    "spokesperson official officials report reports reported statement agency police court "
+    "judge ruling law bill parliament senator mayor city region province border security "
+    "military army navy troops protest protesters crowd rally leader leaders president "
+    "prime economy economic market markets inflation prices budget tax taxes trade tariffs "
+    "exports imports investment bank banks fund funds crisis war peace talks deal agreement "
+    "treaty sanctions fishing fleet waters coast island islands future sovereignty nation "
+    "national foreign domestic policy policies analysts experts critics supporters "
+    "residents families workers union strike hospital health vaccine schools students "
+    "teachers climate energy oil gas pipeline port ships shipping cargo smuggling "
+    "investigation evidence witness witnesses allegations claims denied confirmed sources "
+    "anonymous documents leaked interview television newspaper media propaganda "
+    "disinformation rumours truth facts threat threats attack attacks defence spending "
+    "record historic unprecedented million billion percent thousands hundreds dozens "
+    "weekend monday tuesday wednesday thursday friday morning evening night announced "
+    "promised warned urged rejected approved signed launched accused blamed"
+)
 COMMON_WORDS = frozenset(_COMMON)
-_SYLLABLES = ("ka ro mi ten sal vor den lu pra ste gan hol mer tis bra ul nor fen dri "
-              "cas pol ver min tal sor ben rua lek").split()
+_SYLLABLES = _split(
+    "ka ro mi ten sal vor den lu pra ste gan hol mer tis bra ul nor fen dri cas pol ver min "
+    "tal sor ben rua lek"
+)
 
 # Phrases that recur across articles, the way a running story repeats its key words;
 # the search benchmark queries them (some common, some rare).
@@ -86,7 +92,7 @@ class TextMaker:
 
     def __init__(self, seed: int, synthetic_words: int = 4000) -> None:
         self.rng = random.Random(seed)
-        made = set()
+        made: set[str] = set()
         syllable_rng = random.Random(seed ^ 0x5EED)
         while len(made) < synthetic_words:
             made.add("".join(syllable_rng.choices(_SYLLABLES, k=syllable_rng.randint(2, 4))))
@@ -172,10 +178,6 @@ def write_text_files(folder: Path, count: int, words: int, seed: int) -> int:
     return total
 
 
-def iter_text_files(folder: Path) -> Iterator[Path]:
-    return iter(sorted(folder.glob("*.txt")))
-
-
 _WORD_SPAN = re.compile(r"\S+")
 
 
@@ -183,7 +185,7 @@ def passage_spans(rng: random.Random, text: str, count: int,
                   max_words: int = 24) -> list[tuple[int, int]]:
     """``count`` passages of ``text`` as (start, end) offsets, each one to ``max_words``
     whole words long (short ones often occur more than once in the article)."""
-    words = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(text)]
+    words = [m.span() for m in _WORD_SPAN.finditer(text)]
     spans = []
     for _ in range(count):
         length = min(len(words), rng.choice((1, 2, 3)) if rng.random() < 0.15

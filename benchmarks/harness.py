@@ -171,9 +171,11 @@ class Result:
         return f"{self.work}: {self.figure}"
 
     def detail(self) -> str:
-        store = ", ".join(f"{t:.3f}" for t in self.store_times)
-        base = ", ".join(f"{t:.3f}" for t in self.baseline_times)
-        return f"    store runs (s): {store}\n    baseline runs (s): {base}"
+        times = self.store_times + self.baseline_times
+        scale, unit = (1000, "ms") if times and max(times) < 0.1 else (1, "s")
+        store = ", ".join(f"{t * scale:.3g}" for t in self.store_times)
+        base = ", ".join(f"{t * scale:.3g}" for t in self.baseline_times)
+        return f"    store ({unit}): {store}\n    baseline ({unit}): {base}"
 
 
 def log(message: str) -> None:

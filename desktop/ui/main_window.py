@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.annotator_label)
         self._show_annotator()
 
-        self.actions = build_actions(self)
+        self.menu_actions = build_actions(self)  # by objectName; not QWidget.actions()
         self.reload_tags()
         self.reload_library()
 
