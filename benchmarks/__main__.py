@@ -1,4 +1,4 @@
-"""``python -m benchmarks [import] [insert] [export] [search]``: runs the benchmarks.
+"""``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -12,7 +12,15 @@ import sys
 import time
 from types import ModuleType
 
-from benchmarks import bench_export, bench_import, bench_insert, bench_search
+from benchmarks import (
+    bench_export,
+    bench_import,
+    bench_insert,
+    bench_keypress,
+    bench_reader,
+    bench_search,
+    bench_startup,
+)
 from benchmarks.harness import Result, seconds_text
 
 BENCHMARKS: dict[str, ModuleType] = {
@@ -20,6 +28,9 @@ BENCHMARKS: dict[str, ModuleType] = {
     "insert": bench_insert,
     "export": bench_export,
     "search": bench_search,
+    "reader": bench_reader,
+    "keypress": bench_keypress,
+    "startup": bench_startup,
 }
 
 

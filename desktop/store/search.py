@@ -100,10 +100,23 @@ def _locate(body: str, text: str) -> tuple[int | None, int | None]:
     return (match.start(), match.end()) if match else (None, None)
 
 
+_FOLDED: dict[int, str] = {}  # character -> its lower-case base letter, learnt as met
+
+
 def _fold(text: str) -> str:
-    """Lower case without accents, one character for one, so offsets stay those of ``text``."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFD", char)[0].lower()
-        out.append(base if len(base) == 1 else char)
-    return "".join(out)
+    """Lower case without accents, one character for one, so offsets stay those of ``text``.
+
+    ASCII text is only lower-cased; other characters go through a table filled as they
+    are first met, so folding a long article costs one ``str.translate``.
+    """
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if len(lowered) != len(text):  # a character lower-cases to two (rare): one by one
+        return "".join(_fold(char) if len(char.lower()) == 1 else char for char in text)
+    for char in set(lowered):
+        code = ord(char)
+        if code > 127 and code not in _FOLDED:
+            base = unicodedata.normalize("NFD", char)[0]
+            _FOLDED[code] = base if len(base) == 1 else char
+    return lowered.translate(_FOLDED)
