@@ -16,7 +16,9 @@ from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
 from desktop.io.csv_export import write_passages_csv
-from desktop.io.importer import FORMAT_CHOICES, import_paths
+from desktop.io.importer import import_paths
+from desktop.io.jsonld import export_jsonld_file, import_jsonld
+from desktop.io.ptc import IMPORT_FORMATS, export_ptc, import_ptc, import_ptc_labels
 from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
 from desktop.store.annotations import AnnotationFilter
@@ -123,15 +125,30 @@ def _print_articles(articles: list[Any]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-clean", is_flag=True,
               help="Keep the text exactly (no removal of ads, share counts, repeated bodies).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto",
-              show_default=True, help="Read every file as this format (auto: by extension).")
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
+              show_default=True,
+              help="Read every file as this format (auto: by extension; ptc: PTC articles).")
+@click.option("--labels", type=click.Path(path_type=Path),
+              help="With --format ptc: a PTC label file, or a folder of *.labels files.")
+@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
+              help="With --labels: who the labels' annotations belong to (default: "
+                   "CLOSEREAD_ANNOTATOR, else your user name).")
 @pass_state
-def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str) -> None:
+def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
+               labels: Path | None, annotator: str | None) -> None:
     """Import articles from .txt, .md and .html files and folders (recursively).
 
     Scraper noise is removed and reported unless --no-clean. Re-importing a text that is
     already in the library changes nothing. Exits with 1 if any file failed.
+
+    With --format ptc, PATHS hold PTC articles (article<ID>.txt), stored byte for byte,
+    and --labels adds their SI or TC labels; any bad file or line imports nothing.
     """
+    if fmt == "ptc":
+        _import_ptc(state, paths, labels, annotator or getpass.getuser())
+        return
+    if labels is not None:
+        raise InvalidArgumentError("--labels needs --format ptc")
     library = state.library
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=1, label="Importing", file=sys.stderr,
@@ -156,6 +173,40 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str)
     click.echo(report.summary())
     if report.failed:
         sys.exit(1)
+
+
+def _import_ptc(state: _State, paths: tuple[Path, ...], labels: Path | None,
+                annotator: str) -> None:
+    report = import_ptc(state.library, paths, labels, annotator)
+    for outcome in report.articles:
+        if outcome.status == "imported":
+            assert outcome.article is not None
+            click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
+                       f"{outcome.article.title}")
+        else:
+            click.echo(f"{outcome.status:9} {outcome.path}: {outcome.message}")
+    click.echo(report.summary())
+
+
+@cli.command("import-annotations")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "ptc"]), required=True,
+              help="jsonld: W3C Web Annotations; ptc: a PTC label file or folder.")
+@_annotator_option
+@pass_state
+def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> None:
+    """Add annotations from a file to articles already in the library.
+
+    JSON-LD annotations keep their ids, tags, notes, annotators and times; their articles
+    are found by url or by urn:closeread:article:ID. PTC labels are matched to articles by
+    their external id and belong to --annotator. Tags the library lacks are created. Any
+    problem imports nothing; importing the same file again adds nothing.
+    """
+    if fmt == "jsonld":
+        report = import_jsonld(state.library, path, annotator)
+    else:
+        report = import_ptc_labels(state.library, path, annotator)
+    click.echo(report.summary())
 
 
 @cli.command()
@@ -318,10 +369,10 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
-              help="Write here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc"]), default="csv",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
+              help="Write here instead of standard output (ptc: a folder, required).")
 @click.option("--tag", help="Only this tag (and its child tags).")
 @click.option("--annotator", help="Only this annotator's passages.")
 @click.option("--article", help="Only this article.")
@@ -329,8 +380,28 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
 @pass_state
 def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str | None,
            article: str | None, excel: bool) -> None:
-    """Export tagged passages: one CSV row per passage and tag (see the README for columns)."""
+    """Export tagged passages: one CSV row per passage and tag (see the README for columns).
+
+    --format jsonld writes a W3C Web Annotation collection; --format ptc writes PTC
+    article files and label files into the folder -o names.
+    """
+    if fmt == "ptc" and output == "-":
+        raise InvalidArgumentError("--format ptc writes several files: give -o FOLDER")
+    if fmt != "ptc" and output != "-" and Path(output).is_dir():
+        raise click.BadParameter(f"File {output!r} is a directory.",
+                                 param_hint="'-o' / '--output'")
+    if excel and fmt != "csv":
+        raise InvalidArgumentError("--excel applies to --format csv only")
     where = _filter(state, article, tag, annotator)
+    if fmt == "jsonld":
+        count = export_jsonld_file(state.library, output, where)
+        if output != "-":
+            click.echo(f"wrote {count} annotation{'s' if count != 1 else ''} to {output}",
+                       err=True)
+        return
+    if fmt == "ptc":
+        click.echo(export_ptc(state.library, output, where).summary(output), err=True)
+        return
     if output == "-":
         count = write_passages_csv(state.library, sys.stdout, where, excel=excel)
     else:
