@@ -129,10 +129,20 @@ class Articles:
             "published": "a.published IS NULL, a.published DESC",
             "outlet": "a.outlet IS NULL, a.outlet COLLATE NOCASE, a.title COLLATE NOCASE",
         }
-        rows = self.db.query(
-            f"SELECT {_LIST_COLUMNS}, {_COUNTS} FROM articles a ORDER BY {orders[order]}"
+        # counts in one grouped pass and plain tuples: a library of thousands of articles
+        # lists in a few tens of milliseconds
+        sql = (
+            f"SELECT {_LIST_COLUMNS}, coalesce(c.annotations, 0), coalesce(c.orphans, 0) "
+            "FROM articles a LEFT JOIN (SELECT article_id, count(*) AS annotations, "
+            "sum(anchor_state = 'orphan') AS orphans FROM annotations WHERE deleted IS NULL "
+            f"GROUP BY article_id) c ON c.article_id = a.id ORDER BY {orders[order]}"
         )
-        return [Article(text="", **row) for row in rows]
+        with self.library.errors():
+            return [Article(row[0], row[2], "", row[8], row[9], external_id=row[1],
+                            outlet=row[3], author=row[4], published=row[5], url=row[6],
+                            language=row[7], source_path=row[10], imported_at=row[11],
+                            updated_at=row[12], annotation_count=row[13], orphan_count=row[14])
+                    for row in self.db.conn.execute(sql)]
 
     def ids_with(self, tag: str | None = None, annotator: str | None = None) -> set[str]:
         """Ids of the articles with at least one annotation matching ``tag`` (or a child tag)

@@ -8,16 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
-from desktop.io.csv_export import write_passages_csv
-from desktop.io.importer import ImportReport, import_paths
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+
+if TYPE_CHECKING:
+    from desktop.io.importer import ImportReport
+
+
+def import_paths(*args: Any, **kwargs: Any) -> ImportReport:
+    """The import pipeline, loaded on first use (it is not needed to start the app)."""
+    from desktop.io.importer import import_paths as run_import
+
+    return run_import(*args, **kwargs)
+
+
+def write_passages_csv(*args: Any, **kwargs: Any) -> int:
+    """The CSV writer, loaded on first use."""
+    from desktop.io.csv_export import write_passages_csv as run_export
+
+    return run_export(*args, **kwargs)
 
 
 class Cancelled(Exception):

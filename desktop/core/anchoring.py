@@ -1,0 +1,467 @@
+"""Re-anchoring annotations when an article's text changes (ARCHITECTURE invariant 4).
+
+An annotation stores where it was (``start``, ``end``: code point offsets, end exclusive)
+and what it was (``exact`` with about ``CONTEXT_CHARS`` of ``prefix`` and ``suffix``). When
+the article's text changes from ``old_text`` to ``new_text``, :func:`reanchor` puts every
+annotation back on the same words, or makes it an orphan: kept with its quote, without a
+position. It never moves an annotation to unrelated text and never drops one.
+
+How the old text became the new one is computed once per article (:class:`EditMap`): a
+diff of words (each word with the whitespace after it) with ``rapidfuzz``'s Indel (LCS)
+opcodes, refined to characters inside every changed stretch. Offsets are mapped through
+it: a start to the first character after it that survived (or the start of the text that
+replaced it), an end to just after the last one (or the end of the replacement).
+
+The attempts, in order; the first that succeeds wins (``Anchoring.method``):
+
+1. ``unchanged``: the text did not change and ``text[start:end] == exact``. No diff at all.
+2. ``position``: the passage lies in text the edit kept; its offsets are mapped.
+3. ``quote`` in place: an exact occurrence of the quote that overlaps where the passage
+   went (the mapped range; when the passage was deleted, touching the place it was),
+   nearest the mapped start, prefix and suffix agreement breaking ties.
+4. ``fuzzy`` in place: the passage was edited where it stands: the substring of the new
+   text around the mapped range that is closest to the quote, if it is close enough
+   (below). Landing in place is what "the edited words" means.
+5. ``quote`` elsewhere: an exact occurrence anywhere whose surroundings agree with the
+   stored prefix and suffix (a moved passage); the nearest to the mapped start wins, ties
+   go to the better context. An anchor whose stored offsets are out of range or do not
+   hold the quote starts here, its clamped start mapped through the edit as the hint.
+6. ``fuzzy`` elsewhere: the best approximate match near the mapped start (within
+   ``NEAR_CHARS``) and in the whole text, each refined as in 4 and accepted only if close
+   enough and its context agrees; the better by the ranking score below wins.
+7. ``orphan``: nothing above held.
+
+Rules and constants:
+
+- Close enough: ``Levenshtein(exact, found) <= len(exact) * MAX_ERROR_PERCENT // 100``,
+  that is at most 20 % of the quote's characters inserted, deleted or substituted,
+  rounded down; so a quote shorter than 5 characters is only ever matched exactly.
+- Context agreement: the mean of the normalized Levenshtein similarities of the stored
+  prefix with the same number of characters before the match and of the stored suffix
+  with those after it (an empty stored side counts as agreeing). It must be at least
+  ``CONTEXT_MIN`` (0.5) for a match away from the passage's place (steps 5 and 6).
+  Unrelated English runs of 32 characters score about 0.2-0.35; a passage moved with one
+  side of its context intact scores at least 0.5.
+- Ranking score of a fuzzy candidate (step 6): ``0.5 * quote similarity + 0.2 * prefix
+  similarity + 0.2 * suffix similarity + 0.1 * proximity``, where quote similarity is
+  ``1 - distance / len(exact)`` and proximity is ``1 / (1 + chars from the hint / 1000)``.
+- Snapping a fuzzy match: rapidfuzz's ``partial_ratio_alignment`` (and the mapped range
+  itself, in place) give a first window; its start and end then move by up to
+  ``min(allowed errors + 2, REFINE_LIMIT)`` characters to the real range of the new text
+  with the smallest Levenshtein distance to the quote; among equals it prefers ends that do
+  not split a word (unless the stored passage did) nor a character from its combining marks,
+  joiners or variation selectors, then the length nearest the quote's, then the nearest.
+- ``Anchoring.score`` is how alike the found text is to the quote: 1.0 for the exact
+  methods, ``1 - distance / len(exact)`` (so at least 0.8) for fuzzy, 0.0 for an orphan.
+
+Carriage returns, emoji, combining marks and right-to-left text are ordinary code points
+here; nothing is normalized, so offsets stay the ones the article's text has.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
+
+from desktop.core.model import ANCHORED, ORPHAN
+from desktop.core.selectors import CONTEXT_CHARS, select_range
+
+UNCHANGED = "unchanged"
+POSITION = "position"
+QUOTE = "quote"
+FUZZY = "fuzzy"
+METHODS = (UNCHANGED, POSITION, QUOTE, FUZZY, ORPHAN)
+
+MAX_ERROR_PERCENT = 20
+CONTEXT_MIN = 0.5
+NEAR_CHARS = 2000
+REFINE_LIMIT = 64
+PROXIMITY_CHARS = 1000
+WEIGHTS = {"quote": 0.5, "prefix": 0.2, "suffix": 0.2, "proximity": 0.1}
+# a changed stretch bigger than this (old x new characters) is not diffed character by
+# character: a rewrite that large keeps no positions worth mapping, and LCS is quadratic
+CHAR_DIFF_CELLS = 50_000_000
+
+_TOKEN = re.compile(r"\S+\s*|\s+")
+_JOINERS = {"\u200c", "\u200d", "\ufe0e", "\ufe0f"}
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """An annotation's stored selectors: where it was and what it said."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Anchoring:
+    """Where an annotation lands in the new text, or that it is an orphan.
+
+    ``state`` is ``"anchored"`` or ``"orphan"``; an orphan has no ``start``/``end`` and keeps
+    its stored quote and context. An anchored result has ``exact == new_text[start:end]``
+    and its prefix and suffix taken from the new text.
+    """
+
+    state: str
+    start: int | None
+    end: int | None
+    exact: str
+    prefix: str
+    suffix: str
+    method: str
+    score: float
+
+    @property
+    def anchored(self) -> bool:
+        return self.state == ANCHORED
+
+
+def max_errors(length: int) -> int:
+    """The most characters a fuzzy match of a quote this long may differ by."""
+    return length * MAX_ERROR_PERCENT // 100
+
+
+def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[Anchoring]:
+    """Where each of ``anchors`` (stored against ``old_text``) lands in ``new_text``.
+
+    Results are in the order of ``anchors``. Nothing is raised for a bad anchor: one whose
+    offsets are out of range or do not hold its quote is located by its quote, or orphaned.
+    """
+    if old_text == new_text:
+        results: list[Anchoring] = []
+        size = len(new_text)
+        locator: _Locator | None = None
+        for anchor in anchors:
+            start, end, exact = anchor.start, anchor.end, anchor.exact
+            if exact and 0 <= start < end <= size and new_text[start:end] == exact:
+                results.append(Anchoring(
+                    ANCHORED, start, end, exact,
+                    new_text[max(0, start - CONTEXT_CHARS):start],
+                    new_text[end:end + CONTEXT_CHARS], UNCHANGED, 1.0))
+            else:
+                locator = locator or _Locator(old_text, new_text, EditMap.identity(size))
+                results.append(locator.locate(anchor))
+        return results
+    locator = _Locator(old_text, new_text, EditMap.between(old_text, new_text))
+    return [locator.locate(anchor) for anchor in anchors]
+
+
+class EditMap:
+    """How ``old`` became ``new``: the stretches of text the edit kept, to map offsets."""
+
+    def __init__(self, old_len: int, new_len: int,
+                 kept: list[tuple[int, int, int]]) -> None:
+        # kept: (old start, old end, new start) of each kept stretch, in order, disjoint
+        self.old_len = old_len
+        self.new_len = new_len
+        self._old_starts = [block[0] for block in kept]
+        self._old_ends = [block[1] for block in kept]
+        self._new_starts = [block[2] for block in kept]
+
+    @classmethod
+    def identity(cls, length: int) -> EditMap:
+        """The map of a text that did not change."""
+        return cls(length, length, [(0, length, 0)] if length else [])
+
+    @classmethod
+    def between(cls, old: str, new: str) -> EditMap:
+        """The map from ``old`` to ``new``: a word diff refined to characters where changed."""
+        if old == new:
+            return cls.identity(len(old))
+        old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+        old_at = list(accumulate(map(len, old_tokens), initial=0))
+        new_at = list(accumulate(map(len, new_tokens), initial=0))
+        kept: list[tuple[int, int, int]] = []
+        pending: tuple[int, int] | None = None  # token (old, new) where a change began
+        for op in Indel.opcodes(old_tokens, new_tokens):
+            i1, i2, j1 = op.src_start, op.src_end, op.dest_start
+            if op.tag != "equal":
+                pending = pending or (i1, j1)
+                continue
+            if pending:
+                _diff_chars(old, new, old_at[pending[0]], old_at[i1],
+                            new_at[pending[1]], new_at[j1], kept)
+                pending = None
+            _keep(kept, old_at[i1], old_at[i2], new_at[j1])
+        if pending:
+            _diff_chars(old, new, old_at[pending[0]], len(old), new_at[pending[1]], len(new),
+                        kept)
+        return cls(len(old), len(new), kept)
+
+    def keeps(self, start: int, end: int) -> bool:
+        """True when ``old[start:end]`` is wholly in one stretch the edit kept."""
+        k = bisect_right(self._old_starts, start) - 1
+        return k >= 0 and end <= self._old_ends[k]
+
+    def map_start(self, offset: int) -> int:
+        """Where a passage starting at ``offset`` in the old text starts in the new one."""
+        k = bisect_right(self._old_starts, offset) - 1
+        if k >= 0 and offset < self._old_ends[k]:
+            return self._new_starts[k] + offset - self._old_starts[k]
+        # inside changed text: from the start of what replaced it
+        if k < 0:
+            return 0
+        return self._new_starts[k] + self._old_ends[k] - self._old_starts[k]
+
+    def map_end(self, offset: int) -> int:
+        """Where a passage ending at ``offset`` (exclusive) in the old text ends in the new."""
+        last = offset - 1
+        k = bisect_right(self._old_starts, last) - 1
+        if k >= 0 and last < self._old_ends[k]:
+            return self._new_starts[k] + offset - self._old_starts[k]
+        # inside changed text: to the end of what replaced it
+        return self._new_starts[k + 1] if k + 1 < len(self._new_starts) else self.new_len
+
+
+def _keep(kept: list[tuple[int, int, int]], old_start: int, old_end: int,
+          new_start: int) -> None:
+    if old_end <= old_start:
+        return
+    if kept:
+        last_start, last_end, last_new = kept[-1]
+        if last_end == old_start and last_new + last_end - last_start == new_start:
+            kept[-1] = (last_start, old_end, last_new)
+            return
+    kept.append((old_start, old_end, new_start))
+
+
+def _diff_chars(old: str, new: str, a1: int, a2: int, b1: int, b2: int,
+                kept: list[tuple[int, int, int]]) -> None:
+    """Adds the characters kept inside a changed stretch of words."""
+    if a1 == a2 or b1 == b2 or (a2 - a1) * (b2 - b1) > CHAR_DIFF_CELLS:
+        return
+    for op in Indel.opcodes(old[a1:a2], new[b1:b2]):
+        if op.tag == "equal":
+            _keep(kept, a1 + op.src_start, a1 + op.src_end, b1 + op.dest_start)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
+
+
+def _splits_word(text: str, at: int) -> bool:
+    return 0 < at < len(text) and _is_word(text[at - 1]) and _is_word(text[at])
+
+
+def _splits_character(text: str, at: int) -> bool:
+    """True when ``at`` parts a character from its combining marks, joiners or selectors."""
+    if not 0 < at < len(text):
+        return False
+    after, before = text[at], text[at - 1]
+    return (unicodedata.category(after)[0] == "M" or after in _JOINERS
+            or before == "\u200d" or "\U0001f3fb" <= after <= "\U0001f3ff")
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    distance: int
+    penalty: int = 0  # ends that split a word or a character: never accepted
+    score: float = 0.0
+
+    def within(self, allowed: int) -> bool:
+        return self.penalty == 0 and self.distance <= allowed
+
+
+class _Locator:
+    """Locates anchors of one article: the texts and their edit map, shared by all."""
+
+    def __init__(self, old: str, new: str, edits: EditMap) -> None:
+        self.old = old
+        self.new = new
+        self.edits = edits
+
+    def locate(self, anchor: Anchor) -> Anchoring:
+        exact, old, new = anchor.exact, self.old, self.new
+        if not exact:
+            return self._orphan(anchor)
+        length = len(exact)
+        valid = 0 <= anchor.start < anchor.end <= len(old) and old[anchor.start:anchor.end] == exact
+        if valid:
+            start, end = self.edits.map_start(anchor.start), self.edits.map_end(anchor.end)
+            if self.edits.keeps(anchor.start, anchor.end) and new[start:end] == exact:
+                return self._anchored(start, end, POSITION, 1.0)
+            hint = start
+            at = self._quote_in_place(anchor, start, end)
+            if at is not None:
+                return self._anchored(at, at + length, QUOTE, 1.0)
+            cuts = (_splits_word(old, anchor.start), _splits_word(old, anchor.end))
+            match = self._fuzzy_in_place(exact, start, end, cuts)
+            if match is not None:
+                return self._fuzzy(match, length)
+        else:
+            hint = min(self.edits.map_start(min(max(anchor.start, 0), len(old))), len(new))
+            cuts = (False, False)
+        at = self._quote_elsewhere(anchor, hint)
+        if at is not None:
+            return self._anchored(at, at + length, QUOTE, 1.0)
+        match = self._fuzzy_elsewhere(anchor, hint, cuts)
+        if match is not None:
+            return self._fuzzy(match, length)
+        return self._orphan(anchor)
+
+    # --- results ---------------------------------------------------------------------------
+
+    def _anchored(self, start: int, end: int, method: str, score: float) -> Anchoring:
+        selection = select_range(self.new, start, end)
+        return Anchoring(ANCHORED, start, end, selection.exact, selection.prefix,
+                         selection.suffix, method, score)
+
+    def _fuzzy(self, match: _Match, length: int) -> Anchoring:
+        return self._anchored(match.start, match.end, FUZZY, 1 - match.distance / length)
+
+    @staticmethod
+    def _orphan(anchor: Anchor) -> Anchoring:
+        return Anchoring(ORPHAN, None, None, anchor.exact, anchor.prefix, anchor.suffix,
+                         ORPHAN, 0.0)
+
+    # --- context ---------------------------------------------------------------------------
+
+    def _context(self, anchor: Anchor, start: int, end: int) -> tuple[float, float]:
+        """Similarity of the stored prefix and suffix to the new text around a match."""
+        new = self.new
+        before = new[max(0, start - len(anchor.prefix)):start]
+        after = new[end:end + len(anchor.suffix)]
+        return (Levenshtein.normalized_similarity(anchor.prefix, before),
+                Levenshtein.normalized_similarity(anchor.suffix, after))
+
+    def _agreement(self, anchor: Anchor, start: int, end: int) -> float:
+        prefix, suffix = self._context(anchor, start, end)
+        return (prefix + suffix) / 2
+
+    # --- exact quotes ----------------------------------------------------------------------
+
+    def _quote_in_place(self, anchor: Anchor, start: int, end: int) -> int | None:
+        """An occurrence overlapping the mapped range [start, end) (touching it if empty)."""
+        length = len(anchor.exact)
+        if start == end:
+            first, last = start - length, start
+        else:
+            first, last = start - length + 1, end - 1
+        first = max(first, 0)
+        found = []
+        at = self.new.find(anchor.exact, first, last + length)
+        while at != -1 and at <= last:
+            found.append(at)
+            at = self.new.find(anchor.exact, at + 1, last + length)
+        return self._nearest(anchor, found, start)
+
+    def _quote_elsewhere(self, anchor: Anchor, hint: int) -> int | None:
+        """The nearest occurrence anywhere whose context agrees with the stored one."""
+        length = len(anchor.exact)
+        found = []
+        at = self.new.find(anchor.exact)
+        while at != -1:
+            if self._agreement(anchor, at, at + length) >= CONTEXT_MIN:
+                found.append(at)
+            at = self.new.find(anchor.exact, at + 1)
+        return self._nearest(anchor, found, hint)
+
+    def _nearest(self, anchor: Anchor, found: list[int], hint: int) -> int | None:
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        length = len(anchor.exact)
+        return min(found, key=lambda at: (abs(at - hint),
+                                          -self._agreement(anchor, at, at + length)))
+
+    # --- fuzzy matches ---------------------------------------------------------------------
+
+    def _fuzzy_in_place(self, exact: str, start: int, end: int,
+                        cuts: tuple[bool, bool]) -> _Match | None:
+        """The passage edited where it stands: a close match within the mapped range."""
+        allowed = max_errors(len(exact))
+        if not allowed:
+            return None
+        # a match is at least len(exact) - allowed long, so one that fits in
+        # [start - allowed, end + allowed] overlaps [start, end)
+        low, high = max(0, start - allowed), min(len(self.new), end + allowed)
+        if high - low < len(exact) - allowed:
+            return None
+        seeds = [self._seed(exact, low, high)]
+        if end - start > 0:
+            seeds.append((start, end))
+        best = min((self._refine(exact, s, e, low, high, start, cuts) for s, e in seeds),
+                   key=lambda m: (m.penalty, m.distance))
+        return best if best.within(allowed) else None
+
+    def _fuzzy_elsewhere(self, anchor: Anchor, hint: int,
+                         cuts: tuple[bool, bool]) -> _Match | None:
+        """The best close match near the hint or anywhere, its context agreeing."""
+        exact = anchor.exact
+        allowed = max_errors(len(exact))
+        if not allowed:
+            return None
+        size = len(self.new)
+        near = max(NEAR_CHARS, 4 * len(exact))
+        windows = [(max(0, hint - near), min(size, hint + near))]
+        if windows[0] != (0, size):
+            windows.append((0, size))
+        best: _Match | None = None
+        for low, high in windows:
+            if high - low < len(exact) - allowed:
+                continue
+            seed = self._seed(exact, low, high)
+            match = self._refine(exact, *seed, 0, size, hint, cuts)
+            if not match.within(allowed):
+                continue
+            prefix, suffix = self._context(anchor, match.start, match.end)
+            if (prefix + suffix) / 2 < CONTEXT_MIN:
+                continue
+            proximity = 1 / (1 + abs(match.start - hint) / PROXIMITY_CHARS)
+            score = (WEIGHTS["quote"] * (1 - match.distance / len(exact))
+                     + WEIGHTS["prefix"] * prefix + WEIGHTS["suffix"] * suffix
+                     + WEIGHTS["proximity"] * proximity)
+            if best is None or score > best.score:
+                best = _Match(match.start, match.end, match.distance, 0, score)
+        return best
+
+    def _seed(self, exact: str, low: int, high: int) -> tuple[int, int]:
+        """A first window for ``exact`` in ``new[low:high]``: rapidfuzz's best alignment."""
+        if high - low <= len(exact):
+            return low, high
+        found = fuzz.partial_ratio_alignment(exact, self.new[low:high], processor=None)
+        if found is None:  # no score_cutoff is given, so rapidfuzz always aligns
+            return low, min(high, low + len(exact))
+        return low + found.dest_start, low + found.dest_end
+
+    def _refine(self, exact: str, start: int, end: int, low: int, high: int, hint: int,
+                cuts: tuple[bool, bool]) -> _Match:
+        """Moves the ends of ``new[start:end]`` to the real range closest to ``exact``."""
+        new = self.new
+        reach = min(max_errors(len(exact)) + 2, REFINE_LIMIT)
+        length = len(exact)
+
+        def key(s: int, e: int) -> tuple[int, int, int, int]:
+            penalty = ((_splits_word(new, s) and not cuts[0])
+                       + (_splits_word(new, e) and not cuts[1])
+                       + 2 * (_splits_character(new, s) + _splits_character(new, e)))
+            return (penalty, Levenshtein.distance(exact, new[s:e]),
+                    abs(e - s - length), abs(s - hint))
+
+        start, end = max(low, start), min(high, end)
+        if end <= start:
+            end = min(high, start + 1)
+            start = max(low, end - 1)
+        for move_end in (True, False, True):
+            if move_end:
+                options = range(max(start + 1, end - reach), min(high, end + reach) + 1)
+                end = min(options, key=lambda e: key(start, e))
+            else:
+                options = range(max(low, start - reach), min(end - 1, start + reach) + 1)
+                start = min(options, key=lambda s: key(s, end))
+        penalty, distance, _, _ = key(start, end)
+        return _Match(start, end, distance, penalty)
