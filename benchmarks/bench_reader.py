@@ -1,9 +1,11 @@
 """Reader: open a 50,000-word article with 5,000 highlights, until the reader has painted.
 
 Store: ``window.open_article(id)`` in the real main window (1400x900, offscreen) - the
-article and its annotations read from the library, the text laid into a new document,
-block and inline formats, 5,000 highlights painted into the character formats, the
-sidebar model reset - then a synchronous ``repaint()`` of the reader's viewport.
+article read from the library, the text laid into a new document with its block and
+inline formats, the passages on screen (and a margin) read and highlighted - then a
+synchronous ``repaint()`` of the reader's viewport. An article with more than 1,000
+passages opens in two steps: the rest of its passages and the sidebar follow as soon as
+the reader has painted; that whole time is reported on a second line.
 
 Baseline: a bare ``QTextBrowser`` of the reader's size showing the same text with
 ``setPlainText`` and no highlights, then the same ``repaint()``.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 
 from benchmarks.data import TextMaker, passage_spans
 from benchmarks.harness import Result, compare, log, median, remove_db, seconds_text, workdir
@@ -101,7 +104,20 @@ def run(scale: float = 1.0) -> Result:
 
     store_times, baseline_times = compare(RUNS, store, baseline,
                                           progress=lambda m: log(f"{NAME}: {m}"))
+
+    # an article this dense opens in two steps: the reader paints the passages on screen,
+    # then every passage is loaded and the sidebar filled; time the whole of it too
+    complete_times = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        store(None)
+        app.processEvents()  # type: ignore[attr-defined]
+        complete_times.append(time.perf_counter() - began)
     shown = len(window.reader.highlighter.annotations)  # type: ignore[attr-defined]
+    listed = window.sidebar.model.rowCount()  # type: ignore[attr-defined]
+    if shown != highlights or listed != highlights:
+        raise RuntimeError(f"{NAME}: {shown} highlights and {listed} sidebar rows, "
+                           f"expected {highlights}")
     window.close()  # type: ignore[attr-defined]
     bare.close()
     seconds, base = median(store_times), median(baseline_times)
@@ -110,4 +126,6 @@ def run(scale: float = 1.0) -> Result:
         seconds=seconds, baseline_seconds=base, figure=f"{seconds_text(seconds)} to painted",
         goal=f"goal <= {GOAL_RATIO:g}x a bare QTextBrowser", met=seconds <= GOAL_RATIO * base,
         runs=RUNS, store_times=store_times, baseline_times=baseline_times, headline=False,
+        notes=[f"every passage loaded and the sidebar filled: "
+               f"{seconds_text(median(complete_times))} (median of {RUNS})"],
     )

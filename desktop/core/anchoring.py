@@ -50,7 +50,9 @@ Rules and constants:
   ``min(allowed errors + 2, REFINE_LIMIT)`` characters to the real range of the new text
   with the smallest Levenshtein distance to the quote; among equals it prefers ends that do
   not split a word (unless the stored passage did) nor a character from its combining marks,
-  joiners or variation selectors, then the length nearest the quote's, then the nearest.
+  joiners or variation selectors (a match that does is never accepted), then the length
+  nearest the quote's, then the nearest. Last, whitespace the match has at an edge where
+  the quote has none is left out if the match stays close enough.
 - ``Anchoring.score`` is how alike the found text is to the quote: 1.0 for the exact
   methods, ``1 - distance / len(exact)`` (so at least 0.8) for fuzzy, 0.0 for an orphan.
 
@@ -463,5 +465,18 @@ class _Locator:
             else:
                 options = range(max(low, start - reach), min(end - 1, start + reach) + 1)
                 start = min(options, key=lambda s: key(s, end))
+        # a highlight does not gain whitespace at an edge where the quote has none, when
+        # leaving it out keeps the match close enough
+        trimmed_start, trimmed_end = start, end
+        if not exact[0].isspace():
+            while trimmed_start < trimmed_end - 1 and new[trimmed_start].isspace():
+                trimmed_start += 1
+        if not exact[-1].isspace():
+            while trimmed_end - 1 > trimmed_start and new[trimmed_end - 1].isspace():
+                trimmed_end -= 1
         penalty, distance, _, _ = key(start, end)
+        if (trimmed_start, trimmed_end) != (start, end):
+            trimmed = key(trimmed_start, trimmed_end)
+            if trimmed[0] <= penalty and trimmed[1] <= max_errors(length):
+                return _Match(trimmed_start, trimmed_end, trimmed[1], trimmed[0])
         return _Match(start, end, distance, penalty)

@@ -34,6 +34,7 @@ class AnnotationFilter:
     tag: str | None = None  # a tag name; matches the tag and its child tags
     annotator: str | None = None
     search: str | None = None  # full-text over passages and notes
+    overlapping: tuple[int, int] | None = None  # only passages overlapping start..end
 
     def where(self, library: Library) -> tuple[str, list[object]]:
         clauses = ["n.deleted IS NULL"]
@@ -41,6 +42,9 @@ class AnnotationFilter:
         if self.article_id:
             clauses.append("n.article_id = ?")
             params.append(self.article_id)
+        if self.overlapping:
+            clauses.append('n.start < ? AND n."end" > ?')
+            params += [self.overlapping[1], self.overlapping[0]]
         if self.tag:
             tag = library.tags.get(self.tag)
             clauses.append(

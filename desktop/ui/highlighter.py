@@ -38,6 +38,19 @@ def blend(colors: list[str], page: QColor, strength: float = STRENGTH) -> QColor
                   round(page.blue() * (1 - mix) + b * mix))
 
 
+def screenful(view: QTextEdit) -> int:
+    """A generous estimate of how many characters fit on the view's screen.
+
+    Qt lays a long document out lazily and has no position for text below what it has
+    laid out, so the bottom of the screen is estimated from its size.
+    """
+    viewport = view.viewport()
+    metrics = view.fontMetrics()
+    lines = viewport.height() // max(1, metrics.lineSpacing()) + 1
+    per_line = viewport.width() // max(1, metrics.averageCharWidth()) + 1
+    return lines * per_line
+
+
 class Highlighter:
     """Keeps a text view's highlight formats in step with a set of annotations."""
 
@@ -132,12 +145,8 @@ class Highlighter:
             middle = viewport.width() // 2  # the side margins give no text position
             top = self.positions.from_qt(
                 self.view.cursorForPosition(QPoint(middle, 1)).position())
-        # the bottom is estimated, generously, from the screen's size: Qt lays a long
-        # document out lazily and has no position for text below what it has laid out
-        metrics = self.view.fontMetrics()
-        lines = viewport.height() // max(1, metrics.lineSpacing()) + 1
-        per_line = viewport.width() // max(1, metrics.averageCharWidth()) + 1
-        return max(0, top - MARGIN), min(self.positions.length, top + lines * per_line + MARGIN)
+        return max(0, top - MARGIN), min(self.positions.length,
+                                         top + screenful(self.view) + MARGIN)
 
     def ensure_visible(self) -> None:
         """Paints the highlights of whatever part of the visible range is not painted."""

@@ -61,6 +61,9 @@ if TYPE_CHECKING:
     from desktop.io.importer import ImportReport
 
 
+PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
+
+
 class MainWindow(QMainWindow):
     def __init__(self, library: Library, settings: Settings) -> None:
         super().__init__()
@@ -145,7 +148,7 @@ class MainWindow(QMainWindow):
 
     def reload_library(self) -> None:
         self.library_pane.show_articles(self.library.articles.list())
-        tags = [t.path for t in self.library.tags.all()]
+        tags = [t.path for t in self.library.tags.all(usage=False)]
         annotators = [a.name for a in self.library.annotations.annotators()]
         self.library_pane.set_filter_choices(tags, annotators)
 
@@ -155,20 +158,21 @@ class MainWindow(QMainWindow):
         self.library_pane.proxy.set_allowed(ids)
 
     def reload_tags(self) -> None:
-        active = self.library.tags.list()
+        active = self.library.tags.list(usage=False)
         in_set = {t.id for t in active}
-        self.reader.other_tags = [t for t in self.library.tags.all() if t.id not in in_set]
+        everything = self.library.tags.all(usage=False)
+        self.reader.other_tags = [t for t in everything if t.id not in in_set]
         self.tag_bar.set_tags(active)
         colors = self.tag_colors()
         self.reader.set_tags(active, colors)
-        self.sidebar.set_tags(self.library.tags.all())
+        self.sidebar.set_tags(self.library.tags.all(usage=False))
         self.sidebar.delegate.colors = {k.lower(): v for k, v in colors.items()}
         if self.article_id:
             # a rename shows in the passages' tag names
             self.sidebar.model.reset(self._annotations_of(self.article_id))
 
     def tag_colors(self) -> dict[str, str]:
-        return {t.name: t.color for t in self.library.tags.all()}
+        return {t.name: t.color for t in self.library.tags.all(usage=False)}
 
     def _annotations_of(self, article_id: str) -> list[Annotation]:
         return self.library.annotations.list(AnnotationFilter(article_id=article_id))
@@ -182,16 +186,36 @@ class MainWindow(QMainWindow):
             self._failed(error.message)
             return False
         document = Document.from_json(article.text, self.library.articles.layout(article.id))
-        annotations = self._annotations_of(article.id)
         self.article_id = article.id
-        self.reader.show_article(document, annotations, self.library.tags.list(),
+        progressive = article.annotation_count > PROGRESSIVE_PASSAGES
+        if progressive:
+            # a densely annotated article: the passages on screen first, the rest (and the
+            # sidebar) as soon as the reader has painted
+            where = AnnotationFilter(article_id=article.id,
+                                     overlapping=self.reader.opening_range())
+            annotations = self.library.annotations.list(where)
+        else:
+            annotations = self._annotations_of(article.id)
+        self.reader.show_article(document, annotations, self.library.tags.list(usage=False),
                                  self.tag_colors())
-        self.sidebar.show_annotations(annotations, self.library.tags.all())
+        if progressive:
+            self.sidebar.show_loading(article.annotation_count)
+            QTimer.singleShot(0, lambda: self._finish_opening(article.id))
+        else:
+            self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
         self.article_title.setText(article_heading(article))
         self.library_pane.select(article.id)
         self.setWindowTitle(f"{article.title} — Closeread")
         self.settings.set(keys.LAST_ARTICLE, article.id)
         return True
+
+    def _finish_opening(self, article_id: str) -> None:
+        """Loads every passage of a progressively opened article, unless another opened."""
+        if article_id != self.article_id:
+            return
+        annotations = self._annotations_of(article_id)
+        self.reader.highlighter.reset(annotations, self.tag_colors(), self.reader.page_color())
+        self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
 
     def _open_search_hit(self, article_id: str, start: int, end: int) -> None:
         if self.open_article(article_id) and start >= 0 and end > start:
@@ -446,7 +470,7 @@ class MainWindow(QMainWindow):
     def set_theme(self, theme: str) -> None:
         self.settings.set(keys.THEME, theme)
         apply_theme(theme)
-        self.reader.set_tags(self.library.tags.list(), self.tag_colors())
+        self.reader.set_tags(self.library.tags.list(usage=False), self.tag_colors())
 
     def change_font_size(self, step: int) -> None:
         self.reader.set_font_size(self.reader.font_size + step)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMenu, QTextBrowser, QToolTip, QWidget
 from desktop.core.document import CODE, HEADING, INLINE_CODE, ITEM, LINK, QUOTE, Document
 from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
-from desktop.ui.highlighter import Highlighter
+from desktop.ui.highlighter import MARGIN, Highlighter, screenful
 from desktop.ui.positions import TextPositions
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
@@ -97,6 +97,10 @@ class Reader(QTextBrowser):
         self.setDocument(doc)
         self._fit_width()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def opening_range(self) -> tuple[int, int]:
+        """The code points a newly opened article shows first (with a margin below)."""
+        return 0, screenful(self) + MARGIN
 
     def clear_article(self) -> None:
         self.text = ""

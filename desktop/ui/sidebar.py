@@ -197,6 +197,12 @@ class Sidebar(QWidget):
         self._update_count()
         self._load_note("")
 
+    def show_loading(self, count: int) -> None:
+        """An empty list that says its passages are on their way."""
+        self.model.reset([])
+        self._load_note("")
+        self.count_label.setText(f"Loading {count:,} passages…")
+
     def set_tags(self, tags: list[Tag]) -> None:
         self.delegate.colors = {t.name.lower(): t.color for t in tags}
         current = self.tag_filter.currentText()
