@@ -16,7 +16,7 @@ from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
 from desktop.io.csv_export import write_passages_csv
-from desktop.io.importer import import_paths
+from desktop.io.importer import import_paths, replace_article
 from desktop.io.jsonld import export_jsonld_file, import_jsonld
 from desktop.io.ptc import IMPORT_FORMATS, export_ptc, import_ptc, import_ptc_labels
 from desktop.io.samples import load_samples
@@ -133,13 +133,18 @@ def _print_articles(articles: list[Any]) -> None:
 @click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
               help="With --labels: who the labels' annotations belong to (default: "
                    "CLOSEREAD_ANNOTATOR, else your user name).")
+@click.option("--replace", "replace", metavar="ARTICLE",
+              help="Give ARTICLE this file's text; its annotations re-anchor (or become "
+                   "orphans, never lost).")
 @pass_state
 def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
-               labels: Path | None, annotator: str | None) -> None:
+               labels: Path | None, annotator: str | None, replace: str | None) -> None:
     """Import articles from .txt, .md and .html files and folders (recursively).
 
     Scraper noise is removed and reported unless --no-clean. Re-importing a text that is
-    already in the library changes nothing. Exits with 1 if any file failed.
+    already in the library changes nothing; a new text for a known url or external id
+    replaces the article's text and re-anchors its annotations, as --replace does.
+    Exits with 1 if any file failed.
 
     With --format ptc, PATHS hold PTC articles (article<ID>.txt), stored byte for byte,
     and --labels adds their SI or TC labels; any bad file or line imports nothing.
@@ -149,6 +154,12 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
         return
     if labels is not None:
         raise InvalidArgumentError("--labels needs --format ptc")
+    if replace is not None:
+        if len(paths) != 1 or paths[0].is_dir():
+            raise InvalidArgumentError("--replace takes exactly one file")
+        outcome = replace_article(state.library, paths[0], replace, fmt, clean=not no_clean)
+        click.echo(f"{outcome.status} {outcome.message}")
+        return
     library = state.library
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=1, label="Importing", file=sys.stderr,
@@ -164,6 +175,8 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
             assert outcome.article is not None
             click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
                        f"{outcome.article.title}{extra}")
+        elif outcome.status == "replaced":
+            click.echo(f"replaced  {outcome.path} -> {outcome.message}")
         elif outcome.status == "unchanged":
             click.echo(f"unchanged {outcome.path}: {outcome.message}")
         elif outcome.status == "skipped":

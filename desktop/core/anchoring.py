@@ -8,9 +8,14 @@ position. It never moves an annotation to unrelated text and never drops one.
 
 How the old text became the new one is computed once per article (:class:`EditMap`): a
 diff of words (each word with the whitespace after it) with ``rapidfuzz``'s Indel (LCS)
-opcodes, refined to characters inside every changed stretch. Offsets are mapped through
-it: a start to the first character after it that survived (or the start of the text that
-replaced it), an end to just after the last one (or the end of the replacement).
+opcodes. Kept words no longer than the changes on both sides of them are dropped as a
+coincidence (diff-match-patch's semantic cleanup): common words matched across a rewritten
+paragraph are not "kept text", and a word matched to the wrong copy of itself is not
+trusted. Every changed stretch is then diffed character by character (when it is at most
+``CHAR_DIFF_CELLS`` old x new characters: a typo fix, a word or a sentence; a larger
+rewrite keeps nothing, so a passage moved out of it can be found elsewhere). Offsets are mapped through the
+result: a start to the first character after it that survived (or the start of the text
+that replaced it), an end to just after the last one (or the end of the replacement).
 
 The attempts, in order; the first that succeeds wins (``Anchoring.method``):
 
@@ -21,8 +26,11 @@ The attempts, in order; the first that succeeds wins (``Anchoring.method``):
    nearest the mapped start, prefix and suffix agreement breaking ties.
 4. ``fuzzy`` in place: the passage was edited where it stands: the substring of the new
    text around the mapped range that is closest to the quote, if it is close enough
-   (below). Landing in place is what "the edited words" means.
-5. ``quote`` elsewhere: an exact occurrence anywhere whose surroundings agree with the
+   (below). Landing in place is what "the edited words" means. If this fails and the
+   diff kept any of the passage's characters, the passage was edited beyond recognition
+   where it stands: it is an orphan; the same words elsewhere are other words.
+5. ``quote`` elsewhere (only for a passage none of whose characters the diff kept, deleted
+   or moved away): an exact occurrence anywhere whose surroundings agree with the
    stored prefix and suffix (a moved passage); the nearest to the mapped start wins, ties
    go to the better context. An anchor whose stored offsets are out of range or do not
    hold the quote starts here, its clamped start mapped through the edit as the hint.
@@ -37,8 +45,9 @@ Rules and constants:
   that is at most 20 % of the quote's characters inserted, deleted or substituted,
   rounded down; so a quote shorter than 5 characters is only ever matched exactly.
 - Context agreement: the mean of the normalized Levenshtein similarities of the stored
-  prefix with the same number of characters before the match and of the stored suffix
-  with those after it (an empty stored side counts as agreeing). It must be at least
+  prefix with the ``max(len(prefix), CONTEXT_CHARS)`` characters before the match (fewer
+  at the start of the text) and of the stored suffix with those after it; a stored side
+  shorter than ``CONTEXT_CHARS`` thus says the text began or ended there. It must be at least
   ``CONTEXT_MIN`` (0.5) for a match away from the passage's place (steps 5 and 6).
   Unrelated English runs of 32 characters score about 0.2-0.35; a passage moved with one
   side of its context intact scores at least 0.5.
@@ -88,8 +97,9 @@ REFINE_LIMIT = 64
 PROXIMITY_CHARS = 1000
 WEIGHTS = {"quote": 0.5, "prefix": 0.2, "suffix": 0.2, "proximity": 0.1}
 # a changed stretch bigger than this (old x new characters) is not diffed character by
-# character: a rewrite that large keeps no positions worth mapping, and LCS is quadratic
-CHAR_DIFF_CELLS = 50_000_000
+# character: letters matched across a rewrite that large are coincidences, and they would
+# tie a passage moved out of it to its old place (and LCS is quadratic)
+CHAR_DIFF_CELLS = 1_000_000
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 _JOINERS = {"\u200c", "\u200d", "\ufe0e", "\ufe0f"}
@@ -184,27 +194,32 @@ class EditMap:
         old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
         old_at = list(accumulate(map(len, old_tokens), initial=0))
         new_at = list(accumulate(map(len, new_tokens), initial=0))
-        kept: list[tuple[int, int, int]] = []
-        pending: tuple[int, int] | None = None  # token (old, new) where a change began
+        words: list[tuple[int, int, int]] = []
         for op in Indel.opcodes(old_tokens, new_tokens):
-            i1, i2, j1 = op.src_start, op.src_end, op.dest_start
-            if op.tag != "equal":
-                pending = pending or (i1, j1)
-                continue
-            if pending:
-                _diff_chars(old, new, old_at[pending[0]], old_at[i1],
-                            new_at[pending[1]], new_at[j1], kept)
-                pending = None
-            _keep(kept, old_at[i1], old_at[i2], new_at[j1])
-        if pending:
-            _diff_chars(old, new, old_at[pending[0]], len(old), new_at[pending[1]], len(new),
-                        kept)
+            if op.tag == "equal":
+                _keep(words, old_at[op.src_start], old_at[op.src_end], new_at[op.dest_start])
+        # a word or two matched between changes may be matched to the wrong copy (LCS has
+        # many equal answers); the characters of the whole changed stretch decide instead
+        words = _without_strays(words, len(old), len(new))
+        kept: list[tuple[int, int, int]] = []
+        old_from = new_from = 0
+        for old_start, old_end, new_start in [*words, (len(old), len(old), len(new))]:
+            _diff_chars(old, new, old_from, old_start, new_from, new_start, kept)
+            _keep(kept, old_start, old_end, new_start)
+            old_from, new_from = old_end, new_start + old_end - old_start
         return cls(len(old), len(new), kept)
 
     def keeps(self, start: int, end: int) -> bool:
         """True when ``old[start:end]`` is wholly in one stretch the edit kept."""
         k = bisect_right(self._old_starts, start) - 1
         return k >= 0 and end <= self._old_ends[k]
+
+    def keeps_any(self, start: int, end: int) -> bool:
+        """True when the edit kept at least one character of ``old[start:end]``."""
+        k = bisect_right(self._old_starts, start) - 1
+        if k >= 0 and start < self._old_ends[k]:
+            return True
+        return k + 1 < len(self._old_starts) and self._old_starts[k + 1] < end
 
     def map_start(self, offset: int) -> int:
         """Where a passage starting at ``offset`` in the old text starts in the new one."""
@@ -236,6 +251,35 @@ def _keep(kept: list[tuple[int, int, int]], old_start: int, old_end: int,
             kept[-1] = (last_start, old_end, last_new)
             return
     kept.append((old_start, old_end, new_start))
+
+
+def _without_strays(kept: list[tuple[int, int, int]], old_len: int,
+                    new_len: int) -> list[tuple[int, int, int]]:
+    """``kept`` without the stray matches inside rewritten text.
+
+    A kept stretch no longer than the changes on both sides of it (the larger of what was
+    removed and what was put in) is a coincidence of common words, not text the edit kept;
+    it becomes part of the change (diff-match-patch's semantic cleanup).
+    """
+
+    def change(before: tuple[int, int, int] | None, after: tuple[int, int, int] | None) -> int:
+        old_from, new_from = (before[1], before[2] + before[1] - before[0]) if before else (0, 0)
+        old_to, new_to = (after[0], after[2]) if after else (old_len, new_len)
+        return max(old_to - old_from, new_to - new_from)
+
+    out: list[tuple[int, int, int]] = []
+    for block in [*kept, None]:
+        while out:
+            last = out[-1]
+            length = last[1] - last[0]
+            previous = out[-2] if len(out) > 1 else None
+            if length <= change(previous, last) and length <= change(last, block):
+                out.pop()  # and look again at the one before, now next to a larger change
+            else:
+                break
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def _diff_chars(old: str, new: str, a1: int, a2: int, b1: int, b2: int,
@@ -303,6 +347,10 @@ class _Locator:
             match = self._fuzzy_in_place(exact, start, end, cuts)
             if match is not None:
                 return self._fuzzy(match, length)
+            if self.edits.keeps_any(anchor.start, anchor.end):
+                # edited where it stands beyond recognition: the same words elsewhere are
+                # other words, however alike their surroundings
+                return self._orphan(anchor)
         else:
             hint = min(self.edits.map_start(min(max(anchor.start, 0), len(old))), len(new))
             cuts = (False, False)
@@ -334,8 +382,10 @@ class _Locator:
     def _context(self, anchor: Anchor, start: int, end: int) -> tuple[float, float]:
         """Similarity of the stored prefix and suffix to the new text around a match."""
         new = self.new
-        before = new[max(0, start - len(anchor.prefix)):start]
-        after = new[end:end + len(anchor.suffix)]
+        # a stored side shorter than CONTEXT_CHARS says the text began (ended) there: a
+        # match with more text on that side disagrees
+        before = new[max(0, start - max(len(anchor.prefix), CONTEXT_CHARS)):start]
+        after = new[end:end + max(len(anchor.suffix), CONTEXT_CHARS)]
         return (Levenshtein.normalized_similarity(anchor.prefix, before),
                 Levenshtein.normalized_similarity(anchor.suffix, after))
 

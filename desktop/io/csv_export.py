@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from desktop.core.fragments import text_fragment_link
+from desktop.core.model import ORPHAN
 from desktop.core.selectors import is_unique
 from desktop.store.annotations import AnnotationFilter, passage_rows
 from desktop.store.library import Library
@@ -67,8 +68,10 @@ def write_passages_csv(
     text_of = _ArticleTexts(library)
     count = 0
     for (article_id, title, outlet, url, published, annotation_id, annotator, tag, tag_path,
-         start, end, quote, note, created, updated, prefix, suffix, _state) in passage_rows(
+         start, end, quote, note, created, updated, prefix, suffix, state) in passage_rows(
             library, where):
+        if state == ORPHAN:
+            continue  # its quote is no longer in the text: the JSON outputs list orphans
         link = ""
         if url:
             unique = is_unique(text_of(article_id), quote, start)

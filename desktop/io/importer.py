@@ -16,11 +16,12 @@ from desktop.core.cleaning import CleanResult, clean_text
 from desktop.core.document import plain_document, render_markdown
 from desktop.core.errors import ClosereadError, ImportFileError, UnsupportedFormatError
 from desktop.core.metadata import Metadata, parse_date, text_metadata
-from desktop.core.model import Article
+from desktop.core.model import Article, text_sha256
 from desktop.io.decoding import decode, read_bytes
 from desktop.io.html import extract_page
 from desktop.store.articles import NewArticle
 from desktop.store.library import Library
+from desktop.store.revisions import replace_text
 
 EXTENSIONS = {
     ".txt": "text",
@@ -40,7 +41,7 @@ Progress = Callable[[int, int, Path], None]
 @dataclass
 class FileOutcome:
     path: Path
-    status: str  # imported | unchanged | skipped | failed
+    status: str  # imported | replaced | unchanged | skipped | failed
     message: str = ""
     article: Article | None = None
     cleaning: str = ""
@@ -58,6 +59,10 @@ class ImportReport:
         return self._with("imported")
 
     @property
+    def replaced(self) -> list[FileOutcome]:
+        return self._with("replaced")
+
+    @property
     def unchanged(self) -> list[FileOutcome]:
         return self._with("unchanged")
 
@@ -70,8 +75,10 @@ class ImportReport:
         return self._with("failed")
 
     def summary(self) -> str:
+        replaced = f"{len(self.replaced)} replaced, " if self.replaced else ""
         return (
-            f"{len(self.imported)} imported, {len(self.unchanged)} already in the library, "
+            f"{len(self.imported)} imported, {replaced}{len(self.unchanged)} already in the "
+            "library, "
             f"{len(self.skipped)} skipped, {len(self.failed)} failed"
         )
 
@@ -205,6 +212,15 @@ def import_paths(
     def flush() -> None:
         with library.transaction():
             for path, new, note in batch:
+                known = _same_source(library, new)
+                if known is not None:
+                    # a corrected version of an article already here (same url or
+                    # external id): its text is replaced and its annotations re-anchored
+                    result = replace_text(library, known.id, new)
+                    report.outcomes.append(FileOutcome(
+                        path, "replaced", f"{known.id[:8]} ({known.title}): "
+                        f"{result.summary()}", result.article, note))
+                    continue
                 article, added = library.articles.add_in_transaction(new)
                 report.outcomes.append(FileOutcome(
                     path, "imported" if added else "unchanged",
@@ -232,6 +248,30 @@ def import_paths(
     order = {str(path): i for i, (path, _) in enumerate(files)}
     report.outcomes.sort(key=lambda o: order.get(str(o.path), 0))
     return report
+
+
+def _same_source(library: Library, new: NewArticle) -> Article | None:
+    """The article ``new`` is a new version of: same url or external id, other text."""
+    if library.articles.find_by_hash(text_sha256(new.text)):
+        return None
+    for field_name, value in (("url", new.url), ("external_id", new.external_id)):
+        if value:
+            found = library.articles.find_by(field_name, value)
+            if found is not None:
+                return found
+    return None
+
+
+def replace_article(library: Library, path: str | Path, article: str, fmt: str = "auto",
+                    clean: bool = True) -> FileOutcome:
+    """Replaces the text of ``article`` with the file's, re-anchoring its annotations."""
+    path = Path(path)
+    target = library.articles.get(article)
+    new, note = prepare(path, fmt, clean)
+    result = replace_text(library, target.id, new)
+    status = "replaced" if result.changed else "unchanged"
+    return FileOutcome(path, status, f"{target.id[:8]} ({target.title}): {result.summary()}",
+                       result.article, note)
 
 
 def _problem(error: ClosereadError) -> str:

@@ -172,6 +172,13 @@ class Articles:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    def find_by(self, field_name: str, value: str) -> Article | None:
+        """The first article whose ``url`` or ``external_id`` is ``value``."""
+        if field_name not in ("url", "external_id"):
+            raise ValueError(field_name)
+        rows = self._rows(f"a.{field_name} = ?", [value])
+        return rows[0] if rows else None
+
     def find_by_hash(self, digest: str) -> Article | None:
         rows = self._rows("a.text_sha256 = ?", [digest])
         return rows[0] if rows else None

@@ -95,5 +95,39 @@ def _v1(db: sqlite_utils.Database) -> None:
                                        tokenize="unicode61 remove_diacritics 2")
 
 
-MIGRATIONS: list[Migration] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """What re-anchoring changed: every replaced text, every moved or orphaned passage."""
+    db.executescript(
+        """
+        CREATE TABLE article_revisions (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            replaced TEXT NOT NULL,
+            old_text TEXT NOT NULL,
+            old_sha256 TEXT NOT NULL,
+            new_sha256 TEXT NOT NULL,
+            source_path TEXT
+        );
+        CREATE INDEX article_revisions_article ON article_revisions(article_id);
+        CREATE TABLE annotation_history (
+            id INTEGER PRIMARY KEY,
+            annotation_id TEXT NOT NULL REFERENCES annotations(id),
+            revision_id INTEGER REFERENCES article_revisions(id),
+            changed TEXT NOT NULL,
+            method TEXT NOT NULL,
+            old_state TEXT NOT NULL,
+            old_start INTEGER,
+            old_end INTEGER,
+            old_exact TEXT NOT NULL,
+            new_state TEXT NOT NULL,
+            new_start INTEGER,
+            new_end INTEGER,
+            new_exact TEXT NOT NULL
+        );
+        CREATE INDEX annotation_history_annotation ON annotation_history(annotation_id);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
