@@ -254,6 +254,17 @@ class Annotations:
                  selection.suffix, ANCHORED, now_iso(), annotation.id])
         return self.get(annotation_id)
 
+    def set_selectors(self, annotation_id: str, start: int, end: int, exact: str,
+                      prefix: str, suffix: str, state: str) -> Annotation:
+        """Puts back selectors exactly as they were (the undo of attaching an orphan)."""
+        with self.library.transaction():
+            annotation = self.get(annotation_id)
+            self.db.execute(
+                'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, '
+                "suffix = ?, anchor_state = ?, updated = ? WHERE id = ?",
+                [start, end, exact, prefix, suffix, state, now_iso(), annotation.id])
+        return self.get(annotation_id)
+
     def _touch(self, annotation_id: str) -> None:
         self.db.execute("UPDATE annotations SET updated = ? WHERE id = ?",
                         [now_iso(), annotation_id])

@@ -124,3 +124,55 @@ def history(library: Library, annotation_id: str) -> list[dict[str, object]]:
         "SELECT changed, method, old_state, old_start, old_end, old_exact, new_state, "
         "new_start, new_end, new_exact FROM annotation_history WHERE annotation_id = ? "
         "ORDER BY id", [annotation_id]))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An article's text and its annotations' selectors at one moment, to return to."""
+
+    article_id: str
+    text: str
+    layout: str | None
+    format: str
+    source: str | None
+    selectors: tuple[tuple[object, ...], ...]  # (id, start, end, exact, prefix, suffix, state)
+
+
+def snapshot(library: Library, article_id: str) -> Snapshot:
+    row = library.db.execute("SELECT text, layout, format, source FROM articles WHERE id = ?",
+                             [article_id]).fetchone()
+    selectors = library.db.execute(
+        'SELECT id, start, "end", exact, prefix, suffix, anchor_state FROM annotations '
+        "WHERE article_id = ? AND deleted IS NULL", [article_id]).fetchall()
+    return Snapshot(article_id, row[0], row[1], row[2], row[3], tuple(selectors))
+
+
+def restore(library: Library, saved: Snapshot) -> Article:
+    """Puts the article's text and its annotations' selectors back as ``saved`` has them
+    (the undo of a text edit), recording it as a revision like any other change."""
+    with library.transaction():
+        article = library.articles.get(saved.article_id)
+        now = now_iso()
+        digest = text_sha256(saved.text)
+        library.db.execute(
+            "INSERT INTO article_revisions (article_id, replaced, old_text, old_sha256, "
+            "new_sha256, source_path) VALUES (?, ?, ?, ?, ?, NULL)",
+            [article.id, now, article.text, article.text_sha256, digest])
+        library.db.execute(
+            "UPDATE articles SET text = ?, text_sha256 = ?, layout = ?, format = ?, "
+            "source = ?, updated_at = ? WHERE id = ?",
+            [saved.text, digest, saved.layout, saved.format, saved.source, now, article.id])
+        for annotation_id, start, end, exact, prefix, suffix, state in saved.selectors:
+            library.db.execute(
+                'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, '
+                "suffix = ?, anchor_state = ?, updated = ? WHERE id = ?",
+                [start, end, exact, prefix, suffix, state, now, annotation_id])
+        return library.articles.get(article.id)
+
+
+def edited_text(article: Article, text: str) -> NewArticle:
+    """The article with ``text`` typed in by a user: plain text, its lines as blocks."""
+    from desktop.core.document import plain_document
+
+    return NewArticle(title=article.title, text=text, format="text",
+                      layout=plain_document(text).to_json(), source=text)

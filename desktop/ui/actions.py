@@ -28,6 +28,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     """Creates the menu bar; returns the actions by object name."""
     from desktop.ui.dialogs import (
         ask_annotator,
+        edit_article_text,
         edit_preferences,
         edit_tag_sets,
         export_dialog,
@@ -68,6 +69,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(edit_menu, "Move passage to &selection", "actionSetBounds",
         window.move_current_to_selection, "Ctrl+B")
     add(edit_menu, "&Delete passage", "actionDelete", window.delete_current)
+    add(edit_menu, "Edit article &text…", "actionEditText", lambda: edit_article_text(window))
     edit_menu.addSeparator()
     add(edit_menu, "&Find in article…", "actionFind", window.find_bar.open_bar,
         QKeySequence.StandardKey.Find)

@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -141,6 +144,37 @@ def export_dialog(window: MainWindow) -> None:
     dialog = ExportDialog(window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         window.export_csv(*dialog.choice())
+
+
+class TextEditDialog(QDialog):
+    """The open article's text, to correct; its annotations re-anchor on saving."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("textEditDialog")
+        self.setWindowTitle("Edit the article's text")
+        self.resize(720, 560)
+        self.editor = QPlainTextEdit(window.reader.text, objectName="articleTextEditor")
+        hint = QLabel("Passages move with their words; a passage whose words are gone "
+                      "becomes an orphan, listed in the sidebar. Undo (Ctrl+Z) puts "
+                      "everything back.")
+        hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(buttons)
+
+
+def edit_article_text(window: MainWindow) -> None:
+    if not window.article_id:
+        return
+    dialog = TextEditDialog(window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        window.edit_text(dialog.editor.toPlainText())
 
 
 def edit_tag_sets(window: MainWindow) -> None:

@@ -8,7 +8,7 @@ marked obsolete, so it never sits on the undo stack pretending to be done.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
@@ -17,6 +17,14 @@ from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation
 from desktop.core.selectors import Selection
 from desktop.store.library import Library
+from desktop.store.revisions import (
+    Reanchored,
+    Snapshot,
+    edited_text,
+    replace_text,
+    restore,
+    snapshot,
+)
 
 
 class AnnotationEditor(QObject):
@@ -58,6 +66,12 @@ class AnnotationEditor(QObject):
 
     def set_bounds(self, annotation_id: str, selection: Selection) -> Annotation:
         return self._done(self.library.annotations.set_bounds(annotation_id, selection))
+
+    def set_selectors(self, annotation: Annotation) -> Annotation:
+        """Puts ``annotation``'s selectors and anchor state back as they are in it."""
+        return self._done(self.library.annotations.set_selectors(
+            annotation.id, annotation.start, annotation.end, annotation.exact,
+            annotation.prefix, annotation.suffix, annotation.anchor_state))
 
     def add_tag(self, annotation_ids: Sequence[str], tag: str) -> list[str]:
         changed = self.library.annotations.add_tag(annotation_ids, tag)
@@ -163,6 +177,66 @@ class SetBounds(_EditCommand):
 
     def undo(self) -> None:
         self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.old))
+
+
+class AttachOrphan(_EditCommand):
+    """Gives an orphan a place again: the selected text."""
+
+    def __init__(self, editor: AnnotationEditor, orphan: Annotation, new: Selection) -> None:
+        super().__init__(editor, f"Attach “{_short(orphan.exact)}” here")
+        self.orphan = orphan
+        self.new = new
+
+    def redo(self) -> None:
+        self._attempt(lambda: self.editor.set_bounds(self.orphan.id, self.new))
+
+    def undo(self) -> None:
+        self._attempt(lambda: self.editor.set_selectors(self.orphan))
+
+
+class EditText(QUndoCommand):
+    """Replaces the open article's text; its annotations re-anchor. Undo puts the text and
+    every annotation back exactly as they were."""
+
+    def __init__(self, editor: AnnotationEditor, article_id: str, text: str,
+                 reopen: Callable[[str], object]) -> None:
+        super().__init__("Edit the article's text")
+        self.editor = editor
+        self.article_id = article_id
+        self.text = text
+        self.reopen = reopen
+        self.before: Snapshot | None = None
+        self.after: Snapshot | None = None
+        self.result: Reanchored | None = None
+
+    def redo(self) -> None:
+        library = self.editor.library
+        try:
+            if self.after is not None:
+                restore(library, self.after)
+            else:
+                self.before = snapshot(library, self.article_id)
+                article = library.articles.get(self.article_id)
+                self.result = replace_text(library, self.article_id,
+                                           edited_text(article, self.text))
+                self.after = snapshot(library, self.article_id)
+        except ClosereadError as error:
+            self.editor.failed.emit(error.message)
+            self.setObsolete(True)
+            return
+        self.editor.saved.emit()
+        self.reopen(self.article_id)
+
+    def undo(self) -> None:
+        if self.before is None:
+            return
+        try:
+            restore(self.editor.library, self.before)
+        except ClosereadError as error:
+            self.editor.failed.emit(error.message)
+            return
+        self.editor.saved.emit()
+        self.reopen(self.article_id)
 
 
 class BulkTag(_EditCommand):

@@ -32,9 +32,11 @@ from desktop.ui import settings as keys
 from desktop.ui.actions import build_actions
 from desktop.ui.editing import (
     AnnotationEditor,
+    AttachOrphan,
     BulkTag,
     CreateAnnotation,
     DeleteAnnotation,
+    EditText,
     SetBounds,
     SetNote,
     SetTags,
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.currentAnnotationChanged.connect(self._sidebar_current)
         self.sidebar.noteEdited.connect(self._note_edited)
+        self.sidebar.attachRequested.connect(self.attach_orphan)
         self.sidebar.view.installEventFilter(self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -299,6 +302,29 @@ class MainWindow(QMainWindow):
         old = select_range(self.reader.text, current.start, current.end)
         new = select_range(self.reader.text, *span)
         self.undo_stack.push(SetBounds(self.editor, current, old, new))
+
+    def attach_orphan(self, orphan_id: str) -> None:
+        """Gives an orphan the text selected in the reader."""
+        orphan = self.sidebar.orphans.get(orphan_id)
+        span = self.reader.selected_range()
+        if orphan is None or span is None:
+            self.statusBar().showMessage("Select the passage's new text in the reader first.",
+                                         4000)
+            return
+        self.undo_stack.push(AttachOrphan(self.editor, orphan,
+                                          select_range(self.reader.text, *span)))
+
+    def edit_text(self, text: str) -> None:
+        """Replaces the open article's text (undoably); its annotations re-anchor."""
+        if self.article_id and text != self.reader.text:
+            self.undo_stack.push(EditText(self.editor, self.article_id, text,
+                                          self._reopen_after_edit))
+
+    def _reopen_after_edit(self, article_id: str) -> None:
+        if article_id == self.article_id:
+            self.open_article(article_id)
+        self.library_pane.model.set_counts(
+            article_id, *self.library.articles.annotation_counts(article_id))
 
     def _current_annotation(self) -> Annotation | None:
         current = self.sidebar.current_id()

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -125,6 +127,7 @@ class Sidebar(QWidget):
 
     currentAnnotationChanged = Signal(str)  # "" when none
     noteEdited = Signal(str, str)  # annotation id, new note
+    attachRequested = Signal(str)  # an orphan's id: give it the selected text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +168,25 @@ class Sidebar(QWidget):
         self.save_note.clicked.connect(self._save_note)
         self.note_editor.textChanged.connect(self._note_dirty)
 
+        # passages whose words a new text no longer has: kept, listed, re-attachable
+        self.orphans: dict[str, Annotation] = {}
+        self.orphan_list = QListWidget(objectName="orphanList")
+        self.orphan_list.setToolTip("Passages whose words are no longer in the text. Select "
+                                    "text in the reader, then Attach here.")
+        self.orphan_list.itemSelectionChanged.connect(self._orphan_selected)
+        self.attach_button = QPushButton("Attach here", objectName="attachOrphan")
+        self.attach_button.setToolTip("Give the chosen orphan the text selected in the reader")
+        self.attach_button.setEnabled(False)
+        self.attach_button.clicked.connect(self._attach)
+        self.orphan_box = QWidget(objectName="orphanBox")
+        orphan_layout = QVBoxLayout(self.orphan_box)
+        orphan_layout.setContentsMargins(0, 0, 0, 0)
+        self.orphan_label = QLabel(objectName="orphanLabel")
+        orphan_layout.addWidget(self.orphan_label)
+        orphan_layout.addWidget(self.orphan_list)
+        orphan_layout.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.orphan_box.hide()
+
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Tag"))
         filters.addWidget(self.tag_filter, 1)
@@ -185,17 +207,46 @@ class Sidebar(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.count_label)
         layout.addWidget(split, 1)
+        layout.addWidget(self.orphan_box)
         self._note_for = ""
         self._set_note_enabled(False)
 
     # --- content -------------------------------------------------------------------------
 
     def show_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
-        self.model.reset(annotations)
+        self.model.reset([a for a in annotations if a.anchor_state == "anchored"])
+        self.orphans = {a.id: a for a in annotations if a.anchor_state != "anchored"}
+        self._show_orphans()
         self.set_tags(tags)
         self._refresh_annotators()
         self._update_count()
         self._load_note("")
+
+    def _show_orphans(self) -> None:
+        self.orphan_list.clear()
+        for orphan in sorted(self.orphans.values(), key=lambda a: a.created):
+            tags = ", ".join(orphan.tag_paths) or "no tag"
+            item = QListWidgetItem(f"“{' '.join(orphan.exact.split())}” — {tags}")
+            item.setData(ID_ROLE, orphan.id)
+            item.setToolTip(f"{orphan.annotator}: {orphan.note}" if orphan.note
+                            else orphan.annotator)
+            self.orphan_list.addItem(item)
+        count = len(self.orphans)
+        self.orphan_label.setText(f"{count} orphan{'s' if count != 1 else ''}: words no "
+                                  "longer in the text")
+        self.orphan_box.setVisible(bool(count))
+        self._orphan_selected()
+
+    def chosen_orphan(self) -> str:
+        items = self.orphan_list.selectedItems()
+        return items[0].data(ID_ROLE) if items else ""
+
+    def _orphan_selected(self) -> None:
+        self.attach_button.setEnabled(bool(self.chosen_orphan()))
+
+    def _attach(self) -> None:
+        if self.chosen_orphan():
+            self.attachRequested.emit(self.chosen_orphan())
 
     def show_loading(self, count: int) -> None:
         """An empty list that says its passages are on their way."""
@@ -216,6 +267,14 @@ class Sidebar(QWidget):
         self.view.viewport().update()
 
     def put(self, annotation: Annotation) -> None:
+        if annotation.anchor_state != "anchored":
+            self.model.drop(annotation.id)
+            self.orphans[annotation.id] = annotation
+            self._show_orphans()
+            self._update_count()
+            return
+        if self.orphans.pop(annotation.id, None):
+            self._show_orphans()
         self.model.put(annotation)
         self._refresh_annotators()
         self._update_count()
@@ -223,6 +282,8 @@ class Sidebar(QWidget):
             self._load_note(annotation.id)
 
     def drop(self, annotation_id: str) -> None:
+        if self.orphans.pop(annotation_id, None):
+            self._show_orphans()
         self.model.drop(annotation_id)
         self._update_count()
         if annotation_id == self._note_for:
