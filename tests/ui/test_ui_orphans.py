@@ -3,10 +3,9 @@ listed in the sidebar and re-attachable; undo puts everything back."""
 
 from __future__ import annotations
 
+from conftest import EMOJI_ARTICLE
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QPushButton
-
-from conftest import EMOJI_ARTICLE
 
 
 def _tag(window, ui, qtbot, words: str) -> str:
