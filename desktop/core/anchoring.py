@@ -21,9 +21,12 @@ The attempts, in order; the first that succeeds wins (``Anchoring.method``):
 
 1. ``unchanged``: the text did not change and ``text[start:end] == exact``. No diff at all.
 2. ``position``: the passage lies in text the edit kept; its offsets are mapped.
-3. ``quote`` in place: an exact occurrence of the quote that overlaps where the passage
-   went (the mapped range; when the passage was deleted, touching the place it was),
-   nearest the mapped start, prefix and suffix agreement breaking ties.
+3. ``quote`` in place: an exact occurrence of the quote at most ``len(exact)`` characters
+   from where the passage went (the mapped range): one overlapping the range first, then
+   the nearest the mapped start, prefix and suffix agreement breaking ties. An occurrence
+   that the diff kept from another place of the old text is those other words and is not
+   taken, unless the diff kept none of the passage's characters (then it may have matched
+   the passage to a neighbouring copy of it: "the the" -> "the").
 4. ``fuzzy`` in place: the passage was edited where it stands: the substring of the new
    text around the mapped range that is closest to the quote, if it is close enough
    (below). Landing in place is what "the edited words" means. If this fails and the
@@ -57,9 +60,9 @@ Rules and constants:
 - Snapping a fuzzy match: rapidfuzz's ``partial_ratio_alignment`` (and the mapped range
   itself, in place) give a first window; its start and end then move by up to
   ``min(allowed errors + 2, REFINE_LIMIT)`` characters to the real range of the new text
-  with the smallest Levenshtein distance to the quote; among equals it prefers ends that do
-  not split a word (unless the stored passage did) nor a character from its combining marks,
-  joiners or variation selectors (a match that does is never accepted), then the length
+  whose ends split no word (unless the stored passage's did) and part no character from
+  its combining marks, joiners, variation selectors or skin tone (a match that does is
+  never accepted), with the smallest Levenshtein distance to the quote; then the length
   nearest the quote's, then the nearest. Last, whitespace the match has at an edge where
   the quote has none is left out if the match stays close enough.
 - ``Anchoring.score`` is how alike the found text is to the quote: 1.0 for the exact
@@ -220,6 +223,16 @@ class EditMap:
         if k >= 0 and start < self._old_ends[k]:
             return True
         return k + 1 < len(self._old_starts) and self._old_starts[k + 1] < end
+
+    def source(self, start: int, end: int) -> int | None:
+        """Where ``new[start:end]`` was in the old text, if the edit kept it in one piece."""
+        k = bisect_right(self._new_starts, start) - 1
+        if k < 0:
+            return None
+        offset = start - self._new_starts[k]
+        if end - self._new_starts[k] > self._old_ends[k] - self._old_starts[k]:
+            return None
+        return self._old_starts[k] + offset
 
     def map_start(self, offset: int) -> int:
         """Where a passage starting at ``offset`` in the old text starts in the new one."""
@@ -396,19 +409,28 @@ class _Locator:
     # --- exact quotes ----------------------------------------------------------------------
 
     def _quote_in_place(self, anchor: Anchor, start: int, end: int) -> int | None:
-        """An occurrence overlapping the mapped range [start, end) (touching it if empty)."""
-        length = len(anchor.exact)
-        if start == end:
-            first, last = start - length, start
-        else:
-            first, last = start - length + 1, end - 1
-        first = max(first, 0)
+        """An occurrence at most ``len(exact)`` from the mapped range [start, end).
+
+        Those overlapping the range come first. One that the edit kept from another place
+        of the old text is that place's words, unless none of the passage's characters
+        were kept (then the diff may have matched the passage to its neighbouring copy).
+        """
+        exact, edits = anchor.exact, self.edits
+        length = len(exact)
+        present = edits.keeps_any(anchor.start, anchor.end)
+        first, last = max(0, start - 2 * length), end + length
         found = []
-        at = self.new.find(anchor.exact, first, last + length)
+        at = self.new.find(exact, first, last + length)
         while at != -1 and at <= last:
-            found.append(at)
-            at = self.new.find(anchor.exact, at + 1, last + length)
-        return self._nearest(anchor, found, start)
+            source = edits.source(at, at + length)
+            if not (present and source is not None and source != anchor.start):
+                found.append(at)
+            at = self.new.find(exact, at + 1, last + length)
+        if not found:
+            return None
+        return min(found, key=lambda at: (not (at < end and at + length > start)
+                                          or start == end, abs(at - start),
+                                          -self._agreement(anchor, at, at + length)))
 
     def _quote_elsewhere(self, anchor: Anchor, hint: int) -> int | None:
         """The nearest occurrence anywhere whose context agrees with the stored one."""
