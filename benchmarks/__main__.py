@@ -1,4 +1,5 @@
-"""``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]``.
+"""``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
+[reanchor]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -18,6 +19,7 @@ from benchmarks import (
     bench_insert,
     bench_keypress,
     bench_reader,
+    bench_reanchor,
     bench_search,
     bench_startup,
 )
@@ -31,6 +33,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "reader": bench_reader,
     "keypress": bench_keypress,
     "startup": bench_startup,
+    "reanchor": bench_reanchor,
 }
 
 
