@@ -171,8 +171,12 @@ def restore(library: Library, saved: Snapshot) -> Article:
 
 
 def edited_text(article: Article, text: str) -> NewArticle:
-    """The article with ``text`` typed in by a user: plain text, its lines as blocks."""
+    """The article with ``text`` typed in by a user: plain text, its lines as blocks, its
+    headline (found as an import finds it) as the heading."""
     from desktop.core.document import plain_document
+    from desktop.core.metadata import text_metadata
 
+    title_line = text_metadata(text).title_line
+    headings = frozenset() if title_line is None else frozenset({title_line})
     return NewArticle(title=article.title, text=text, format="text",
-                      layout=plain_document(text).to_json(), source=text)
+                      layout=plain_document(text, headings).to_json(), source=text)
