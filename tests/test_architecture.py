@@ -2,8 +2,8 @@
 
 import os
 
-from conftest import REPO
 from importlinter.cli import lint_imports
+from support import REPO
 
 
 def test_layers_and_forbidden_imports_hold():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import REPO, write
+from support import REPO, write
 
 from desktop.cli import cli
 from desktop.store.schema import SCHEMA_VERSION

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 
-from conftest import write
+from support import write
 
 ORIGINAL = """Harbour Board Delays Vote
 By Ann Lee | harbour.example | Updated: 2024-03-01 09:00

@@ -306,3 +306,43 @@ def test_character_diff_is_skipped_for_huge_rewrites(monkeypatch):
     edits = EditMap.between("alpha beta gamma", "alpha betta gamma")
     assert not edits.keeps(6, 7)  # no character of "beta" is mapped
     assert edits.keeps(0, 5) and edits.map_start(11) == 12
+
+
+# --- repeated words and rewrites -----------------------------------------------------------
+
+
+def test_heavily_edited_word_does_not_jump_to_its_neighbouring_copy():
+    old = "Later the council council met again."
+    second = anchor_at(old, "council", occurrence=2)
+    new = old.replace("council council", "council c")
+    assert one(old, new, second).state == "orphan"
+
+
+def test_deleted_copy_of_a_repeated_word_leaves_the_annotation_on_the_other():
+    # "very very bad" -> "very bad": which "very" went is not in the texts; the words are
+    old = "It was very very bad."
+    result = one(old, "It was very bad.", anchor_at(old, "very", occurrence=2))
+    assert (result.method, result.start, result.exact) == ("quote", 7, "very")
+
+
+def test_passage_moved_out_of_a_rewritten_paragraph_is_found_where_it_went():
+    kept = "The council met on Tuesday to discuss the harbour and its future."
+    moved = ("Fishermen protested outside the town hall all afternoon, holding banners "
+             "about quotas and shouting at the councillors as they arrived for the "
+             "meeting, which was delayed by almost an hour because of the noise.")
+    written = ("A spokesperson for the mayor later said that the meeting had been "
+               "productive and that a decision on the new quotas would come within weeks, "
+               "though several members disputed that account of the evening.")
+    closing = " ".join([kept.upper()] * 4)  # longer than the moved paragraph: it stays
+    old = "\n\n".join([kept, moved, closing])
+    new = "\n\n".join([kept, written, closing, moved])
+    result = one(old, new, anchor_at(old, "holding banners about quotas"))
+    assert result.method == "quote"
+    assert result.start == new.index("holding banners about quotas")
+
+
+def test_edit_map_tells_where_kept_text_came_from():
+    edits = EditMap.between("one two three", "zero one two three")
+    assert edits.source(5, 12) == 0  # "one two" was at 0
+    assert edits.source(0, 4) is None  # "zero" is new
+    assert edits.keeps_any(0, 8) and not EditMap.between("ab cd", "xy cd").keeps_any(0, 2)

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import write
+from support import write
 
 from desktop.io.csv_export import CSV_COLUMNS
 

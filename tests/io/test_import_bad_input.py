@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write
+from support import write
 
 GOOD = (
     "Harbour plan splits the town council\n"

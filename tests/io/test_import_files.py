@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write
+from support import write
 
 from desktop.core.document import HEADING, Document
 from desktop.store.library import Library

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Cli, write
+from support import Cli, write
 
 from desktop.store.library import Library
 

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SHARED, write
+from support import FIXTURES, SHARED, write
 
 from desktop.store.library import Library
 

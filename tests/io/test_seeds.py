@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
+from support import SHARED
 
 SEEDS = SHARED / "seeds"
 CHINAWATCH = SEEDS / "chinawatch-2019-10-31-tech-blockade.txt"

@@ -1,0 +1,53 @@
+"""What the tests share besides fixtures: paths, a file writer, the in-process CLI.
+
+Kept out of conftest.py so test modules import it by a name no other conftest has.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from desktop.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class Cli:
+    """Runs ``closeread --db DB ...`` in this process, as a user would type it."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool = True, input: str | None = None) -> Result:
+        # no display: `closeread` alone lists the library instead of opening the window
+        env = {
+            "CLOSEREAD_ANNOTATOR": "tester",
+            "QT_QPA_PLATFORM": None,
+            "DISPLAY": None,
+            "WAYLAND_DISPLAY": None,
+        }
+        result = self.runner.invoke(
+            cli, ["--db", str(self.db), *args], input=input, catch_exceptions=False, env=env
+        )
+        if ok:
+            assert result.exit_code == 0, (result.output, result.stderr)
+        return result
+
+    def json(self, *args: str) -> object:
+        return json.loads(self(*args, "--json").stdout)
+
+
+def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:
+    """Writes a fixture file, making its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_bytes(content.encode(encoding))
+    return path
