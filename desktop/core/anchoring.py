@@ -11,11 +11,12 @@ diff of words (each word with the whitespace after it) with ``rapidfuzz``'s Inde
 opcodes. Kept words no longer than the changes on both sides of them are dropped as a
 coincidence (diff-match-patch's semantic cleanup): common words matched across a rewritten
 paragraph are not "kept text", and a word matched to the wrong copy of itself is not
-trusted. Every changed stretch is then diffed character by character (when it is at most
-``CHAR_DIFF_CELLS`` old x new characters: a typo fix, a word or a sentence; a larger
-rewrite keeps nothing, so a passage moved out of it can be found elsewhere). Offsets are mapped through the
-result: a start to the first character after it that survived (or the start of the text
-that replaced it), an end to just after the last one (or the end of the replacement).
+trusted. Every changed stretch is then diffed character by character when it is at most
+``CHAR_DIFF_CELLS`` old x new characters (a typo fix, a word, a sentence); a larger
+rewrite keeps nothing, so a passage moved out of it can still be found elsewhere.
+Offsets are mapped through the result: a start to the first character after it that
+survived (or the start of the text that replaced it), an end to just after the last one
+(or the end of the replacement).
 
 The attempts, in order; the first that succeeds wins (``Anchoring.method``):
 
@@ -99,10 +100,10 @@ NEAR_CHARS = 2000
 REFINE_LIMIT = 64
 PROXIMITY_CHARS = 1000
 WEIGHTS = {"quote": 0.5, "prefix": 0.2, "suffix": 0.2, "proximity": 0.1}
-# a changed stretch bigger than this (old x new characters) is not diffed character by
-# character: letters matched across a rewrite that large are coincidences, and they would
-# tie a passage moved out of it to its old place (and LCS is quadratic)
-CHAR_DIFF_CELLS = 1_000_000
+# a changed stretch bigger than this (old x new characters, about two sentences) is not
+# diffed character by character: letters matched across a rewrite that large are
+# coincidences, and they would tie a passage moved out of it to its old place
+CHAR_DIFF_CELLS = 40_000
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 _JOINERS = {"\u200c", "\u200d", "\ufe0e", "\ufe0f"}
@@ -160,10 +161,18 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[An
         for anchor in anchors:
             start, end, exact = anchor.start, anchor.end, anchor.exact
             if exact and 0 <= start < end <= size and new_text[start:end] == exact:
-                results.append(Anchoring(
-                    ANCHORED, start, end, exact,
-                    new_text[max(0, start - CONTEXT_CHARS):start],
-                    new_text[end:end + CONTEXT_CHARS], UNCHANGED, 1.0))
+                results.append(
+                    Anchoring(
+                        ANCHORED,
+                        start,
+                        end,
+                        exact,
+                        new_text[max(0, start - CONTEXT_CHARS) : start],
+                        new_text[end : end + CONTEXT_CHARS],
+                        UNCHANGED,
+                        1.0,
+                    )
+                )
             else:
                 locator = locator or _Locator(old_text, new_text, EditMap.identity(size))
                 results.append(locator.locate(anchor))
@@ -175,8 +184,7 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[An
 class EditMap:
     """How ``old`` became ``new``: the stretches of text the edit kept, to map offsets."""
 
-    def __init__(self, old_len: int, new_len: int,
-                 kept: list[tuple[int, int, int]]) -> None:
+    def __init__(self, old_len: int, new_len: int, kept: list[tuple[int, int, int]]) -> None:
         # kept: (old start, old end, new start) of each kept stretch, in order, disjoint
         self.old_len = old_len
         self.new_len = new_len
@@ -254,8 +262,7 @@ class EditMap:
         return self._new_starts[k + 1] if k + 1 < len(self._new_starts) else self.new_len
 
 
-def _keep(kept: list[tuple[int, int, int]], old_start: int, old_end: int,
-          new_start: int) -> None:
+def _keep(kept: list[tuple[int, int, int]], old_start: int, old_end: int, new_start: int) -> None:
     if old_end <= old_start:
         return
     if kept:
@@ -266,8 +273,9 @@ def _keep(kept: list[tuple[int, int, int]], old_start: int, old_end: int,
     kept.append((old_start, old_end, new_start))
 
 
-def _without_strays(kept: list[tuple[int, int, int]], old_len: int,
-                    new_len: int) -> list[tuple[int, int, int]]:
+def _without_strays(
+    kept: list[tuple[int, int, int]], old_len: int, new_len: int
+) -> list[tuple[int, int, int]]:
     """``kept`` without the stray matches inside rewritten text.
 
     A kept stretch no longer than the changes on both sides of it (the larger of what was
@@ -295,8 +303,9 @@ def _without_strays(kept: list[tuple[int, int, int]], old_len: int,
     return out
 
 
-def _diff_chars(old: str, new: str, a1: int, a2: int, b1: int, b2: int,
-                kept: list[tuple[int, int, int]]) -> None:
+def _diff_chars(
+    old: str, new: str, a1: int, a2: int, b1: int, b2: int, kept: list[tuple[int, int, int]]
+) -> None:
     """Adds the characters kept inside a changed stretch of words."""
     if a1 == a2 or b1 == b2 or (a2 - a1) * (b2 - b1) > CHAR_DIFF_CELLS:
         return
@@ -318,8 +327,12 @@ def _splits_character(text: str, at: int) -> bool:
     if not 0 < at < len(text):
         return False
     after, before = text[at], text[at - 1]
-    return (unicodedata.category(after)[0] == "M" or after in _JOINERS
-            or before == "\u200d" or "\U0001f3fb" <= after <= "\U0001f3ff")
+    return (
+        unicodedata.category(after)[0] == "M"
+        or after in _JOINERS
+        or before == "\u200d"
+        or "\U0001f3fb" <= after <= "\U0001f3ff"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +360,9 @@ class _Locator:
         if not exact:
             return self._orphan(anchor)
         length = len(exact)
-        valid = 0 <= anchor.start < anchor.end <= len(old) and old[anchor.start:anchor.end] == exact
+        valid = (
+            0 <= anchor.start < anchor.end <= len(old) and old[anchor.start : anchor.end] == exact
+        )
         if valid:
             start, end = self.edits.map_start(anchor.start), self.edits.map_end(anchor.end)
             if self.edits.keeps(anchor.start, anchor.end) and new[start:end] == exact:
@@ -379,16 +394,18 @@ class _Locator:
 
     def _anchored(self, start: int, end: int, method: str, score: float) -> Anchoring:
         selection = select_range(self.new, start, end)
-        return Anchoring(ANCHORED, start, end, selection.exact, selection.prefix,
-                         selection.suffix, method, score)
+        return Anchoring(
+            ANCHORED, start, end, selection.exact, selection.prefix, selection.suffix, method, score
+        )
 
     def _fuzzy(self, match: _Match, length: int) -> Anchoring:
         return self._anchored(match.start, match.end, FUZZY, 1 - match.distance / length)
 
     @staticmethod
     def _orphan(anchor: Anchor) -> Anchoring:
-        return Anchoring(ORPHAN, None, None, anchor.exact, anchor.prefix, anchor.suffix,
-                         ORPHAN, 0.0)
+        return Anchoring(
+            ORPHAN, None, None, anchor.exact, anchor.prefix, anchor.suffix, ORPHAN, 0.0
+        )
 
     # --- context ---------------------------------------------------------------------------
 
@@ -397,10 +414,12 @@ class _Locator:
         new = self.new
         # a stored side shorter than CONTEXT_CHARS says the text began (ended) there: a
         # match with more text on that side disagrees
-        before = new[max(0, start - max(len(anchor.prefix), CONTEXT_CHARS)):start]
-        after = new[end:end + max(len(anchor.suffix), CONTEXT_CHARS)]
-        return (Levenshtein.normalized_similarity(anchor.prefix, before),
-                Levenshtein.normalized_similarity(anchor.suffix, after))
+        before = new[max(0, start - max(len(anchor.prefix), CONTEXT_CHARS)) : start]
+        after = new[end : end + max(len(anchor.suffix), CONTEXT_CHARS)]
+        return (
+            Levenshtein.normalized_similarity(anchor.prefix, before),
+            Levenshtein.normalized_similarity(anchor.suffix, after),
+        )
 
     def _agreement(self, anchor: Anchor, start: int, end: int) -> float:
         prefix, suffix = self._context(anchor, start, end)
@@ -428,9 +447,14 @@ class _Locator:
             at = self.new.find(exact, at + 1, last + length)
         if not found:
             return None
-        return min(found, key=lambda at: (not (at < end and at + length > start)
-                                          or start == end, abs(at - start),
-                                          -self._agreement(anchor, at, at + length)))
+        return min(
+            found,
+            key=lambda at: (
+                not (at < end and at + length > start) or start == end,
+                abs(at - start),
+                -self._agreement(anchor, at, at + length),
+            ),
+        )
 
     def _quote_elsewhere(self, anchor: Anchor, hint: int) -> int | None:
         """The nearest occurrence anywhere whose context agrees with the stored one."""
@@ -449,13 +473,15 @@ class _Locator:
         if len(found) == 1:
             return found[0]
         length = len(anchor.exact)
-        return min(found, key=lambda at: (abs(at - hint),
-                                          -self._agreement(anchor, at, at + length)))
+        return min(
+            found, key=lambda at: (abs(at - hint), -self._agreement(anchor, at, at + length))
+        )
 
     # --- fuzzy matches ---------------------------------------------------------------------
 
-    def _fuzzy_in_place(self, exact: str, start: int, end: int,
-                        cuts: tuple[bool, bool]) -> _Match | None:
+    def _fuzzy_in_place(
+        self, exact: str, start: int, end: int, cuts: tuple[bool, bool]
+    ) -> _Match | None:
         """The passage edited where it stands: a close match within the mapped range."""
         allowed = max_errors(len(exact))
         if not allowed:
@@ -468,12 +494,13 @@ class _Locator:
         seeds = [self._seed(exact, low, high)]
         if end - start > 0:
             seeds.append((start, end))
-        best = min((self._refine(exact, s, e, low, high, start, cuts) for s, e in seeds),
-                   key=lambda m: (m.penalty, m.distance))
+        best = min(
+            (self._refine(exact, s, e, low, high, start, cuts) for s, e in seeds),
+            key=lambda m: (m.penalty, m.distance),
+        )
         return best if best.within(allowed) else None
 
-    def _fuzzy_elsewhere(self, anchor: Anchor, hint: int,
-                         cuts: tuple[bool, bool]) -> _Match | None:
+    def _fuzzy_elsewhere(self, anchor: Anchor, hint: int, cuts: tuple[bool, bool]) -> _Match | None:
         """The best close match near the hint or anywhere, its context agreeing."""
         exact = anchor.exact
         allowed = max_errors(len(exact))
@@ -496,9 +523,12 @@ class _Locator:
             if (prefix + suffix) / 2 < CONTEXT_MIN:
                 continue
             proximity = 1 / (1 + abs(match.start - hint) / PROXIMITY_CHARS)
-            score = (WEIGHTS["quote"] * (1 - match.distance / len(exact))
-                     + WEIGHTS["prefix"] * prefix + WEIGHTS["suffix"] * suffix
-                     + WEIGHTS["proximity"] * proximity)
+            score = (
+                WEIGHTS["quote"] * (1 - match.distance / len(exact))
+                + WEIGHTS["prefix"] * prefix
+                + WEIGHTS["suffix"] * suffix
+                + WEIGHTS["proximity"] * proximity
+            )
             if best is None or score > best.score:
                 best = _Match(match.start, match.end, match.distance, 0, score)
         return best
@@ -512,19 +542,33 @@ class _Locator:
             return low, min(high, low + len(exact))
         return low + found.dest_start, low + found.dest_end
 
-    def _refine(self, exact: str, start: int, end: int, low: int, high: int, hint: int,
-                cuts: tuple[bool, bool]) -> _Match:
+    def _refine(
+        self,
+        exact: str,
+        start: int,
+        end: int,
+        low: int,
+        high: int,
+        hint: int,
+        cuts: tuple[bool, bool],
+    ) -> _Match:
         """Moves the ends of ``new[start:end]`` to the real range closest to ``exact``."""
         new = self.new
         reach = min(max_errors(len(exact)) + 2, REFINE_LIMIT)
         length = len(exact)
 
         def key(s: int, e: int) -> tuple[int, int, int, int]:
-            penalty = ((_splits_word(new, s) and not cuts[0])
-                       + (_splits_word(new, e) and not cuts[1])
-                       + 2 * (_splits_character(new, s) + _splits_character(new, e)))
-            return (penalty, Levenshtein.distance(exact, new[s:e]),
-                    abs(e - s - length), abs(s - hint))
+            penalty = (
+                (_splits_word(new, s) and not cuts[0])
+                + (_splits_word(new, e) and not cuts[1])
+                + 2 * (_splits_character(new, s) + _splits_character(new, e))
+            )
+            return (
+                penalty,
+                Levenshtein.distance(exact, new[s:e]),
+                abs(e - s - length),
+                abs(s - hint),
+            )
 
         start, end = max(low, start), min(high, end)
         if end <= start:

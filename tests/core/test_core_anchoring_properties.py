@@ -17,9 +17,33 @@ from desktop.core.anchoring import METHODS, Anchor, max_errors, reanchor
 from desktop.core.selectors import CONTEXT_CHARS, select_range
 from desktop.core.snapping import snap_to_words
 
-WORDS = ["the", "plan", "was", "bad", "council", "vote", "harbour", "Zürich", "naïve",
-         "cafe\u0301", "re\u0301sume\u0301", "e\u0301\u0301", "قال", "الوزير", "الخطة", "سيئة",
-         "שלום", "עולם", "ממשלה", "😀", "👍🏽", "👩\u200d👩\u200d👧", "🇫🇷", "x", "1,000"]
+WORDS = [
+    "the",
+    "plan",
+    "was",
+    "bad",
+    "council",
+    "vote",
+    "harbour",
+    "Zürich",
+    "naïve",
+    "cafe\u0301",
+    "re\u0301sume\u0301",
+    "e\u0301\u0301",
+    "قال",
+    "الوزير",
+    "الخطة",
+    "سيئة",
+    "שלום",
+    "עולם",
+    "ממשלה",
+    "😀",
+    "👍🏽",
+    "👩\u200d👩\u200d👧",
+    "🇫🇷",
+    "x",
+    "1,000",
+]
 SEPARATORS = [" ", " ", " ", ". ", ", ", "\r\n", "\n", "\r\n\r\n", "\n\n", " — ", "\t"]
 CHARS = ["a", "b", " ", "\r", "\n", "é", "\u0301", "😀", "\u200d", "ש", "ق", "."]
 # what the edits outside the passages write: no character of these is in a drawn text, so
@@ -27,16 +51,20 @@ CHARS = ["a", "b", " ", "\r", "\n", "é", "\u0301", "😀", "\u200d", "ש", "ق"
 # which copy is "the same words" is not decided by the texts; see the inside property)
 FOREIGN = ["Ж", "Ω", "中", "🌍", "\u3000", "¿", "\u0323", "\u00a0", "\u2029", "ё"]
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @st.composite
 def texts(draw: st.DrawFn, min_size: int = 1) -> str:
     if draw(st.integers(0, 3)) == 0:  # raw characters: repetitive, marks on anything
         return draw(st.text(st.sampled_from(CHARS), min_size=min_size, max_size=120))
-    pieces = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)),
-                           min_size=1, max_size=40))
+    pieces = draw(
+        st.lists(
+            st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=40
+        )
+    )
     text = "".join(word + separator for word, separator in pieces)
     return text if len(text) >= min_size else text + "end" * min_size
 
@@ -64,7 +92,7 @@ class Edit:
 
 def apply(text: str, edits: list[Edit]) -> str:
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
     return text
 
 
@@ -90,15 +118,22 @@ def check_result_invariants(new: str, anchors: list[Anchor], results: list) -> N
         assert result.method in METHODS
         if result.state == "orphan":
             assert (result.start, result.end, result.method, result.score) == (
-                None, None, "orphan", 0.0)
+                None,
+                None,
+                "orphan",
+                0.0,
+            )
             assert (result.exact, result.prefix, result.suffix) == (
-                anchor.exact, anchor.prefix, anchor.suffix)
+                anchor.exact,
+                anchor.prefix,
+                anchor.suffix,
+            )
             continue
         assert result.state == "anchored"
         assert 0 <= result.start < result.end <= len(new)
-        assert new[result.start:result.end] == result.exact
-        assert result.prefix == new[max(0, result.start - CONTEXT_CHARS):result.start]
-        assert result.suffix == new[result.end:result.end + CONTEXT_CHARS]
+        assert new[result.start : result.end] == result.exact
+        assert result.prefix == new[max(0, result.start - CONTEXT_CHARS) : result.start]
+        assert result.suffix == new[result.end : result.end + CONTEXT_CHARS]
         if result.method == "fuzzy":
             distance = Levenshtein.distance(anchor.exact, result.exact)
             assert distance <= max_errors(len(anchor.exact))
@@ -112,16 +147,33 @@ def check_result_invariants(new: str, anchors: list[Anchor], results: list) -> N
 def test_edits_outside_the_passages_keep_every_passage_on_the_same_words(data):
     old = data.draw(texts())
     anchors = [anchor_of(old, *data.draw(spans(old))) for _ in range(data.draw(st.integers(1, 5)))]
-    drawn = data.draw(st.lists(st.builds(
-        lambda i, length, replacement: Edit(i, min(len(old), i + length), replacement),
-        st.integers(0, len(old)), st.integers(0, 12),
-        st.text(st.sampled_from(FOREIGN), max_size=12)), max_size=6))
-    edits = separate([e for e in drawn
-                      if e.replacement != old[e.start:e.end]
-                      and all(outside(e, a.start, a.end) for a in anchors)])
+    drawn = data.draw(
+        st.lists(
+            st.builds(
+                lambda i, length, replacement: Edit(i, min(len(old), i + length), replacement),
+                st.integers(0, len(old)),
+                st.integers(0, 12),
+                st.text(st.sampled_from(FOREIGN), max_size=12),
+            ),
+            max_size=6,
+        )
+    )
+    edits = separate(
+        [
+            e
+            for e in drawn
+            if e.replacement != old[e.start : e.end]
+            and all(outside(e, a.start, a.end) for a in anchors)
+        ]
+    )
     if not edits:
-        edits = [Edit(len(old), len(old), data.draw(st.text(st.sampled_from(FOREIGN),
-                                                            min_size=1, max_size=12)))]
+        edits = [
+            Edit(
+                len(old),
+                len(old),
+                data.draw(st.text(st.sampled_from(FOREIGN), min_size=1, max_size=12)),
+            )
+        ]
     new = apply(old, edits)
 
     results = reanchor(old, new, anchors)
@@ -130,7 +182,7 @@ def test_edits_outside_the_passages_keep_every_passage_on_the_same_words(data):
     for anchor, result in zip(anchors, results, strict=True):
         assert result.state == "anchored", (anchor, result)
         assert result.exact == anchor.exact
-        assert new[result.start:result.end] == anchor.exact
+        assert new[result.start : result.end] == anchor.exact
 
 
 @PROPERTY_SETTINGS
@@ -165,19 +217,38 @@ def test_an_edit_inside_a_passage_lands_on_the_edited_words_or_orphans_it(data):
 @given(st.data())
 def test_any_edit_and_any_anchor_gives_a_valid_result_and_never_raises(data):
     old = data.draw(texts())
-    new = data.draw(st.one_of(st.just(old), texts(min_size=0),
-                              st.builds(lambda a, b: old[:a] + b + old[a:],
-                                        st.integers(0, len(old)), texts(min_size=0))))
+    new = data.draw(
+        st.one_of(
+            st.just(old),
+            texts(min_size=0),
+            st.builds(
+                lambda a, b: old[:a] + b + old[a:], st.integers(0, len(old)), texts(min_size=0)
+            ),
+        )
+    )
     good = [anchor_of(old, *data.draw(spans(old))) for _ in range(data.draw(st.integers(0, 3)))]
-    bad = data.draw(st.lists(st.builds(Anchor, st.integers(-50, 300), st.integers(-50, 300),
-                                       st.text(max_size=20), st.text(max_size=5),
-                                       st.text(max_size=5)), max_size=3))
+    bad = data.draw(
+        st.lists(
+            st.builds(
+                Anchor,
+                st.integers(-50, 300),
+                st.integers(-50, 300),
+                st.text(max_size=20),
+                st.text(max_size=5),
+                st.text(max_size=5),
+            ),
+            max_size=3,
+        )
+    )
     anchors = good + bad
 
     results = reanchor(old, new, anchors)
 
     check_result_invariants(new, anchors, results)
     if new == old:
-        for anchor, result in zip(good, results[:len(good)], strict=True):
-            assert (result.method, result.start, result.end) == ("unchanged", anchor.start,
-                                                                 anchor.end)
+        for anchor, result in zip(good, results[: len(good)], strict=True):
+            assert (result.method, result.start, result.end) == (
+                "unchanged",
+                anchor.start,
+                anchor.end,
+            )
