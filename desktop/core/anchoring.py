@@ -25,12 +25,14 @@ The attempts, in order; the first that succeeds wins (``Anchoring.method``):
 3. ``quote`` in place: an exact occurrence of the quote at most ``len(exact)`` characters
    from where the passage went (the mapped range): one overlapping the range first, then
    the nearest the mapped start, prefix and suffix agreement breaking ties. An occurrence
-   that the diff kept from another place of the old text is those other words and is not
-   taken, unless the diff kept none of the passage's characters (then it may have matched
-   the passage to a neighbouring copy of it: "the the" -> "the").
+   that the diff kept from another place of the old text (one not overlapping the passage)
+   is those other words and is not taken, unless the diff kept none of the passage's
+   characters (then it may have matched the passage to a neighbouring copy of it: "the
+   the" -> "the").
 4. ``fuzzy`` in place: the passage was edited where it stands: the substring of the new
-   text around the mapped range that is closest to the quote, if it is close enough
-   (below). Landing in place is what "the edited words" means. If this fails and the
+   text closest to the quote within the mapped range widened by the allowed number of
+   errors on each side (so it always overlaps the range), if it is close enough (below).
+   Landing in place is what "the edited words" means. If this fails and the
    diff kept any of the passage's characters, the passage was edited beyond recognition
    where it stands: it is an orphan; the same words elsewhere are other words.
 5. ``quote`` elsewhere (only for a passage none of whose characters the diff kept, deleted
@@ -41,7 +43,7 @@ The attempts, in order; the first that succeeds wins (``Anchoring.method``):
 6. ``fuzzy`` elsewhere: the best approximate match near the mapped start (within
    ``NEAR_CHARS``) and in the whole text, each refined as in 4 and accepted only if close
    enough and its context agrees; the better by the ranking score below wins.
-7. ``orphan``: nothing above held.
+7. ``orphan``: nothing above held. An empty quote is always an orphan.
 
 Rules and constants:
 
@@ -143,6 +145,30 @@ class Anchoring:
         return self.state == ANCHORED
 
 
+_SET_STATE, _SET_START, _SET_END, _SET_EXACT, _SET_PREFIX, _SET_SUFFIX, _SET_METHOD, _SET_SCORE = (
+    getattr(Anchoring, name).__set__ for name in Anchoring.__slots__
+)
+
+
+def _unchanged(start: int, end: int, exact: str, prefix: str, suffix: str) -> Anchoring:
+    """``Anchoring(ANCHORED, start, end, exact, prefix, suffix, UNCHANGED, 1.0)``, 3x faster.
+
+    A frozen dataclass's ``__init__`` costs about 1.7 µs (an ``object.__setattr__`` call
+    per field); the unchanged-text path builds one per annotation, 10,000 for a long
+    article, so it fills the slots directly.
+    """
+    result = object.__new__(Anchoring)
+    _SET_STATE(result, ANCHORED)
+    _SET_START(result, start)
+    _SET_END(result, end)
+    _SET_EXACT(result, exact)
+    _SET_PREFIX(result, prefix)
+    _SET_SUFFIX(result, suffix)
+    _SET_METHOD(result, UNCHANGED)
+    _SET_SCORE(result, 1.0)
+    return result
+
+
 def max_errors(length: int) -> int:
     """The most characters a fuzzy match of a quote this long may differ by."""
     return length * MAX_ERROR_PERCENT // 100
@@ -161,18 +187,9 @@ def reanchor(old_text: str, new_text: str, anchors: Sequence[Anchor]) -> list[An
         for anchor in anchors:
             start, end, exact = anchor.start, anchor.end, anchor.exact
             if exact and 0 <= start < end <= size and new_text[start:end] == exact:
-                results.append(
-                    Anchoring(
-                        ANCHORED,
-                        start,
-                        end,
-                        exact,
-                        new_text[max(0, start - CONTEXT_CHARS) : start],
-                        new_text[end : end + CONTEXT_CHARS],
-                        UNCHANGED,
-                        1.0,
-                    )
-                )
+                prefix = new_text[max(0, start - CONTEXT_CHARS) : start]
+                suffix = new_text[end : end + CONTEXT_CHARS]
+                results.append(_unchanged(start, end, exact, prefix, suffix))
             else:
                 locator = locator or _Locator(old_text, new_text, EditMap.identity(size))
                 results.append(locator.locate(anchor))
@@ -431,8 +448,9 @@ class _Locator:
         """An occurrence at most ``len(exact)`` from the mapped range [start, end).
 
         Those overlapping the range come first. One that the edit kept from another place
-        of the old text is that place's words, unless none of the passage's characters
-        were kept (then the diff may have matched the passage to its neighbouring copy).
+        of the old text (not overlapping the passage) is that place's words, unless none of
+        the passage's characters were kept (then the diff may have matched the passage to
+        its neighbouring copy).
         """
         exact, edits = anchor.exact, self.edits
         length = len(exact)
@@ -442,7 +460,8 @@ class _Locator:
         at = self.new.find(exact, first, last + length)
         while at != -1 and at <= last:
             source = edits.source(at, at + length)
-            if not (present and source is not None and source != anchor.start):
+            elsewhere = source is not None and not anchor.start - length < source < anchor.end
+            if not (present and elsewhere):
                 found.append(at)
             at = self.new.find(exact, at + 1, last + length)
         if not found:

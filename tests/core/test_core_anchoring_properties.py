@@ -2,7 +2,19 @@
 
 Texts mix Latin words, Arabic and Hebrew, emoji (with skin tones and joiners), letters with
 combining marks, CRLF and LF line ends, and sometimes runs of a few characters (repetitive
-texts, where a quote occurs many times). Offsets are code points throughout.
+texts, where a quote occurs many times). Offsets are code points throughout. Passages are
+drags snapped to whole words, as the app makes them.
+
+- Edits outside the passages (not overlapping any, insertions at their edges allowed): every
+  passage is anchored on the same words (``exact`` unchanged, ``new[start:end] == exact``).
+  These edits write characters that the texts never contain: an edit that writes a second
+  copy of a passage next to it makes "the same words" undecidable from the two texts
+  ("the the" -> "the": which one went?), and the inside property covers copies.
+- One edit strictly inside a passage (its first and last characters stay): the result
+  overlaps the edited passage's new place, or is an orphan. "Unrelated text" is any range
+  that does not overlap that place, an identical copy of the quote nearby included.
+- Any edit, any anchor (offsets out of range, empty or foreign quotes): no exception, and
+  every result keeps invariant 1 and the documented score and fuzzy-distance rules.
 """
 
 from __future__ import annotations
@@ -199,7 +211,7 @@ def test_an_edit_inside_a_passage_lands_on_the_edited_words_or_orphans_it(data):
         replacement += "☃"
     # text put before the article; none of its characters are in the texts drawn, so it
     # cannot be taken for a copy of the passage
-    before = data.draw(st.sampled_from(["", "[UPDATE] ", "☎\u2028"]))
+    before = data.draw(st.sampled_from(["", "[UPDATE]\u3000", "☎\u2028"]))
     new = before + apply(old, [Edit(edit_start, edit_end, replacement)])
     # where the edited passage is now
     new_start = start + len(before)
