@@ -154,15 +154,16 @@ class Annotations:
     # --- reading -------------------------------------------------------------------------
 
     def get(self, annotation_id: str) -> Annotation:
-        rows = list(self.db.query(_SELECT + " WHERE n.id = ? AND n.deleted IS NULL",
-                                  [annotation_id]))
+        conn = self.db.conn
+        rows = conn.execute(_SELECT + " WHERE n.id = ? AND n.deleted IS NULL",
+                            [annotation_id]).fetchall()
         if not rows:
-            rows = list(self.db.query(
+            rows = conn.execute(
                 _SELECT + " WHERE n.id LIKE ? ESCAPE '\\' AND n.deleted IS NULL LIMIT 2",
-                [like_prefix(annotation_id)]))
+                [like_prefix(annotation_id)]).fetchall()
             if len(rows) != 1 or len(annotation_id) < 4:
                 raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
-        return _annotation(rows[0])
+        return _annotation_from_tuple(rows[0])
 
     def list(self, where: AnnotationFilter | None = None) -> list[Annotation]:
         """Annotations matching ``where``, in article and text order."""
@@ -281,16 +282,6 @@ def _annotation_from_tuple(row: tuple[object, ...]) -> Annotation:
         annotation_id, article_id, annotator, start, end, exact, prefix, suffix,  # type: ignore[arg-type]
         note, tuple(p[0] for p in pairs), anchor_state, created, updated,  # type: ignore[arg-type]
         annotator_id, tuple(p[1] for p in pairs),  # type: ignore[arg-type]
-    )
-
-
-def _annotation(row: dict[str, object]) -> Annotation:
-    pairs = json.loads(str(row.pop("tag_json") or "[]"))
-    pairs.sort(key=lambda pair: pair[1].lower())
-    return Annotation(
-        tags=tuple(p[0] for p in pairs),
-        tag_paths=tuple(p[1] for p in pairs),
-        **row,  # type: ignore[arg-type]
     )
 
 
