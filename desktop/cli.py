@@ -15,10 +15,12 @@ from desktop import __version__
 from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
+from desktop.io.bundle import export_bundle_file, merge_bundle_files
+from desktop.io.brat import IMPORT_FORMATS, export_brat, import_brat, import_brat_annotations
 from desktop.io.csv_export import write_passages_csv
-from desktop.io.importer import import_paths, replace_article
+from desktop.io.importer import FileOutcome, import_paths, replace_article
 from desktop.io.jsonld import export_jsonld_file, import_jsonld
-from desktop.io.ptc import IMPORT_FORMATS, export_ptc, import_ptc, import_ptc_labels
+from desktop.io.ptc import export_ptc, import_ptc, import_ptc_labels
 from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
 from desktop.store.annotations import AnnotationFilter
@@ -127,12 +129,13 @@ def _print_articles(articles: list[Any]) -> None:
               help="Keep the text exactly (no removal of ads, share counts, repeated bodies).")
 @click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
               show_default=True,
-              help="Read every file as this format (auto: by extension; ptc: PTC articles).")
+              help="Read every file as this format (auto: by extension; ptc: PTC articles; "
+                   "brat: brat .txt and .ann files).")
 @click.option("--labels", type=click.Path(path_type=Path),
               help="With --format ptc: a PTC label file, or a folder of *.labels files.")
 @click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
-              help="With --labels: who the labels' annotations belong to (default: "
-                   "CLOSEREAD_ANNOTATOR, else your user name).")
+              help="With --labels or --format brat: who the annotations belong to "
+                   "(default: CLOSEREAD_ANNOTATOR, else your user name).")
 @click.option("--replace", "replace", metavar="ARTICLE",
               help="Give ARTICLE this file's text; its annotations re-anchor (or become "
                    "orphans, never lost).")
@@ -148,12 +151,22 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
 
     With --format ptc, PATHS hold PTC articles (article<ID>.txt), stored byte for byte,
     and --labels adds their SI or TC labels; any bad file or line imports nothing.
+
+    With --format brat, PATHS hold brat documents (X.txt, stored byte for byte, with the
+    T lines and AnnotatorNotes of X.ann beside it); any bad file or line imports nothing.
     """
     if fmt == "ptc":
         _import_ptc(state, paths, labels, annotator or getpass.getuser())
         return
     if labels is not None:
         raise InvalidArgumentError("--labels needs --format ptc")
+    if fmt == "brat":
+        if replace is not None:
+            raise InvalidArgumentError("--replace does not apply to --format brat")
+        report = import_brat(state.library, paths, annotator or getpass.getuser())
+        _echo_outcomes(report.articles)
+        click.echo(report.summary())
+        return
     if replace is not None:
         if len(paths) != 1 or paths[0].is_dir():
             raise InvalidArgumentError("--replace takes exactly one file")
@@ -191,20 +204,26 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
 def _import_ptc(state: _State, paths: tuple[Path, ...], labels: Path | None,
                 annotator: str) -> None:
     report = import_ptc(state.library, paths, labels, annotator)
-    for outcome in report.articles:
+    _echo_outcomes(report.articles)
+    click.echo(report.summary())
+
+
+def _echo_outcomes(outcomes: list[FileOutcome]) -> None:
+    """One line per file of a PTC or brat import."""
+    for outcome in outcomes:
         if outcome.status == "imported":
             assert outcome.article is not None
             click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
                        f"{outcome.article.title}")
         else:
             click.echo(f"{outcome.status:9} {outcome.path}: {outcome.message}")
-    click.echo(report.summary())
 
 
 @cli.command("import-annotations")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "ptc"]), required=True,
-              help="jsonld: W3C Web Annotations; ptc: a PTC label file or folder.")
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "ptc", "brat"]), required=True,
+              help="jsonld: W3C Web Annotations; ptc: a PTC label file or folder; brat: an "
+                   ".ann file (beside its .txt) or a folder of them.")
 @_annotator_option
 @pass_state
 def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> None:
@@ -212,9 +231,14 @@ def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> N
 
     JSON-LD annotations keep their ids, tags, notes, annotators and times; their articles
     are found by url or by urn:closeread:article:ID. PTC labels are matched to articles by
-    their external id and belong to --annotator. Tags the library lacks are created. Any
-    problem imports nothing; importing the same file again adds nothing.
+    their external id and belong to --annotator. brat T lines and AnnotatorNotes are
+    matched to the article with the text of the .txt beside the .ann and belong to
+    --annotator. Tags the library lacks are created. Any problem imports nothing;
+    importing the same file again adds nothing.
     """
+    if fmt == "brat":
+        click.echo(import_brat_annotations(state.library, path, annotator).summary())
+        return
     if fmt == "jsonld":
         report = import_jsonld(state.library, path, annotator)
     else:
@@ -382,7 +406,8 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc"]), default="csv",
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc", "bundle"]),
+              default="csv",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
               help="Write here instead of standard output (ptc: a folder, required).")
@@ -396,7 +421,8 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     """Export tagged passages: one CSV row per passage and tag (see the README for columns).
 
     --format jsonld writes a W3C Web Annotation collection; --format ptc writes PTC
-    article files and label files into the folder -o names.
+    article files and label files into the folder -o names; --format bundle writes the
+    articles, tags, annotators and annotations (deletions too) for `closeread merge`.
     """
     if fmt == "ptc" and output == "-":
         raise InvalidArgumentError("--format ptc writes several files: give -o FOLDER")
@@ -415,6 +441,12 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     if fmt == "ptc":
         click.echo(export_ptc(state.library, output, where).summary(output), err=True)
         return
+    if fmt == "bundle":
+        if output == "-":
+            raise InvalidArgumentError("--format bundle writes a file: give -o FILE "
+                                       "(a name ending in .gz is compressed)")
+        click.echo(export_bundle_file(state.library, output, where).summary(output), err=True)
+        return
     if output == "-":
         count = write_passages_csv(state.library, sys.stdout, where, excel=excel)
     else:
@@ -431,6 +463,31 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
             partial.unlink(missing_ok=True)
             raise
         click.echo(f"wrote {count} row{'s' if count != 1 else ''} to {output}", err=True)
+
+
+@cli.command()
+@click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_state
+def merge(state: _State, bundles: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+    """Merge bundles (from `export --format bundle`) into the library.
+
+    Articles are matched by id or text hash, annotations by id; the later change wins, a
+    deletion is never undone, a changed text re-anchors. All bundles go in one
+    transaction: a bad file merges nothing. Merging a bundle again changes nothing.
+    """
+    reports = merge_bundle_files(state.library, bundles, dry_run=dry_run)
+    if as_json:
+        _echo_json({"dry_run": dry_run, "bundles": [r.as_dict() for r in reports]})
+        return
+    for report in reports:
+        click.echo(report.summary())
+        for annotation_id, quote in report.quotes.items():
+            shown = quote if len(quote) <= 60 else quote[:59] + "…"
+            click.echo(f"  orphaned {annotation_id[:8]}: {' '.join(shown.split())!r}")
+    if dry_run:
+        click.echo("dry run: nothing was changed")
 
 
 @cli.command()

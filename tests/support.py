@@ -51,3 +51,14 @@ def write(path: Path, content: str | bytes, encoding: str = "utf-8") -> Path:
     else:
         path.write_bytes(content.encode(encoding))
     return path
+
+
+def dump(db: Path) -> list[str]:
+    """Every row of a library file as SQL, to show that a command changed nothing."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

@@ -26,6 +26,17 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def iso_utc(value: str) -> str:
+    """An ISO 8601 time as the library stores it: UTC, milliseconds (microseconds when it
+    has them); a time without a zone is taken as UTC. Raises ``ValueError``."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    spec = "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds"
+    return moment.isoformat(timespec=spec)
+
+
 def text_sha256(text: str) -> str:
     """The hash that identifies an article's canonical text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -35,9 +35,10 @@ class AnnotationFilter:
     annotator: str | None = None
     search: str | None = None  # full-text over passages and notes
     overlapping: tuple[int, int] | None = None  # only passages overlapping start..end
+    include_deleted: bool = False  # deletions too (a bundle carries them)
 
     def where(self, library: Library) -> tuple[str, list[object]]:
-        clauses = ["n.deleted IS NULL"]
+        clauses = ["1" if self.include_deleted else "n.deleted IS NULL"]
         params: list[object] = []
         if self.article_id:
             clauses.append("n.article_id = ?")
@@ -187,7 +188,6 @@ class Annotations:
             self.db.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE id = ?",
                             [now, now, annotation.id])
         return annotation
-
 
     def restore(self, annotation_id: str) -> Annotation:
         """Brings back a deleted annotation (the undo of a delete or of a create)."""

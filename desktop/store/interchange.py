@@ -25,7 +25,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from desktop.core.errors import (
@@ -34,7 +33,7 @@ from desktop.core.errors import (
     InvalidArgumentError,
     UnknownTagError,
 )
-from desktop.core.model import ANCHORED, Article, new_id, now_iso, text_sha256
+from desktop.core.model import ANCHORED, Article, iso_utc, new_id, now_iso, text_sha256
 from desktop.core.selectors import Selection, quote_occurrences, select_range
 from desktop.core.tagsets import validate_tag_name
 from desktop.store.articles import NewArticle
@@ -400,15 +399,10 @@ def _timestamp(item: IncomingAnnotation, value: str | None, what: str) -> str | 
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(str(value))
+        return iso_utc(str(value))
     except ValueError:
         raise AnnotationImportError(
             item.origin, f"{what} time {value!r} is not an ISO 8601 date and time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
-    spec = "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds"
-    return moment.isoformat(timespec=spec)
 
 
 def _is_int(value: object) -> bool:

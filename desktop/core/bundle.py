@@ -1,0 +1,179 @@
+"""A bundle: articles, tags, annotators and annotations that travel between libraries.
+
+These are the records a bundle file holds once it is read (``desktop.io.bundle`` reads and
+writes the file; ``desktop.store.merging`` merges them into a library). ``check`` holds a
+bundle to the rules a merge relies on, before anything is written:
+
+- ids are UUIDs and occur once; tag paths occur once;
+- every article's ``text_sha256`` is the hash of its text;
+- every annotation names an article and an annotator of the bundle, and only tags the
+  bundle declares;
+- an anchored annotation's offsets lie inside its article's text and hold its quote
+  (invariant 1); an orphan keeps the offsets it had, which need not;
+- a deletion (``deleted`` set) is a record like any other, so that a merge can carry it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from desktop.core.errors import ImportFileError
+from desktop.core.model import ANCHORED, ORPHAN, text_sha256
+
+BUNDLE_FORMAT = "closeread-bundle"
+BUNDLE_VERSION = 1
+
+
+class BundleError(ImportFileError):
+    """A bundle that cannot be merged; nothing of it was."""
+
+
+_Fail = Callable[[str], BundleError]
+
+
+@dataclass(frozen=True)
+class BundleArticle:
+    id: str
+    title: str
+    text: str
+    text_sha256: str
+    format: str
+    imported_at: str
+    updated_at: str
+    external_id: str | None = None
+    author: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str | None = None
+    layout: str | None = None
+
+
+@dataclass(frozen=True)
+class BundleTag:
+    path: str  # "propaganda/Loaded_Language" or "evidence"
+    color: str
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.rpartition("/")[2]
+
+    @property
+    def parent(self) -> str | None:
+        return self.path.rpartition("/")[0] or None
+
+
+@dataclass(frozen=True)
+class BundleAnnotator:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BundleAnnotation:
+    id: str
+    article_id: str
+    annotator_id: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    note: str
+    anchor_state: str
+    tags: tuple[str, ...]  # paths, as declared in the bundle's tags
+    created: str
+    updated: str
+    deleted: str | None = None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What one bundle file holds; ``origin`` names the file in messages."""
+
+    origin: str
+    version: int
+    generator: str
+    created: str
+    articles: tuple[BundleArticle, ...]
+    tags: tuple[BundleTag, ...]
+    annotators: tuple[BundleAnnotator, ...]
+    annotations: tuple[BundleAnnotation, ...]
+
+
+def check(bundle: Bundle) -> None:
+    """Raises ``BundleError`` naming the file and the first record that breaks a rule."""
+    where = bundle.origin
+
+    def fail(problem: str) -> BundleError:
+        return BundleError(where, problem)
+
+    _unique(fail, "article", (a.id for a in bundle.articles))
+    _unique(fail, "annotator", (a.id for a in bundle.annotators))
+    _unique(fail, "annotation", (a.id for a in bundle.annotations))
+    _unique(fail, "tag", (t.path.lower() for t in bundle.tags))
+    _unique(fail, "annotator name", (a.name for a in bundle.annotators))
+    _unique(fail, "article text (text_sha256)", (a.text_sha256 for a in bundle.articles))
+    for record in (*bundle.articles, *bundle.annotators, *bundle.annotations):
+        if not is_uuid(record.id):
+            raise fail(f"the id {record.id!r} is not a UUID")
+    texts: dict[str, str] = {}
+    for article in bundle.articles:
+        if text_sha256(article.text) != article.text_sha256:
+            raise fail(f"article {article.id} ({article.title!r}): its text does not match "
+                       "its text_sha256; the file was changed or damaged")
+        texts[article.id] = article.text
+    for tag in bundle.tags:
+        if tag.path.count("/") > 1 or not all(part.strip() for part in tag.path.split("/")):
+            raise fail(f"tag {tag.path!r}: a tag path is a name or parent/name")
+    tags = {t.path.lower() for t in bundle.tags}
+    annotators = {a.id for a in bundle.annotators}
+    for annotation in bundle.annotations:
+        _check_annotation(fail, annotation, texts, annotators, tags)
+
+
+def _check_annotation(fail: _Fail, annotation: BundleAnnotation, texts: dict[str, str],
+                      annotators: set[str], tags: set[str]) -> None:
+    label = f"annotation {annotation.id}"
+    text = texts.get(annotation.article_id)
+    if text is None:
+        raise fail(f"{label}: its article {annotation.article_id} is not in the bundle")
+    if annotation.annotator_id not in annotators:
+        raise fail(f"{label}: its annotator {annotation.annotator_id} is not in the bundle")
+    for path in annotation.tags:
+        if path.lower() not in tags:
+            raise fail(f"{label}: its tag {path!r} is not among the bundle's tags")
+    if annotation.anchor_state not in (ANCHORED, ORPHAN):
+        raise fail(f"{label}: anchor_state must be {ANCHORED!r} or {ORPHAN!r}")
+    if annotation.anchor_state == ORPHAN or annotation.deleted:
+        return
+    start, end = annotation.start, annotation.end
+    if not 0 <= start < end <= len(text):
+        raise fail(f"{label}: the passage {start}..{end} is "
+                   + ("empty or reversed" if start >= 0 and end <= len(text)
+                      else f"out of range: its article has {len(text)} characters"))
+    if text[start:end] != annotation.exact:
+        raise fail(f"{label}: the text at {start}..{end} is not its quote "
+                   f"{_short(annotation.exact)!r}")
+
+
+def _unique(fail: _Fail, what: str, values: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise fail(f"the {what} {value!r} occurs twice")
+        seen.add(value)
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,340 @@
+"""Bundle files: one JSON document with articles, tags, annotators and annotations.
+
+A bundle moves an analyst's work into another library (``closeread merge``), whole: the
+articles' texts travel with their hashes, so the receiving library can match them by id or
+by text, and deletions travel as records, so a merge does not bring them back. The file::
+
+    {
+      "format": "closeread-bundle",
+      "version": 1,
+      "generator": "Closeread 0.1.0",
+      "created": "2026-11-23T10:00:00.000+00:00",
+      "selection": {"article": null, "tag": null, "annotator": "maya"},
+      "tags": [{"path": "propaganda/Loaded_Language", "color": "#d62728",
+                "description": ""}, ...],
+      "annotators": [{"id": "<uuid>", "name": "maya"}, ...],
+      "articles": [{"id": "<uuid>", "title": ..., "text": ..., "text_sha256": ...,
+                    "format": ..., "external_id": ..., "author": ..., "outlet": ...,
+                    "published": ..., "url": ..., "language": ..., "layout": ...,
+                    "imported_at": ..., "updated_at": ...}, ...],
+      "annotations": [{"id": "<uuid>", "article_id": ..., "annotator_id": ...,
+                       "start": 10, "end": 42, "exact": ..., "prefix": ..., "suffix": ...,
+                       "note": ..., "anchor_state": "anchored", "tags": ["evidence"],
+                       "created": ..., "updated": ..., "deleted": null}, ...]
+    }
+
+Offsets are code points of the article's text, end exclusive, as everywhere in Closeread.
+A name ending in ``.gz`` is written gzip-compressed; a compressed bundle is read whatever
+its name. A bundle of a later ``version`` than this program reads is refused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from desktop import __version__
+from desktop.core.bundle import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    Bundle,
+    BundleAnnotation,
+    BundleAnnotator,
+    BundleArticle,
+    BundleError,
+    BundleTag,
+    check,
+)
+from desktop.core.errors import ClosereadError
+from desktop.core.model import iso_utc, now_iso
+from desktop.io.decoding import read_bytes
+from desktop.store.annotations import AnnotationFilter
+from desktop.store.bundle_contents import BundleSelection, bundle_selection
+from desktop.store.library import Library
+from desktop.store.merging import MergeReport, merge
+
+MAX_BUNDLE_BYTES = 4_000_000_000
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+class BundleExport:
+    """What an export wrote."""
+
+    def __init__(self, selection: BundleSelection) -> None:
+        self.articles = len(selection.article_ids)
+        self.annotations = selection.annotation_count
+        self.annotators = len(selection.annotators)
+        self.tags = len(selection.tags)
+
+    def summary(self, output: str) -> str:
+        return (f"wrote {_count(self.articles, 'article')}, "
+                f"{_count(self.annotations, 'annotation')} "
+                f"({_count(self.annotators, 'annotator')}, {_count(self.tags, 'tag')}) "
+                f"to {output}")
+
+
+def write_bundle(library: Library, out: TextIO,
+                 where: AnnotationFilter | None = None) -> BundleExport:
+    """Writes the bundle of ``where``'s selection to ``out``, streaming articles and
+    annotations."""
+    where = where or AnnotationFilter()
+    selection = bundle_selection(library, where)
+    head = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "generator": f"Closeread {__version__}",
+        "created": now_iso(),
+        "selection": {"article": where.article_id, "tag": where.tag,
+                      "annotator": where.annotator},
+        "tags": [{"path": t.path, "color": t.color, "description": t.description}
+                 for t in selection.tags],
+        "annotators": [{"id": a.id, "name": a.name} for a in selection.annotators],
+    }
+    out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2])
+    _write_list(out, "articles", (_article_record(a) for a in selection.articles()))
+    _write_list(out, "annotations",
+                (_annotation_record(a) for a in selection.annotations()))
+    out.write("\n}\n")
+    return BundleExport(selection)
+
+
+def _write_list(out: TextIO, key: str, records: Iterator[dict[str, object]]) -> None:
+    out.write(f',\n "{key}": [')
+    separator = "\n  "
+    for record in records:
+        out.write(separator + json.dumps(record, ensure_ascii=False))
+        separator = ",\n  "
+    out.write("\n ]" if separator != "\n  " else "]")
+
+
+def _article_record(article: BundleArticle) -> dict[str, object]:
+    return {
+        "id": article.id, "title": article.title, "text": article.text,
+        "text_sha256": article.text_sha256, "format": article.format,
+        "external_id": article.external_id, "author": article.author,
+        "outlet": article.outlet, "published": article.published, "url": article.url,
+        "language": article.language, "layout": article.layout,
+        "imported_at": article.imported_at, "updated_at": article.updated_at,
+    }
+
+
+def _annotation_record(annotation: BundleAnnotation) -> dict[str, object]:
+    return {
+        "id": annotation.id, "article_id": annotation.article_id,
+        "annotator_id": annotation.annotator_id, "start": annotation.start,
+        "end": annotation.end, "exact": annotation.exact, "prefix": annotation.prefix,
+        "suffix": annotation.suffix, "note": annotation.note,
+        "anchor_state": annotation.anchor_state, "tags": list(annotation.tags),
+        "created": annotation.created, "updated": annotation.updated,
+        "deleted": annotation.deleted,
+    }
+
+
+def export_bundle_file(library: Library, output: str | Path,
+                       where: AnnotationFilter | None = None) -> BundleExport:
+    """Writes the bundle to ``output`` ("-" for standard output), all or nothing."""
+    if str(output) == "-":
+        return write_bundle(library, sys.stdout, where)
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        opener = gzip.open if target.name.endswith(".gz") else open
+        with opener(partial, "wt", encoding="utf-8", newline="\n") as stream:
+            written = write_bundle(library, stream, where)
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ClosereadError(f"{output}: cannot write ({error.strerror})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return written
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """The bundle in the file at ``path``, checked (``desktop.core.bundle.check``)."""
+    path = Path(path)
+    data = read_bytes(path, MAX_BUNDLE_BYTES)
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as error:
+            raise BundleError(path, f"a damaged gzip file ({error})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise BundleError(path, f"not a bundle: not UTF-8 text (byte {error.start})"
+                          ) from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BundleError(path, f"not valid JSON: {error.msg} at line {error.lineno} "
+                                f"column {error.colno}") from None
+    except RecursionError:
+        raise BundleError(path, "not valid JSON: nested too deeply") from None
+    bundle = _parse(path, document)
+    check(bundle)
+    return bundle
+
+
+def _parse(path: Path, document: Any) -> Bundle:
+    if not isinstance(document, dict) or document.get("format") != BUNDLE_FORMAT:
+        raise BundleError(path, f"not a Closeread bundle (no \"format\": \"{BUNDLE_FORMAT}\")")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BundleError(path, f"the bundle's \"version\" must be a whole number from 1, "
+                                f"not {version!r}")
+    if version > BUNDLE_VERSION:
+        raise BundleError(
+            path, f"written by a newer Closeread ({document.get('generator', 'unknown')}, "
+                  f"bundle version {version}); this Closeread {__version__} reads bundle "
+                  f"version {BUNDLE_VERSION}: update Closeread to merge it")
+    fields = _Fields(path)
+    return Bundle(
+        origin=str(path),
+        version=version,
+        generator=fields.text(document, "generator", "the bundle", optional=True) or "",
+        created=fields.time(document, "created", "the bundle", optional=True) or "",
+        articles=tuple(fields.records(document, "articles", _article)),
+        tags=tuple(fields.records(document, "tags", _tag)),
+        annotators=tuple(fields.records(document, "annotators", _annotator)),
+        annotations=tuple(fields.records(document, "annotations", _annotation)),
+    )
+
+
+class _Fields:
+    """Typed access to a record's fields, with messages naming the file and the record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, label: str, problem: str) -> BundleError:
+        return BundleError(self.path, f"{label}: {problem}")
+
+    def records(self, document: dict[str, Any], key: str,
+                build: Callable[[_Fields, dict[str, Any], str], Any]) -> Iterator[Any]:
+        value = document.get(key, [])
+        if not isinstance(value, list):
+            raise BundleError(self.path, f"\"{key}\" must be a list")
+        singular = key[:-1]
+        for number, record in enumerate(value, start=1):
+            label = f"{singular} {number}"
+            if not isinstance(record, dict):
+                raise self.fail(label, "must be a JSON object")
+            if isinstance(record.get("id"), str):
+                label += f" ({record['id']})"
+            yield build(self, record, label)
+
+    def text(self, record: dict[str, Any], key: str, label: str,
+             optional: bool = False) -> str | None:
+        value = record.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(label, f"\"{key}\" must be text" + ("" if optional or key in record
+                                                                 else ", and it is missing"))
+        return value
+
+    def required(self, record: dict[str, Any], key: str, label: str) -> str:
+        value = self.text(record, key, label)
+        assert value is not None
+        return value
+
+    def number(self, record: dict[str, Any], key: str, label: str) -> int:
+        value = record.get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(label, f"\"{key}\" must be a whole number")
+        return value
+
+    def time(self, record: dict[str, Any], key: str, label: str,
+             optional: bool = False) -> str | None:
+        value = self.text(record, key, label, optional)
+        if value is None:
+            return None
+        try:
+            return iso_utc(value)
+        except ValueError:
+            raise self.fail(label, f"\"{key}\" {value!r} is not an ISO 8601 date and time"
+                            ) from None
+
+
+def _article(fields: _Fields, record: dict[str, Any], label: str) -> BundleArticle:
+    optional = {key: fields.text(record, key, label, optional=True)
+                for key in ("external_id", "author", "outlet", "published", "url",
+                            "language", "layout")}
+    text = fields.required(record, "text", label)
+    if not text.strip():
+        raise fields.fail(label, "its text is empty")
+    return BundleArticle(
+        id=fields.required(record, "id", label),
+        title=fields.required(record, "title", label),
+        text=text,
+        text_sha256=fields.required(record, "text_sha256", label),
+        format=fields.text(record, "format", label, optional=True) or "text",
+        imported_at=fields.time(record, "imported_at", label) or "",
+        updated_at=fields.time(record, "updated_at", label) or "",
+        **optional,
+    )
+
+
+def _tag(fields: _Fields, record: dict[str, Any], label: str) -> BundleTag:
+    return BundleTag(
+        path=fields.required(record, "path", label).strip(),
+        color=fields.required(record, "color", label),
+        description=fields.text(record, "description", label, optional=True) or "",
+    )
+
+
+def _annotator(fields: _Fields, record: dict[str, Any], label: str) -> BundleAnnotator:
+    name = fields.required(record, "name", label).strip()
+    if not name:
+        raise fields.fail(label, "the annotator's name is empty")
+    return BundleAnnotator(id=fields.required(record, "id", label), name=name)
+
+
+def _annotation(fields: _Fields, record: dict[str, Any], label: str) -> BundleAnnotation:
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise fields.fail(label, "\"tags\" must be a list of tag paths")
+    return BundleAnnotation(
+        id=fields.required(record, "id", label),
+        article_id=fields.required(record, "article_id", label),
+        annotator_id=fields.required(record, "annotator_id", label),
+        start=fields.number(record, "start", label),
+        end=fields.number(record, "end", label),
+        exact=fields.required(record, "exact", label),
+        prefix=fields.text(record, "prefix", label, optional=True) or "",
+        suffix=fields.text(record, "suffix", label, optional=True) or "",
+        note=fields.text(record, "note", label, optional=True) or "",
+        anchor_state=fields.text(record, "anchor_state", label, optional=True) or "anchored",
+        tags=tuple(t.strip() for t in tags),
+        created=fields.time(record, "created", label) or "",
+        updated=fields.time(record, "updated", label) or "",
+        deleted=fields.time(record, "deleted", label, optional=True),
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+# --- merging -------------------------------------------------------------------------------
+
+
+def merge_bundle_files(library: Library, paths: Sequence[str | Path],
+                       dry_run: bool = False) -> list[MergeReport]:
+    """Reads and checks every bundle first, then merges them in order in one transaction:
+    a bad file anywhere merges nothing."""
+    bundles = [read_bundle(path) for path in paths]
+    return merge(library, bundles, dry_run=dry_run)
