@@ -31,8 +31,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         edit_article_text,
         edit_preferences,
         edit_tag_sets,
+        export_bundle_dialog,
         export_dialog,
     )
+    from desktop.ui.team import choose_bundles
 
     menu = window.menuBar()
     found: dict[str, QAction] = {}
@@ -51,6 +53,11 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     add(file_menu, "&Export passages to CSV…", "actionExportCsv",
         lambda: export_dialog(window), "Ctrl+E")
+    file_menu.addSeparator()
+    add(file_menu, "Export &bundle…", "actionExportBundle",
+        lambda: export_bundle_dialog(window))
+    add(file_menu, "&Merge bundles…", "actionMergeBundles",
+        lambda: choose_bundles(window))
     file_menu.addSeparator()
     add(file_menu, "&Quit", "actionQuit", window.close, QKeySequence.StandardKey.Quit)
 

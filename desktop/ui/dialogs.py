@@ -1,4 +1,4 @@
-"""Small dialogs: the annotator's name, preferences, and the CSV export."""
+"""Small dialogs: the annotator's name, preferences, the CSV and bundle exports."""
 
 from __future__ import annotations
 
@@ -88,10 +88,12 @@ def edit_preferences(window: MainWindow) -> None:
 class ExportDialog(QDialog):
     """The export's filters (as `closeread export` has them) and where to write."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, bundle: bool = False) -> None:
         super().__init__(window)
+        self.bundle = bundle
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export passages to CSV")
+        self.setWindowTitle("Export a bundle for another library" if bundle
+                            else "Export passages to CSV")
         library = window.library
         self.tag = QComboBox(objectName="exportTag")
         self.tag.addItem("Every tag", "")
@@ -107,7 +109,8 @@ class ExportDialog(QDialog):
             self.article.addItem("The open article", window.article_id)
         self.excel = QCheckBox("For Excel (UTF-8 with a byte-order mark)",
                                objectName="exportExcel")
-        self.path = QLineEdit(str(Path.cwd() / "passages.csv"), objectName="exportPath")
+        default = "closeread.bundle.json.gz" if bundle else "passages.csv"
+        self.path = QLineEdit(str(Path.cwd() / default), objectName="exportPath")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -119,7 +122,15 @@ class ExportDialog(QDialog):
         form.addRow("Tag", self.tag)
         form.addRow("Annotator", self.annotator)
         form.addRow("Articles", self.article)
-        form.addRow("", self.excel)
+        if bundle:
+            self.excel.hide()
+            hint = QLabel("The bundle holds the articles, tags, annotators and passages "
+                          "chosen (deletions too), for File ▸ Merge bundles in another "
+                          "library. A name ending in .gz is compressed.")
+            hint.setWordWrap(True)
+            form.addRow(hint)
+        else:
+            form.addRow("", self.excel)
         form.addRow("File", holder)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -128,8 +139,8 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(),
-                                              "CSV files (*.csv)")
+        kinds = "Closeread bundles (*.json.gz *.json)" if self.bundle else "CSV files (*.csv)"
+        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), kinds)
         if name:
             self.path.setText(name)
 
@@ -144,6 +155,15 @@ def export_dialog(window: MainWindow) -> None:
     dialog = ExportDialog(window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         window.export_csv(*dialog.choice())
+
+
+def export_bundle_dialog(window: MainWindow) -> None:
+    from desktop.ui.team import export_bundle
+
+    dialog = ExportDialog(window, bundle=True)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        target, where, _ = dialog.choice()
+        export_bundle(window, target, where)
 
 
 class TextEditDialog(QDialog):

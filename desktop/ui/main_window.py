@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.editor.saved.connect(self._saved)
         self.editor.failed.connect(self._failed)
         self._jobs: list[object] = []
+        # what the last background job reported (for the status line and the tests)
+        self.last_bundle_export: object = None
+        self.last_merge_preview: list[object] = []
+        self.last_merge_reports: list[object] = []
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes

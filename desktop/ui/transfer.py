@@ -106,10 +106,36 @@ class ExportJob(QObject):
             self.finished.emit(count)
 
 
+class LibraryJob(QObject):
+    """Runs ``work`` on a connection of its own, for work with no progress to show
+    (writing a bundle, merging bundles); emits its result or the error's message."""
+
+    finished = Signal(object)  # what ``work`` returned
+    failed = Signal(object)  # a message
+
+    def __init__(self, db_path: Path, work: Callable[[Library], object]) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.work = work
+        self.cancelled = False  # asked for when the window closes; the work runs to its end
+
+    def run(self) -> None:
+        try:
+            with Library(self.db_path) as library:
+                result = self.work(library)
+        except ClosereadError as error:
+            self.failed.emit(error.message)
+        else:
+            self.finished.emit(result)
+
+
+Job = ImportJob | ExportJob | LibraryJob
+
+
 class JobThread(QThread):
     """Runs one job and ends: no event loop, so ending never waits for one to start."""
 
-    def __init__(self, job: ImportJob | ExportJob, parent: QObject) -> None:
+    def __init__(self, job: Job, parent: QObject) -> None:
         super().__init__(parent)
         self.job = job
 
@@ -122,7 +148,7 @@ class JobThread(QThread):
         return self.wait(timeout_ms)
 
 
-def start(job: ImportJob | ExportJob, parent: QObject) -> JobThread:
+def start(job: Job, parent: QObject) -> JobThread:
     """Runs ``job`` on a new thread that is deleted once it has ended."""
     thread = JobThread(job, parent)
     job.moveToThread(thread)  # the job's signals are emitted from, and belong to, its thread

@@ -30,6 +30,7 @@ from desktop.store.library import Library
 from desktop.ui import MainWindow, build_main_window
 from desktop.ui import main_window as main_window_module
 from desktop.ui import settings as keys
+from desktop.ui import team as team_module
 from desktop.ui.settings import Settings
 
 ANNOTATOR = "tester"
@@ -60,6 +61,8 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[object, ..
                         recorder("critical", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "question",
                         recorder("question", QMessageBox.StandardButton.No))
+    monkeypatch.setattr(QMessageBox, "information",
+                        recorder("information", QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QInputDialog, "getText", recorder("getText", ("", False)))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                         recorder("getOpenFileNames", ([], "")))
@@ -158,6 +161,7 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> Jobs:
         return real_start(job, parent)  # type: ignore[arg-type]
 
     monkeypatch.setattr(main_window_module, "start", start)
+    monkeypatch.setattr(team_module, "start", start)
     return record
 
 

@@ -1,0 +1,126 @@
+"""Team work in the app: export a bundle, merge colleagues' bundles after a preview.
+
+A merge is shown before it is made: the bundles are merged once in a transaction that is
+rolled back (``dry_run``), the lead reads what would be added, updated, deleted and
+orphaned, and only then merges. Both runs happen off the GUI thread. A merge is not on
+the undo stack (it can touch every article); the stack is cleared after one, so that no
+undo acts on passages the merge changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop.store.annotations import AnnotationFilter
+from desktop.store.library import Library
+from desktop.ui.transfer import LibraryJob, on_gui_thread, progress_dialog, start
+
+if TYPE_CHECKING:
+    from desktop.io.bundle import BundleExport
+    from desktop.store.merging import MergeReport
+    from desktop.ui.main_window import MainWindow
+
+BUNDLE_FILES = "Closeread bundles (*.json *.json.gz *.gz);;All files (*)"
+
+
+def _run(window: MainWindow, job: LibraryJob, title: str, finished, failed) -> LibraryJob:  # type: ignore[no-untyped-def]
+    dialog = progress_dialog(window, title, 0)
+    dialog.setCancelButton(None)  # type: ignore[arg-type]
+
+    def done(result: object) -> None:
+        dialog.close()
+        finished(result)
+
+    def refused(message: str) -> None:
+        dialog.close()
+        failed(message)
+
+    on_gui_thread(job.finished, done, window)
+    on_gui_thread(job.failed, refused, window)
+    window._jobs.append(job)
+    start(job, window)
+    return job
+
+
+def export_bundle(window: MainWindow, target: Path, where: AnnotationFilter) -> LibraryJob:
+    """Writes the bundle of ``where`` to ``target`` in the background."""
+    from desktop.io.bundle import export_bundle_file
+
+    def work(library: Library) -> BundleExport:
+        return export_bundle_file(library, target, where)
+
+    def finished(written: BundleExport) -> None:
+        window.last_bundle_export = written
+        window.statusBar().showMessage(written.summary(str(target)).capitalize(), 10000)
+
+    def failed(message: str) -> None:
+        QMessageBox.warning(window, "Export bundle", message)
+
+    return _run(window, LibraryJob(window.library.path, work), "Writing the bundle",
+                finished, failed)
+
+
+def choose_bundles(window: MainWindow) -> None:
+    files, _ = QFileDialog.getOpenFileNames(window, "Merge bundles", "", BUNDLE_FILES)
+    if files:
+        merge_bundles(window, [Path(f) for f in files])
+
+
+def merge_bundles(window: MainWindow, paths: list[Path]) -> LibraryJob:
+    """Previews the merge of ``paths``, asks, then merges and shows the report."""
+    from desktop.io.bundle import merge_bundle_files
+
+    def preview(library: Library) -> list[MergeReport]:
+        return merge_bundle_files(library, paths, dry_run=True)
+
+    def merge(library: Library) -> list[MergeReport]:
+        return merge_bundle_files(library, paths)
+
+    def failed(message: str) -> None:
+        QMessageBox.warning(window, "Merge bundles", message)
+
+    def merged(reports: list[MergeReport]) -> None:
+        window.last_merge_reports = reports
+        window.undo_stack.clear()
+        window.reload_tags()
+        window.reload_library()
+        if window.article_id:
+            window.open_article(window.article_id)
+        box = QMessageBox(window)
+        box.setObjectName("mergeReport")
+        box.setWindowTitle("Merge bundles")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(report_text(reports))
+        box.setModal(False)
+        box.show()
+        window.report_box = box
+
+    def previewed(reports: list[MergeReport]) -> None:
+        window.last_merge_preview = reports
+        if not any(report.changed for report in reports):
+            QMessageBox.information(window, "Merge bundles",
+                                    report_text(reports) + "\n\nNothing to merge.")
+            return
+        answer = QMessageBox.question(
+            window, "Merge bundles", report_text(reports) + "\n\nMerge now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            _run(window, LibraryJob(window.library.path, merge), "Merging", merged, failed)
+
+    return _run(window, LibraryJob(window.library.path, preview), "Reading the bundles",
+                previewed, failed)
+
+
+def report_text(reports: list[MergeReport]) -> str:
+    """What a merge does, bundle by bundle, with the passages it orphans."""
+    lines: list[str] = []
+    for report in reports:
+        lines.append("• " + report.summary().replace(f"{report.origin}: ",
+                                                     f"{Path(report.origin).name}: ", 1))
+        for quote in list(report.quotes.values())[:10]:
+            short = " ".join(quote.split())
+            lines.append(f"    orphaned: “{short[:60]}{'…' if len(short) > 60 else ''}”")
+    return "\n".join(lines)
