@@ -1,5 +1,5 @@
 """``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
-[reanchor]``.
+[reanchor] [jsonld]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -17,6 +17,7 @@ from benchmarks import (
     bench_export,
     bench_import,
     bench_insert,
+    bench_jsonld,
     bench_keypress,
     bench_reader,
     bench_reanchor,
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "keypress": bench_keypress,
     "startup": bench_startup,
     "reanchor": bench_reanchor,
+    "jsonld": bench_jsonld,
 }
 
 

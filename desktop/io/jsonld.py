@@ -11,15 +11,29 @@ annotation carries its own ``@context`` so it can be cut out and used alone:
   ``propaganda/Loaded_Language``) and one with purpose ``commenting`` for the note
   (``text/markdown``); no ``body`` when there is neither;
 - ``target``: ``source`` is the article's url, or ``urn:closeread:article:<id>`` when it
-  has none, with a ``TextPositionSelector`` (code points, end exclusive) and a
-  ``TextQuoteSelector`` (exact, prefix, suffix); an orphaned annotation, whose offsets no
-  longer point at its quote, gets only the quote selector;
+  has none (always a plain string); ``urn:closeread:text-sha256`` is the SHA-256 of the
+  article's text (UTF-8, lower-case hex: the article's ``text_sha256``); then a
+  ``TextPositionSelector`` (code points, end exclusive) and a ``TextQuoteSelector`` (exact,
+  prefix, suffix); an orphaned annotation, whose offsets no longer point at its quote,
+  gets only the quote selector. The hash's key is an absolute IRI, which JSON-LD reads
+  as a property without any term in ``@context``, so the context stays the plain W3C
+  string and consumers that do not know the property can ignore it;
 - ``creator``: ``{"type": "Person", "name": annotator}``; ``created``, ``modified``.
 
 The import reads that, an ``AnnotationPage``, a bare JSON list of annotations, or a single
-annotation. Articles are matched by the ``urn:closeread:article:`` id or by url; ids other
-than ``urn:uuid:`` become a UUID derived from the IRI, so importing the same file twice
-changes nothing the second time.
+annotation. Ids other than ``urn:uuid:`` become a UUID derived from the IRI, so importing
+the same file twice changes nothing the second time. An annotation's article is, in this
+order (invariant 5: by id or text hash, never by title or file name):
+
+1. the article of the ``urn:closeread:article:`` id, when the library has that id -
+   unless the target's text hash is another article's, then that article;
+2. the article whose text has the target's ``urn:closeread:text-sha256``, so a library
+   that imported the same text itself (another id, perhaps no url) takes the file;
+3. the one article with the source url (several with that url: refused).
+
+An id or url whose article has another text and no article with the file's hash is kept
+as the match: the offsets and quote checks then refuse what does not fit. No match at all
+is an error naming the file and the annotation.
 """
 
 from __future__ import annotations
@@ -48,6 +62,9 @@ from desktop.store.library import Library
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ARTICLE_URN = "urn:closeread:article:"
+# the target's property holding the article text's SHA-256; an absolute IRI as a key is
+# valid JSON-LD under the W3C context without defining a term
+TEXT_SHA256 = "urn:closeread:text-sha256"
 UUID_URN = "urn:uuid:"
 NOTE_FORMAT = "text/markdown"
 MAX_JSONLD_BYTES = 2_000_000_000  # an export of a big library is far larger than an article
@@ -56,8 +73,10 @@ MAX_JSONLD_BYTES = 2_000_000_000  # an export of a big library is far larger tha
 # --- export --------------------------------------------------------------------------------
 
 
-def annotation_jsonld(annotation: Annotation, source: str) -> dict[str, object]:
-    """One annotation as a W3C Web Annotation."""
+def annotation_jsonld(annotation: Annotation, source: str,
+                      text_sha256: str | None = None) -> dict[str, object]:
+    """One annotation as a W3C Web Annotation; ``text_sha256`` is its article's text hash,
+    put on the target when given."""
     bodies: list[dict[str, object]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": path}
         for path in annotation.tag_paths
@@ -81,8 +100,12 @@ def annotation_jsonld(annotation: Annotation, source: str) -> dict[str, object]:
     }
     if bodies:
         data["body"] = bodies
+    target: dict[str, object] = {"source": source}
+    if text_sha256:
+        target[TEXT_SHA256] = text_sha256
+    target["selector"] = selectors
     data.update({
-        "target": {"source": source, "selector": selectors},
+        "target": target,
         "creator": {"type": "Person", "name": annotation.annotator},
         "created": annotation.created,
         "modified": annotation.updated,
@@ -100,7 +123,8 @@ def write_jsonld(library: Library, out: TextIO, where: AnnotationFilter | None =
 
     Annotations are streamed, so ``total`` comes after the page.
     """
-    urls = {a.id: a.url for a in library.articles.list()}
+    targets = {a.id: (article_source(a.id, a.url), a.text_sha256)
+               for a in library.articles.list()}
     head = {
         "@context": CONTEXT,
         "id": UUID_URN + new_id(),
@@ -116,9 +140,8 @@ def write_jsonld(library: Library, out: TextIO, where: AnnotationFilter | None =
               + ',\n    "items": [')
     count = 0
     for annotation in library.annotations.iterate(where):
-        item = annotation_jsonld(annotation,
-                                 article_source(annotation.article_id,
-                                                urls.get(annotation.article_id)))
+        source, digest = targets[annotation.article_id]
+        item = annotation_jsonld(annotation, source, digest)
         text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n      ")
         out.write(("," if count else "") + "\n      " + text)
         count += 1
@@ -185,18 +208,13 @@ def read_annotations(library: Library, path: Path, annotator: str) -> list[Incom
                                 f"column {error.colno}") from None
     except RecursionError:
         raise JsonLdError(path, "not valid JSON: nested too deeply") from None
-    raw = list(_annotations_in(path, data))
-    sources = {_source(_Where(path, n + 1), a) for n, a in enumerate(raw)
-               if isinstance(a, dict)}
-    urls = article_ids_by_url(
-        library, (s for s in sources if s and not s.startswith(ARTICLE_URN)))
-    articles: dict[str, str] = {}
+    articles = _ArticleMatcher(library)
     found: list[IncomingAnnotation] = []
-    for number, item in enumerate(raw, start=1):
+    for number, item in enumerate(_annotations_in(path, data), start=1):
         where = _Where(path, number)
         if not isinstance(item, dict):
             raise JsonLdError(where, "an annotation must be a JSON object")
-        found.append(_incoming(library, where, item, urls, articles, annotator))
+        found.append(_incoming(where, item, articles, annotator))
     return found
 
 
@@ -282,8 +300,21 @@ def _source(where: _Where, item: dict[str, Any]) -> str:
     return source.strip()
 
 
-def _incoming(library: Library, where: _Where, item: dict[str, Any],
-              urls: dict[str, list[str]], articles: dict[str, str],
+def _text_sha256(where: _Where, target: dict[str, Any]) -> str | None:
+    """The target's ``urn:closeread:text-sha256``, lower-case; None when not given."""
+    if TEXT_SHA256 not in target:
+        return None
+    value = _one(where, target[TEXT_SHA256], TEXT_SHA256)
+    if isinstance(value, dict):  # the expanded form {"@value": "..."}
+        value = value.get("@value")
+    if (not isinstance(value, str) or len(value) != 64
+            or value.strip("0123456789abcdefABCDEF")):
+        raise JsonLdError(where, f"the target's \"{TEXT_SHA256}\" is not a SHA-256 "
+                                 "(64 hexadecimal digits)")
+    return value.lower()
+
+
+def _incoming(where: _Where, item: dict[str, Any], articles: _ArticleMatcher,
               default_annotator: str) -> IncomingAnnotation:
     if "Annotation" not in _types(item):
         raise JsonLdError(where, "not an Annotation (its \"type\" is "
@@ -291,7 +322,7 @@ def _incoming(library: Library, where: _Where, item: dict[str, Any],
     where = _Where(where.path, where.number, _iri(where, item.get("id")))
     annotation_id = _uuid_of(where.id or "")
     target = _target(where, item)
-    article_id = _article(library, where, _source(where, item), urls, articles)
+    article_id = articles.match(where, _source(where, item), _text_sha256(where, target))
     position, quote = _selectors(where, target.get("selector"))
     tags, note = _bodies(where, item)
     return IncomingAnnotation(
@@ -328,26 +359,55 @@ def _uuid_of(iri: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, iri))
 
 
-def _article(library: Library, where: _Where, source: str, urls: dict[str, list[str]],
-             cache: dict[str, str]) -> str:
-    if source in cache:
-        return cache[source]
-    if source.startswith(ARTICLE_URN):
-        article_id = source[len(ARTICLE_URN):]
-        if not article_exists(library, article_id):
-            raise JsonLdError(where, f"unknown article {source}: no article with this id is in "
-                                     "the library")
-    else:
-        ids = urls.get(source, [])
+class _ArticleMatcher:
+    """Finds the article an annotation's target names (see the module docstring), asking
+    the library once per source and hash."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.matched: dict[tuple[str, str | None], str] = {}
+        self.by_hash: dict[str, str | None] = {}
+
+    def match(self, where: _Where, source: str, digest: str | None) -> str:
+        key = (source, digest)
+        if key not in self.matched:
+            self.matched[key] = self._match(where, source, digest)
+        return self.matched[key]
+
+    def _hash_match(self, digest: str | None) -> str | None:
+        if digest is None:
+            return None
+        if digest not in self.by_hash:
+            article = self.library.articles.find_by_hash(digest)
+            self.by_hash[digest] = article.id if article else None
+        return self.by_hash[digest]
+
+    def _match(self, where: _Where, source: str, digest: str | None) -> str:
+        by_hash = self._hash_match(digest)
+        # the hash is unique in a library: an id article that is not ``by_hash`` has
+        # another text, so the article with the file's text is the one meant
+        if source.startswith(ARTICLE_URN):
+            article_id = source[len(ARTICLE_URN):]
+            if article_exists(self.library, article_id):
+                return by_hash or article_id
+            if by_hash:
+                return by_hash
+            raise JsonLdError(where, f"unknown article {source}: no article with this id"
+                                     + self._or_text(digest) + " is in the library")
+        if by_hash:
+            return by_hash
+        ids = article_ids_by_url(self.library, [source])[source]
         if not ids:
             raise JsonLdError(where, f"unknown article {source}: no article in the library "
-                                     "has this url")
+                                     "has this url" + self._or_text(digest))
         if len(ids) > 1:
             raise JsonLdError(where, f"the url {source} names {len(ids)} articles in the "
                                      "library; cannot tell which is meant")
-        article_id = ids[0]
-    cache[source] = article_id
-    return article_id
+        return ids[0]
+
+    @staticmethod
+    def _or_text(digest: str | None) -> str:
+        return f" or this text (sha256 {digest[:12]}…)" if digest else ""
 
 
 def _selectors(where: _Where, value: Any) -> tuple[dict[str, Any] | None,

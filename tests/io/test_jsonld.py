@@ -31,6 +31,7 @@ WITHOUT_URL = (
 )
 NOTE = 'He said, "no, never"\nthen **left**.'
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+HASH = "urn:closeread:text-sha256"
 
 
 @dataclass
@@ -97,6 +98,7 @@ def test_export_is_a_w3c_annotation_collection(run, filled, tmp_path):
     assert page["type"] == "AnnotationPage" and page["startIndex"] == 0
     assert data["total"] == len(page["items"]) == 4
     stored = {a["id"]: a for a in run.json("annotations")}
+    hashes = {a["id"]: a["text_sha256"] for a in run.json("articles")}
     for item in page["items"]:
         assert item["@context"] == CONTEXT
         assert item["type"] == "Annotation"
@@ -115,6 +117,9 @@ def test_export_is_a_w3c_annotation_collection(run, filled, tmp_path):
         expected_source = (URL if mine["article_id"] == filled.with_url
                            else f"urn:closeread:article:{filled.without_url}")
         assert item["target"]["source"] == expected_source
+        # the text hash: a property whose key is an absolute IRI, no term in @context
+        assert item["target"][HASH] == hashes[mine["article_id"]]
+        assert list(item["target"]) == ["source", HASH, "selector"]
 
 
 def test_note_is_a_markdown_commenting_body_and_tag_values_are_paths(run, filled, tmp_path):
@@ -180,6 +185,78 @@ def test_articles_imported_separately_are_matched_by_url(run, filled, tmp_path):
     for annotation in ours:
         annotation["article_id"] = article["id"]
     assert theirs == ours
+
+
+def test_articles_imported_separately_are_matched_by_text_hash(run, filled, tmp_path):
+    """A colleague's library imported the same files itself: other article ids, and the
+    fleet article has no url, so only the text hash can tell which article is meant."""
+    export(run, tmp_path)
+    other = Cli(tmp_path / "other.db")
+    other("import", str(tmp_path / "in" / "fleet.txt"), str(tmp_path / "in" / "harbour.md"))
+    theirs_ids = {a["title"]: a["id"] for a in other.json("articles")}
+    ours_ids = {a["id"]: a["title"] for a in run.json("articles")}
+    assert not set(theirs_ids.values()) & set(ours_ids)
+    result = other("import-annotations", "--format", "jsonld", str(tmp_path / "notes.jsonld"))
+    assert "4 annotations added" in result.stdout
+    expected = comparable(run.json("annotations"))
+    for annotation in expected:
+        annotation["article_id"] = theirs_ids[ours_ids[annotation["article_id"]]]
+    assert comparable(other.json("annotations")) == expected
+    # on the fleet article, at the same offsets
+    fleet = other.json("annotations", "--article", theirs_ids["Fishing fleet shrinks again"])
+    assert sorted((a["start"], a["end"], a["exact"]) for a in fleet) == sorted(
+        (a["start"], a["end"], a["exact"])
+        for a in run.json("annotations", "--article", filled.without_url))
+
+
+def _retarget(path: Path, source: str, digest: str | None) -> Path:
+    """The exported file with every fleet annotation's source and hash replaced."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for item in data["first"]["items"]:
+        if item["target"]["source"].startswith("urn:closeread:article:"):
+            item["target"]["source"] = source
+            if digest is None:
+                del item["target"][HASH]
+            else:
+                item["target"][HASH] = digest
+    return write(path.with_name("retargeted.jsonld"), json.dumps(data))
+
+
+def test_an_id_naming_another_text_yields_to_the_hash(run, filled, tmp_path):
+    export(run, tmp_path)
+    harbour = f"urn:closeread:article:{filled.with_url}"
+    fleet_hash = next(a["text_sha256"] for a in run.json("articles")
+                      if a["id"] == filled.without_url)
+    file = _retarget(tmp_path / "notes.jsonld", harbour, fleet_hash)
+    other = Cli(filled.blank)
+    other("import-annotations", "--format", "jsonld", str(file))
+    assert comparable(other.json("annotations")) == comparable(run.json("annotations"))
+
+
+def test_an_id_naming_another_text_without_a_hash_match_is_checked_as_before(
+        run, filled, tmp_path):
+    export(run, tmp_path)
+    harbour = f"urn:closeread:article:{filled.with_url}"
+    other = Cli(filled.blank)
+    before = snapshot(other)
+    for digest in ("0" * 64, None):  # a hash no article has, or none at all
+        file = _retarget(tmp_path / "notes.jsonld", harbour, digest)
+        result = other("import-annotations", "--format", "jsonld", str(file), ok=False)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"Error: {file}: annotation ")
+        assert "not the quote 'four boats" in result.stderr
+        assert snapshot(other) == before
+
+
+def test_a_url_is_still_enough_without_a_hash(run, filled, tmp_path):
+    data = export(run, tmp_path, "--article", filled.with_url)
+    for item in data["first"]["items"]:
+        del item["target"][HASH]
+    file = write(tmp_path / "nohash.jsonld", json.dumps(data))
+    other = Cli(tmp_path / "other.db")
+    other("import", str(tmp_path / "in" / "harbour.md"))
+    assert "2 annotations added" in other("import-annotations", "--format", "jsonld",
+                                          str(file)).stdout
 
 
 def test_importing_the_same_file_again_changes_nothing(run, filled, tmp_path):
@@ -267,10 +344,20 @@ def _break(data: dict, how: str, without_url: str) -> str | dict:
         first["target"]["selector"][1]["exact"] = "something else"
     elif how == "string offsets":
         first["target"]["selector"][0]["start"] = "12"
-    elif how == "unknown urn":
+    elif how == "unknown urn":  # and no hash (an older file): nothing else names it
         first["target"]["source"] = "urn:closeread:article:0000"
+        del first["target"][HASH]
     elif how == "unknown url":
         first["target"]["source"] = "https://nowhere.example/"
+        del first["target"][HASH]
+    elif how == "unknown hash":
+        first["target"]["source"] = "urn:closeread:article:0000"
+        first["target"][HASH] = "ab" * 32
+    elif how == "unknown url and hash":
+        first["target"]["source"] = "https://nowhere.example/"
+        first["target"][HASH] = "AB" * 32
+    elif how == "bad hash":
+        first["target"][HASH] = "not-a-hash"
     elif how == "duplicate id":
         items.append(copy.deepcopy(first))
     elif how == "bad time":
@@ -294,6 +381,11 @@ BAD = {
     "string offsets": "\"start\" is not a whole number",
     "unknown urn": "unknown article urn:closeread:article:0000",
     "unknown url": "unknown article https://nowhere.example/",
+    "unknown hash": ("unknown article urn:closeread:article:0000: no article with this id "
+                     "or this text (sha256 abababababab…) is in the library"),
+    "unknown url and hash": ("unknown article https://nowhere.example/: no article in the "
+                             "library has this url or this text (sha256 abababababab…)"),
+    "bad hash": "the target's \"urn:closeread:text-sha256\" is not a SHA-256",
     "duplicate id": "occurs twice in the input",
     "bad time": "created time 'yesterday' is not an ISO 8601",
     "bad body": "a body must be a TextualBody",
