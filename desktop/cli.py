@@ -15,8 +15,8 @@ from desktop import __version__
 from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
-from desktop.io.bundle import export_bundle_file, merge_bundle_files
 from desktop.io.brat import IMPORT_FORMATS, export_brat, import_brat, import_brat_annotations
+from desktop.io.bundle import export_bundle_file, merge_bundle_files
 from desktop.io.csv_export import write_passages_csv
 from desktop.io.importer import FileOutcome, import_paths, replace_article
 from desktop.io.jsonld import export_jsonld_file, import_jsonld
@@ -163,9 +163,7 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
     if fmt == "brat":
         if replace is not None:
             raise InvalidArgumentError("--replace does not apply to --format brat")
-        report = import_brat(state.library, paths, annotator or getpass.getuser())
-        _echo_outcomes(report.articles)
-        click.echo(report.summary())
+        _import_brat(state, paths, annotator or getpass.getuser())
         return
     if replace is not None:
         if len(paths) != 1 or paths[0].is_dir():
@@ -204,6 +202,12 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
 def _import_ptc(state: _State, paths: tuple[Path, ...], labels: Path | None,
                 annotator: str) -> None:
     report = import_ptc(state.library, paths, labels, annotator)
+    _echo_outcomes(report.articles)
+    click.echo(report.summary())
+
+
+def _import_brat(state: _State, paths: tuple[Path, ...], annotator: str) -> None:
+    report = import_brat(state.library, paths, annotator)
     _echo_outcomes(report.articles)
     click.echo(report.summary())
 
@@ -406,11 +410,11 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc", "bundle"]),
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc", "brat", "bundle"]),
               default="csv",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
-              help="Write here instead of standard output (ptc: a folder, required).")
+              help="Write here instead of standard output (ptc, brat: a folder, required).")
 @click.option("--tag", help="Only this tag (and its child tags).")
 @click.option("--annotator", help="Only this annotator's passages.")
 @click.option("--article", help="Only this article.")
@@ -421,12 +425,13 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     """Export tagged passages: one CSV row per passage and tag (see the README for columns).
 
     --format jsonld writes a W3C Web Annotation collection; --format ptc writes PTC
-    article files and label files into the folder -o names; --format bundle writes the
+    article files and label files into the folder -o names; --format brat writes brat
+    .txt and .ann files and an annotation.conf there; --format bundle writes the
     articles, tags, annotators and annotations (deletions too) for `closeread merge`.
     """
-    if fmt == "ptc" and output == "-":
-        raise InvalidArgumentError("--format ptc writes several files: give -o FOLDER")
-    if fmt != "ptc" and output != "-" and Path(output).is_dir():
+    if fmt in ("ptc", "brat") and output == "-":
+        raise InvalidArgumentError(f"--format {fmt} writes several files: give -o FOLDER")
+    if fmt not in ("ptc", "brat") and output != "-" and Path(output).is_dir():
         raise click.BadParameter(f"File {output!r} is a directory.",
                                  param_hint="'-o' / '--output'")
     if excel and fmt != "csv":
@@ -440,6 +445,9 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
         return
     if fmt == "ptc":
         click.echo(export_ptc(state.library, output, where).summary(output), err=True)
+        return
+    if fmt == "brat":
+        click.echo(export_brat(state.library, output, where).summary(output), err=True)
         return
     if fmt == "bundle":
         if output == "-":
