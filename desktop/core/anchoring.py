@@ -82,6 +82,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import accumulate
 
 from rapidfuzz import fuzz
@@ -229,6 +230,7 @@ class EditMap:
         # a word or two matched between changes may be matched to the wrong copy (LCS has
         # many equal answers); the characters of the whole changed stretch decide instead
         words = _without_strays(words, len(old), len(new))
+        words = _slid_to_their_copies(old, new, words)
         kept: list[tuple[int, int, int]] = []
         old_from = new_from = 0
         for old_start, old_end, new_start in [*words, (len(old), len(old), len(new))]:
@@ -320,15 +322,80 @@ def _without_strays(
     return out
 
 
+def _slid_to_their_copies(
+    old: str, new: str, kept: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """``kept`` with each stretch moved onto the neighbouring copy of itself in the old
+    text when that copy explains the edit better.
+
+    When the old text has the same words twice in a row and the edit removed one copy,
+    the word diff may keep either; the one it picks decides where passages on those words
+    go. The copy whose choice leaves more characters kept in the changes on both sides
+    (by a character diff, as ``_diff_chars`` will do) is the one the edit kept: "x A A"
+    -> "x' A" removed the first A when the new text's "x'" still holds a character of it.
+    """
+    out = list(kept)
+    for index, (start, end, new_start) in enumerate(out):
+        length = end - start
+        before = out[index - 1] if index else None
+        after = out[index + 1] if index + 1 < len(out) else None
+        old_from, new_from = (before[1], before[2] + before[1] - before[0]) if before \
+            else (0, 0)
+        old_to, new_to = (after[0], after[2]) if after else (len(old), len(new))
+
+        best, best_kept = start, -1
+        for at in (start - length, start + length):
+            if old_from <= at and at + length <= old_to and old[at:at + length] == \
+                    old[start:end]:
+                if best_kept < 0:
+                    best_kept = _kept_around(old, new, start, length, new_start,
+                                             (old_from, new_from), (old_to, new_to))
+                found = _kept_around(old, new, at, length, new_start, (old_from, new_from),
+                                     (old_to, new_to))
+                if found > best_kept:
+                    best, best_kept = at, found
+        out[index] = (best, best + length, new_start)
+    return out
+
+
+def _kept_around(old: str, new: str, at: int, length: int, new_start: int,
+                 since: tuple[int, int], until: tuple[int, int]) -> int:
+    """Characters the changes on both sides of a kept stretch at ``old[at:at+length]``
+    (-> ``new[new_start:...]``) would keep, between the kept stretches ending at ``since``
+    and starting at ``until`` (old, new offsets)."""
+    return (_kept_chars(old, new, since[0], at, since[1], new_start)
+            + _kept_chars(old, new, at + length, until[0], new_start + length, until[1]))
+
+
+def _kept_chars(old: str, new: str, a1: int, a2: int, b1: int, b2: int) -> int:
+    """How many characters ``_diff_chars`` would keep of old[a1:a2] -> new[b1:b2]."""
+    if a1 >= a2 or b1 >= b2 or (a2 - a1) * (b2 - b1) > CHAR_DIFF_CELLS:
+        return 0
+    a, b = old[a1:a2], new[b1:b2]
+    return (len(a) + len(b) - Indel.distance(a, b)) // 2
+
+
 def _diff_chars(
     old: str, new: str, a1: int, a2: int, b1: int, b2: int, kept: list[tuple[int, int, int]]
 ) -> None:
     """Adds the characters kept inside a changed stretch of words."""
     if a1 == a2 or b1 == b2 or (a2 - a1) * (b2 - b1) > CHAR_DIFF_CELLS:
         return
-    for op in Indel.opcodes(old[a1:a2], new[b1:b2]):
-        if op.tag == "equal":
-            _keep(kept, a1 + op.src_start, a1 + op.src_end, b1 + op.dest_start)
+    a, b = old[a1:a2], new[b1:b2]
+    forward = [(op.src_start, op.src_end, op.dest_start)
+               for op in Indel.opcodes(a, b) if op.tag == "equal"]
+    # LCS has many equal answers and takes the first; the same characters aligned from
+    # the other end, or by longest common runs first (Ratcliff/Obershelp), may keep as
+    # many in fewer pieces, and fewer pieces is the edit the writer made ("x A y A" -> "A"
+    # removed "x A y", not "x" and "y A", when the kept A comes with what follows it)
+    backward = [(len(a) - op.src_end, len(a) - op.src_start, len(b) - op.dest_end)
+                for op in reversed(Indel.opcodes(a[::-1], b[::-1])) if op.tag == "equal"]
+    runs = [(block.a, block.a + block.size, block.b) for block in
+            SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if block.size]
+    best = min((forward, backward, runs),
+               key=lambda blocks: (-sum(end - start for start, end, _ in blocks), len(blocks)))
+    for start, end, new_start in best:
+        _keep(kept, a1 + start, a1 + end, b1 + new_start)
 
 
 def _is_word(char: str) -> bool:

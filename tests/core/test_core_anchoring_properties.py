@@ -9,7 +9,9 @@ drags snapped to whole words, as the app makes them.
   passage is anchored on the same words (``exact`` unchanged, ``new[start:end] == exact``).
   These edits write characters that the texts never contain: an edit that writes a second
   copy of a passage next to it makes "the same words" undecidable from the two texts
-  ("the the" -> "the": which one went?), and the inside property covers copies.
+  ("the the" -> "the": which one went?), and the inside property covers copies. For the
+  same reason a deletion that begins (ends) with a copy of the passage and everything up
+  to it is left out: "A B A" -> "A" is the same edit whichever A went.
 - One edit strictly inside a passage (its first and last characters stay): the result
   overlaps the edited passage's new place, or is an orphan. "Unrelated text" is any range
   that does not overlap that place, an identical copy of the quote nearby included.
@@ -115,6 +117,22 @@ def outside(edit: Edit, start: int, end: int) -> bool:
     return edit.end <= start or edit.start >= end
 
 
+def copies_the_passage(edit: Edit, text: str, start: int, end: int) -> bool:
+    """True when a deletion next to the passage could as well have removed the passage:
+    the deleted text begins with everything from its end through the passage (or ends
+    with everything from the passage to its start), so "A B A" -> "A" is the same edit
+    whichever A went, and which one is "the same words" is not decided by the texts."""
+    if edit.replacement or edit.start == edit.end:
+        return False
+    if edit.end <= start:
+        reach = end - edit.end
+        return text[edit.start:edit.start + reach] == text[edit.end:end]
+    if edit.start >= end:
+        reach = edit.start - start
+        return text[edit.end - reach:edit.end] == text[start:edit.start]
+    return False
+
+
 def separate(edits: list[Edit]) -> list[Edit]:
     """The edits that neither overlap nor touch an earlier one (applied to the old text)."""
     kept: list[Edit] = []
@@ -176,6 +194,7 @@ def test_edits_outside_the_passages_keep_every_passage_on_the_same_words(data):
             for e in drawn
             if e.replacement != old[e.start : e.end]
             and all(outside(e, a.start, a.end) for a in anchors)
+            and not any(copies_the_passage(e, old, a.start, a.end) for a in anchors)
         ]
     )
     if not edits:
