@@ -117,9 +117,11 @@ def check(bundle: Bundle) -> None:
     _unique(fail, "tag", (t.path.lower() for t in bundle.tags))
     _unique(fail, "annotator name", (a.name for a in bundle.annotators))
     _unique(fail, "article text (text_sha256)", (a.text_sha256 for a in bundle.articles))
-    for record in (*bundle.articles, *bundle.annotators, *bundle.annotations):
-        if not is_uuid(record.id):
-            raise fail(f"the id {record.id!r} is not a UUID")
+    ids = [a.id for a in bundle.articles] + [a.id for a in bundle.annotators] \
+        + [a.id for a in bundle.annotations]
+    for record_id in ids:
+        if not is_uuid(record_id):
+            raise fail(f"the id {record_id!r} is not a UUID")
     texts: dict[str, str] = {}
     for article in bundle.articles:
         if text_sha256(article.text) != article.text_sha256:

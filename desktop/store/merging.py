@@ -359,7 +359,9 @@ class _Merger:
             return None
         tag_ids = frozenset(r[0] for r in self.db.execute(
             "SELECT tag_id FROM annotation_tags WHERE annotation_id = ?", [annotation_id]))
-        return _Here(*row, tag_ids=tag_ids)
+        article_id, annotator_id, start, end, exact, state, note, updated, deleted = row
+        return _Here(article_id, annotator_id, start, end, exact, state, note, updated,
+                     deleted, tag_ids)
 
     def _insert(self, annotation: BundleAnnotation, article_id: str, annotator_id: str,
                 placed: Anchoring | None, tag_ids: frozenset[str]) -> None:

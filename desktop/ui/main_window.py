@@ -7,7 +7,7 @@ import getpass
 import html
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
@@ -84,9 +84,9 @@ class MainWindow(QMainWindow):
         self.editor.failed.connect(self._failed)
         self._jobs: list[object] = []
         # what the last background job reported (for the status line and the tests)
-        self.last_bundle_export: object = None
-        self.last_merge_preview: list[object] = []
-        self.last_merge_reports: list[object] = []
+        self.last_bundle_export: Any = None
+        self.last_merge_preview: list[Any] = []
+        self.last_merge_reports: list[Any] = []
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes
