@@ -11,12 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from desktop.core.anchoring import Anchor, Anchoring, reanchor
 from desktop.core.errors import ClosereadError
 from desktop.core.model import ANCHORED, ORPHAN, Article, now_iso, text_sha256
 from desktop.store.articles import NewArticle
 
 if TYPE_CHECKING:
+    from desktop.core.anchoring import Anchoring
     from desktop.store.library import Library
 
 
@@ -52,6 +52,10 @@ def replace_text(library: Library, article_id: str, new: NewArticle) -> Reanchor
     Metadata in ``new`` fills only the article's empty fields: an analyst's corrections of
     title or author are not overwritten by a re-import.
     """
+    # loaded here, not with the module: the app imports this module at start and needs
+    # the fuzzy matcher only when a text changes
+    from desktop.core.anchoring import Anchor, reanchor
+
     with library.transaction():
         article = library.articles.get(article_id)
         if article.text == new.text:
