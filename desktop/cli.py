@@ -20,6 +20,7 @@ from desktop.io.bundle import export_bundle_file, merge_bundle_files
 from desktop.io.csv_export import write_passages_csv
 from desktop.io.importer import FileOutcome, import_paths, replace_article
 from desktop.io.jsonld import export_jsonld_file, import_jsonld
+from desktop.io.output import written_whole
 from desktop.io.ptc import export_ptc, import_ptc, import_ptc_labels
 from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
@@ -458,18 +459,8 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     if output == "-":
         count = write_passages_csv(state.library, sys.stdout, where, excel=excel)
     else:
-        target = Path(output)
-        partial = target.with_name(target.name + ".partial")
-        try:
-            with partial.open("w", encoding="utf-8", newline="") as stream:
-                count = write_passages_csv(state.library, stream, where, excel=excel)
-            partial.replace(target)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise ClosereadError(f"{output}: cannot write ({error.strerror})") from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with written_whole(output, newline="") as stream:
+            count = write_passages_csv(state.library, stream, where, excel=excel)
         click.echo(f"wrote {count} row{'s' if count != 1 else ''} to {output}", err=True)
 
 

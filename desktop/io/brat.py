@@ -69,7 +69,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN, Annotation, text_sha256
-from desktop.io.decoding import read_bytes
+from desktop.io.decoding import read_verbatim
 from desktop.io.importer import FileOutcome
 from desktop.io.ptc import IMPORT_FORMATS as _EARLIER_FORMATS
 from desktop.store.annotations import AnnotationFilter
@@ -135,18 +135,7 @@ class AnnFile:
 
 def read_text(path: Path) -> str:
     """A ``.txt`` file exactly as its bytes decode with "utf-8" (brat's offsets count that)."""
-    data = read_bytes(path)
-    if b"\x00" in data:
-        raise BratError(path, "binary file (it contains NUL bytes), not a brat text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise BratError(path, f"not valid UTF-8: byte 0x{data[error.start:error.start + 1].hex()}"
-                              f" at offset {error.start} (line {line})") from None
-    if not text.strip("\ufeff \t\r\n"):
-        raise BratError(path, "the file has no text (only whitespace)")
-    return text
+    return read_verbatim(path, BratError, "a brat text")
 
 
 def new_article(path: Path, text: str) -> NewArticle:

@@ -50,9 +50,9 @@ from desktop.core.bundle import (
     BundleTag,
     check,
 )
-from desktop.core.errors import ClosereadError
 from desktop.core.model import iso_utc, now_iso
 from desktop.io.decoding import read_bytes
+from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.bundle_contents import BundleSelection, bundle_selection
 from desktop.store.library import Library
@@ -143,19 +143,8 @@ def export_bundle_file(library: Library, output: str | Path,
     """Writes the bundle to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_bundle(library, sys.stdout, where)
-    target = Path(output)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        opener = gzip.open if target.name.endswith(".gz") else open
-        with opener(partial, "wt", encoding="utf-8", newline="\n") as stream:
-            written = write_bundle(library, stream, where)
-        partial.replace(target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ClosereadError(f"{output}: cannot write ({error.strerror})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with written_whole(output, compress=str(output).endswith(".gz")) as stream:
+        written = write_bundle(library, stream, where)
     return written
 
 

@@ -124,3 +124,21 @@ def _undecodable(path: Path, data: bytes, error: UnicodeDecodeError, encoding: s
         f"not valid {encoding.upper()}: {what} at offset {position} (line {line}); "
         "save the file as UTF-8 (or UTF-16 with a byte-order mark) and import it again",
     )
+
+
+def read_verbatim(path: Path, error: type[ImportFileError], what: str) -> str:
+    """A file exactly as its bytes decode with "utf-8": no byte-order mark removed, no line
+    end changed, for formats whose offsets count every character of the file (PTC, brat).
+    ``what`` names what the file should be in messages ("a PTC article")."""
+    data = read_bytes(path)
+    if b"\x00" in data:
+        raise error(path, f"binary file (it contains NUL bytes), not {what}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        raise error(path, f"not valid UTF-8: byte 0x{data[problem.start:problem.start + 1].hex()}"
+                          f" at offset {problem.start} (line {line})") from None
+    if not text.strip("\ufeff \t\r\n"):
+        raise error(path, "the file has no text (only whitespace)")
+    return text

@@ -47,9 +47,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop import __version__
-from desktop.core.errors import ClosereadError, ImportFileError
+from desktop.core.errors import ImportFileError
 from desktop.core.model import ORPHAN, Annotation, new_id, now_iso
 from desktop.io.decoding import decode, read_bytes
+from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.interchange import (
     IncomingAnnotation,
@@ -155,18 +156,8 @@ def export_jsonld_file(library: Library, output: str | Path,
     """Writes the collection to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_jsonld(library, sys.stdout, where)
-    target = Path(output)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="\n") as stream:
-            count = write_jsonld(library, stream, where)
-        partial.replace(target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise ClosereadError(f"{output}: cannot write ({error.strerror})") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with written_whole(output) as stream:
+        count = write_jsonld(library, stream, where)
     return count
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN
-from desktop.io.decoding import read_bytes
+from desktop.io.decoding import read_verbatim
 from desktop.io.importer import FORMAT_CHOICES, FileOutcome
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.articles import NewArticle
@@ -66,17 +66,7 @@ def read_article(path: Path) -> NewArticle:
     match = ARTICLE_NAME.match(path.name)
     if not match:
         raise PtcError(path, "not a PTC article: the name must be article<ID>.txt")
-    data = read_bytes(path)
-    if b"\x00" in data:
-        raise PtcError(path, "binary file (it contains NUL bytes), not a PTC article")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise PtcError(path, f"not valid UTF-8: byte 0x{data[error.start:error.start + 1].hex()}"
-                             f" at offset {error.start} (line {line})") from None
-    if not text.strip("\ufeff \t\r\n"):
-        raise PtcError(path, "the file has no text (only whitespace)")
+    text = read_verbatim(path, PtcError, "a PTC article")
     title = text.split("\n", 1)[0].strip("\ufeff \t\r") or path.stem
     return NewArticle(
         title=title,

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from support import FIXTURES, write
+from support import FIXTURES, dump, write
 
 BRAT = FIXTURES / "brat"
 CORPUS = BRAT / "corpus"
 LETTER = CORPUS / "harbour-letter.txt"
 REVIEW = CORPUS / "unicode" / "cafe-review.txt"
-
-
-def dump(db: Path) -> list[str]:
-    """Every row of the library file as SQL: equal dumps mean nothing changed."""
-    conn = sqlite3.connect(db)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def exact_text(path: Path) -> str:

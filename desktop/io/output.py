@@ -1,0 +1,33 @@
+"""Writing an export file whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from desktop.core.errors import ClosereadError
+
+
+@contextlib.contextmanager
+def written_whole(target: str | Path, newline: str = "\n",
+                  compress: bool = False) -> Iterator[TextIO]:
+    """A UTF-8 text stream whose content becomes ``target`` only when the block ends
+    without an error: it is written to ``<target>.partial`` and renamed, so a failed or
+    cancelled export never leaves half a file under the real name. ``compress`` writes
+    gzip. An ``OSError`` becomes one message naming the file."""
+    target = Path(target)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        opener = gzip.open if compress else open
+        with opener(partial, "wt", encoding="utf-8", newline=newline) as stream:
+            yield stream
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ClosereadError(f"{target}: cannot write ({error.strerror})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
