@@ -69,7 +69,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN, Annotation, text_sha256
-from desktop.io.decoding import read_verbatim
+from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FileOutcome
 from desktop.io.ptc import IMPORT_FORMATS as _EARLIER_FORMATS
 from desktop.store.annotations import AnnotationFilter
@@ -154,17 +154,7 @@ def new_article(path: Path, text: str) -> NewArticle:
 
 def read_ann(path: Path, text: str) -> AnnFile:
     """The text-bound annotations and notes of an ``.ann`` file; refuses the first bad line."""
-    try:
-        data = path.read_bytes()  # an empty .ann is fine: a document without annotations
-    except OSError as error:
-        raise BratError(path, f"cannot read the file ({error.strerror})") from None
-    if b"\x00" in data:
-        raise BratError(path, "binary file (it contains NUL bytes), not brat annotations")
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        bad_line = data[: error.start].count(b"\n") + 1
-        raise BratError(f"{path}: line {bad_line}", "not valid UTF-8") from None
+    content = read_line_file(path, BratError, "brat annotations")
     found = AnnFile(path)
     defined: dict[str, int] = {}
     notes: list[tuple[int, str, str]] = []  # line, T id, note

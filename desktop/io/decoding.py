@@ -142,3 +142,20 @@ def read_verbatim(path: Path, error: type[ImportFileError], what: str) -> str:
     if not text.strip("\ufeff \t\r\n"):
         raise error(path, "the file has no text (only whitespace)")
     return text
+
+
+def read_line_file(path: Path, error: type[ImportFileError], what: str) -> str:
+    """A small file of lines (PTC labels, brat annotations) as UTF-8 text, a byte-order
+    mark dropped; an empty file is fine (an article without spans). A decoding error names
+    the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as problem:
+        raise error(path, f"cannot read the file ({problem.strerror})") from None
+    if b"\x00" in data:
+        raise error(path, f"binary file (it contains NUL bytes), not {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        bad_line = data[: problem.start].count(b"\n") + 1
+        raise error(f"{path}: line {bad_line}", "not valid UTF-8") from None

@@ -32,7 +32,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN
-from desktop.io.decoding import read_verbatim
+from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FORMAT_CHOICES, FileOutcome
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.articles import NewArticle
@@ -147,17 +147,7 @@ def read_labels(path: Path) -> list[Label]:
 
 
 def _read_label_file(path: Path) -> list[Label]:
-    try:
-        data = path.read_bytes()  # an empty label file is fine: an article without spans
-    except OSError as error:
-        raise PtcError(path, f"cannot read the file ({error.strerror})") from None
-    if b"\x00" in data:
-        raise PtcError(path, "binary file (it contains NUL bytes), not PTC labels")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        bad_line = data[: error.start].count(b"\n") + 1
-        raise PtcError(f"{path}: line {bad_line}", "not valid UTF-8") from None
+    text = read_line_file(path, PtcError, "PTC labels")
     labels = []
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
