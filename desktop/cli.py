@@ -26,6 +26,7 @@ from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
+from desktop.store.revisions import history
 
 
 class _Group(click.Group):
@@ -374,6 +375,33 @@ def annotations_cmd(state: _State, article: str | None, tag: str | None,
         quote = a.exact if len(a.exact) <= 70 else a.exact[:69] + "…"
         click.echo(f"{a.id[:8]}  {a.article_id[:8]}  {a.start:>6}-{a.end:<6} "
                    f"{', '.join(a.tag_paths):24}  {a.annotator:12}  {quote!r}")
+
+
+@cli.command("history")
+@click.argument("annotation")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def history_cmd(state: _State, annotation: str, as_json: bool) -> None:
+    """Show where an annotation went each time its article's text changed (or a merge
+    placed it): when, how it was found, and its passage before and after."""
+    found = state.library.annotations.get(annotation)
+    steps = history(state.library, found.id)
+    if as_json:
+        _echo_json({"annotation": found.id, "history": steps})
+        return
+    if not steps:
+        click.echo(f"{found.id[:8]}: no re-anchoring yet; it is where it was made")
+    for step in steps:
+        click.echo(f"{str(step['changed'])[:16].replace('T', ' ')}  {step['method']:16}  "
+                   f"{_placed(step, 'old')} -> {_placed(step, 'new')}")
+
+
+def _placed(step: dict[str, Any], side: str) -> str:
+    if step[f"{side}_state"] == "orphan":
+        return "orphan"
+    quote = str(step[f"{side}_exact"])
+    quote = quote if len(quote) <= 40 else quote[:39] + "…"
+    return f"{step[f'{side}_start']}..{step[f'{side}_end']} {quote!r}"
 
 
 @cli.command()

@@ -107,3 +107,19 @@ def test_replace_needs_one_file_and_a_known_article(run, tmp_path):
     missing = run("import", str(write(tmp_path / "x.txt", CORRECTED)), "--replace", "zzzz",
                   ok=False)
     assert missing.exit_code == 1 and "no article 'zzzz'" in missing.stderr
+
+
+def test_history_shows_where_each_passage_went_and_which_was_orphaned(run, tmp_path):
+    article, ids = _setup(run, tmp_path)
+    quiet = run("history", ids["vote"][:8])
+    assert "no re-anchoring yet" in quiet.stdout
+    run("import", str(write(tmp_path / "v2.txt", CORRECTED)), "--replace", article)
+    survey = run.json("history", ids["survey"])
+    assert survey["annotation"] == ids["survey"]
+    [step] = survey["history"]
+    assert (step["method"], step["old_exact"], step["new_state"]) == \
+        ("orphan", "the silt survey", "orphan")
+    lines = run("history", ids["gamble"]).stdout.splitlines()
+    assert len(lines) == 1 and "fuzzy" in lines[0] and "-> " in lines[0]
+    assert "'a reckles gamble'" in lines[0]
+    assert "orphan" in run("history", ids["survey"]).stdout.split("->")[1]

@@ -180,6 +180,8 @@ def test_a_text_changed_here_keeps_and_the_bundles_passages_re_anchor(maya, lead
     assert petition["anchor_state"] == "anchored"
     assert text[petition["start"]:petition["end"]] == "petition against the rise"
     assert petition["start"] > FERRY.index("petition against the rise")  # it moved down
+    [step] = lead.json("history", petition["id"])["history"]
+    assert step["method"].startswith("merge: ") and step["new_start"] == petition["start"]
     # "nine percent" is gone from the corrected text: an orphan, reported, never misplaced
     assert landed["nine percent"]["anchor_state"] == "orphan"
     assert len(report["annotations"]["orphaned"]) == 1
