@@ -129,5 +129,13 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """An article's passage and orphan counts from an index alone: without it, counting
+    reads every annotation row (quote and context included), 7 ms for an article with
+    5,000 passages, paid at each opening."""
+    db.execute("CREATE INDEX annotations_article_state "
+               "ON annotations(article_id, deleted, anchor_state)")
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,6 +6,7 @@ article's layout, so a document position is a text offset up to UTF-16 (see posi
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
@@ -94,7 +95,7 @@ class Reader(QTextBrowser):
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
         self.highlighter = Highlighter(self, doc, self.positions, links)
         self.highlighter.reset(annotations, colors, self.page_color())
-        self.setDocument(doc)
+        self._replace_document(doc)
         self._fit_width()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -105,8 +106,17 @@ class Reader(QTextBrowser):
     def clear_article(self) -> None:
         self.text = ""
         self.positions = TextPositions("")
-        self.setDocument(QTextDocument(self))
+        self._replace_document(QTextDocument(self))
         self.highlighter = Highlighter(self, self.document(), self.positions)
+
+    def _replace_document(self, doc: QTextDocument) -> None:
+        """Shows ``doc`` and frees the article shown before: a view does not delete the
+        documents it is given, and each one holds a whole article with its formats."""
+        old = self.document()
+        self.setDocument(doc)
+        # (the view's own first document is deleted by setDocument itself)
+        if old is not doc and shiboken6.isValid(old) and old.parent() is self:
+            old.deleteLater()  # after this paint: freeing a long article takes a while
 
     def tag_colors(self) -> dict[str, str]:
         return self.colors

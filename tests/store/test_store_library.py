@@ -368,3 +368,24 @@ def test_settings_are_stored(library: Library, db_path: Path) -> None:
     library.close()
     with Library(db_path) as again:
         assert again.setting("theme") == "dark"
+
+
+def test_a_library_of_schema_2_is_upgraded_in_place_and_keeps_its_data(db_path: Path) -> None:
+    with Library(db_path) as lib:
+        article = add_article(lib)
+        note = lib.annotations.create(article.id, select_quote(article.text, "plain and simple"),
+                                      ["propaganda"], "alice")
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP INDEX annotations_article_state")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Library(db_path) as lib:
+        assert lib.schema_version == SCHEMA_VERSION
+        assert lib.annotations.get(note.id) == note
+        assert lib.articles.get(article.id).annotation_count == 1
+        plan = " ".join(str(row[-1]) for row in lib.db.execute(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM annotations n WHERE n.article_id = ? "
+            "AND n.deleted IS NULL AND n.anchor_state = 'orphan'", [article.id]))
+    # the passage counts of an article come from the index, never from the rows
+    assert "COVERING INDEX annotations_article_state" in plan
