@@ -35,6 +35,10 @@ class AnnotationListModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Annotation] = []
+        # beside the rows, so that finding a row is a bisection, not a scan: an article
+        # can have thousands of passages and every edit looks its row up
+        self._keys: list[tuple[int, int, str]] = []
+        self._by_id: dict[str, Annotation] = {}
 
     # --- Qt ------------------------------------------------------------------------------
 
@@ -70,6 +74,8 @@ class AnnotationListModel(QAbstractListModel):
     def reset(self, annotations: list[Annotation]) -> None:
         self.beginResetModel()
         self._rows = sorted(annotations, key=_order)
+        self._keys = [_order(a) for a in self._rows]
+        self._by_id = {a.id: a for a in self._rows}
         self.endResetModel()
 
     def put(self, annotation: Annotation) -> None:
@@ -85,13 +91,18 @@ class AnnotationListModel(QAbstractListModel):
             key = _order(annotation)
             if (before is None or before <= key) and (after is None or key <= after):
                 self._rows[row] = annotation
+                self._keys[row] = key
+                self._by_id[annotation.id] = annotation
                 index = self.index(row, 0)
                 self.dataChanged.emit(index, index)
                 return
         self.drop(annotation.id)
-        row = bisect_left([_order(a) for a in self._rows], _order(annotation))
+        key = _order(annotation)
+        row = bisect_left(self._keys, key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, annotation)
+        self._keys.insert(row, key)
+        self._by_id[annotation.id] = annotation
         self.endInsertRows()
 
     def drop(self, annotation_id: str) -> None:
@@ -100,17 +111,28 @@ class AnnotationListModel(QAbstractListModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        del self._keys[row]
+        del self._by_id[annotation_id]
         self.endRemoveRows()
 
     def row_of(self, annotation_id: str) -> int | None:
-        for row, annotation in enumerate(self._rows):
-            if annotation.id == annotation_id:
-                return row
-        return None
+        annotation = self._by_id.get(annotation_id)
+        if annotation is None:
+            return None
+        return bisect_left(self._keys, _order(annotation))  # keys are unique: the id is in
 
     def annotation(self, annotation_id: str) -> Annotation | None:
-        row = self.row_of(annotation_id)
-        return None if row is None else self._rows[row]
+        return self._by_id.get(annotation_id)
+
+    def at_span(self, start: int, end: int) -> list[Annotation]:
+        """The annotations of exactly ``start``..``end``, in id order."""
+        first = bisect_left(self._keys, (start, end, ""))
+        found = []
+        for row in range(first, len(self._rows)):
+            if self._keys[row][:2] != (start, end):
+                break
+            found.append(self._rows[row])
+        return found
 
     def annotations(self) -> list[Annotation]:
         return list(self._rows)

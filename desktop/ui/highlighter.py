@@ -66,6 +66,7 @@ class Highlighter:
         self._links = sorted(link_ranges)
         self._by_start: list[Annotation] = []
         self._starts: list[int] = []
+        self._keys: list[tuple[int, int]] = []  # (start, end) of _by_start
         self._longest = 0
         self._painted: list[tuple[int, int]] = []  # ranges whose formats are up to date
         self._brushes: dict[tuple[tuple[str, ...], bool], QBrush] = {}
@@ -88,9 +89,11 @@ class Highlighter:
     def put(self, annotation: Annotation) -> None:
         """Adds or updates one annotation, repainting only where it was and is."""
         old = self.annotations.pop(annotation.id, None)
+        if old:
+            self._unindex(old)
         if annotation.anchor_state == "anchored":
             self.annotations[annotation.id] = annotation
-        self._index()
+            self._reindex(annotation)
         if old:
             self._paint(old.start, old.end)
         self._paint(annotation.start, annotation.end)
@@ -98,7 +101,7 @@ class Highlighter:
     def drop(self, annotation_id: str) -> None:
         old = self.annotations.pop(annotation_id, None)
         if old:
-            self._index()
+            self._unindex(old)
             self._paint(old.start, old.end)
 
     def set_current(self, annotation_id: str) -> None:
@@ -125,7 +128,29 @@ class Highlighter:
     def _index(self) -> None:
         self._by_start = sorted(self.annotations.values(), key=lambda a: (a.start, a.end))
         self._starts = [a.start for a in self._by_start]
+        self._keys = [(a.start, a.end) for a in self._by_start]
         self._longest = max((a.end - a.start for a in self._by_start), default=0)
+
+    # one passage in or out of the index as it is edited: a key press must not re-sort
+    # thousands of passages
+
+    def _reindex(self, annotation: Annotation) -> None:
+        key = (annotation.start, annotation.end)
+        at = bisect_right(self._keys, key)
+        self._keys.insert(at, key)
+        self._starts.insert(at, annotation.start)
+        self._by_start.insert(at, annotation)
+        # an upper bound is enough: it only widens the search of _between
+        self._longest = max(self._longest, annotation.end - annotation.start)
+
+    def _unindex(self, annotation: Annotation) -> None:
+        key = (annotation.start, annotation.end)
+        at = bisect_left(self._keys, key)
+        while at < len(self._keys) and self._keys[at] == key:
+            if self._by_start[at].id == annotation.id:
+                del self._keys[at], self._starts[at], self._by_start[at]
+                return
+            at += 1
 
     def _between(self, lo: int, hi: int) -> list[Annotation]:
         """Annotations overlapping code points ``lo``..``hi``, in start order."""

@@ -255,9 +255,8 @@ class MainWindow(QMainWindow):
                                              4000)
             return
         start, end = span
-        same = next((a for a in self.sidebar.model.annotations()
-                     if (a.start, a.end) == (start, end)
-                     and a.annotator == self.editor.annotator), None)
+        same = next((a for a in self.sidebar.model.at_span(start, end)
+                     if a.annotator == self.editor.annotator), None)
         if same:
             if tag_path not in same.tag_paths:
                 self.undo_stack.push(SetTags(self.editor, same, [*same.tag_paths, tag_path]))

@@ -130,3 +130,38 @@ def test_the_library_model_data_for_every_role_is_well_formed(window):
             assert tip is None or isinstance(tip, str)
     assert model.index(model.rowCount(), 0).isValid() is False
     assert model.data(model.index(-1, 0)) is None
+
+
+def test_rows_stay_in_text_order_through_many_puts_moves_and_drops(qtmodeltester):
+    import random
+
+    from desktop.core.model import Annotation
+    from desktop.ui.annotation_model import AnnotationListModel
+
+    rng = random.Random(7)
+    model = AnnotationListModel()
+    qtmodeltester.check(model)
+
+    def passage(number: int) -> Annotation:
+        start = rng.randrange(0, 200)
+        return Annotation(f"id{number:03}", "a", "tester", start, start + rng.randrange(1, 9),
+                          "x", "", "")
+
+    live: dict[str, Annotation] = {}
+    for step in range(600):
+        number = rng.randrange(80)
+        if rng.random() < 0.2:
+            model.drop(f"id{number:03}")
+            live.pop(f"id{number:03}", None)
+        else:  # new, moved, or the same place again
+            annotation = passage(number)
+            model.put(annotation)
+            live[annotation.id] = annotation
+        if step % 50 == 0:
+            qtmodeltester.check(model)
+    rows = [model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) for r in range(model.rowCount())]
+    assert rows == sorted(live.values(), key=lambda a: (a.start, a.end, a.id))
+    for row, annotation in enumerate(rows):
+        assert model.row_of(annotation.id) == row
+        assert annotation in model.at_span(annotation.start, annotation.end)
+    assert model.row_of("missing") is None
