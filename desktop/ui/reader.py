@@ -95,8 +95,8 @@ class Reader(QTextBrowser):
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
         self.highlighter = Highlighter(self, doc, self.positions, links)
         self.highlighter.reset(annotations, colors, self.page_color())
+        self._fit_width(doc)  # before the view lays it out, not after
         self._replace_document(doc)
-        self._fit_width()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def opening_range(self) -> tuple[int, int]:
@@ -216,12 +216,13 @@ class Reader(QTextBrowser):
         # the highlights of any part not painted yet (after scrolling to it)
         self._catch_up.start()
 
-    def _fit_width(self) -> None:
-        """Keeps lines about 70 characters long by widening the page's side margins."""
+    def _fit_width(self, doc: QTextDocument | None = None) -> None:
+        """Keeps lines about 70 characters long by widening the page's side margins (of
+        ``doc``, by default the one shown)."""
         em = self.fontMetrics().horizontalAdvance("m")
         spare = self.viewport().width() - READING_WIDTH_EM * em
         side = float(max(24, spare // 2))
-        root = self.document().rootFrame()
+        root = (doc or self.document()).rootFrame()
         frame = root.frameFormat()
         if frame.leftMargin() != side or frame.rightMargin() != side:
             frame.setLeftMargin(side)
