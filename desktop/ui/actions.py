@@ -31,9 +31,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         edit_article_text,
         edit_preferences,
         edit_tag_sets,
-        export_bundle_dialog,
-        export_dialog,
     )
+    from desktop.ui.formats import choose_annotation_files, export_dialog
     from desktop.ui.team import choose_bundles
 
     menu = window.menuBar()
@@ -51,11 +50,13 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     add(file_menu, "Import &folder…", "actionImportFolder", window.choose_import_folder,
         "Ctrl+Shift+O")
     file_menu.addSeparator()
-    add(file_menu, "&Export passages to CSV…", "actionExportCsv",
-        lambda: export_dialog(window), "Ctrl+E")
+    add(file_menu, "Import &annotations…", "actionImportAnnotations",
+        lambda: choose_annotation_files(window))
+    file_menu.addSeparator()
+    add(file_menu, "&Export…", "actionExport", lambda: export_dialog(window), "Ctrl+E")
     file_menu.addSeparator()
     add(file_menu, "Export &bundle…", "actionExportBundle",
-        lambda: export_bundle_dialog(window))
+        lambda: export_dialog(window, "bundle"))
     add(file_menu, "&Merge bundles…", "actionMergeBundles",
         lambda: choose_bundles(window))
     file_menu.addSeparator()

@@ -1,9 +1,8 @@
-"""Small dialogs: the annotator's name, preferences, the CSV and bundle exports."""
+"""Small dialogs: the annotator's name, preferences, the article's text, the tag sets."""
 
 from __future__ import annotations
 
 import getpass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -11,20 +10,15 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
-from desktop.store.annotations import AnnotationFilter
 from desktop.ui import settings as keys
 from desktop.ui.theme import THEMES
 
@@ -83,87 +77,6 @@ def edit_preferences(window: MainWindow) -> None:
     dialog = PreferencesDialog(window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         dialog.apply(window)
-
-
-class ExportDialog(QDialog):
-    """The export's filters (as `closeread export` has them) and where to write."""
-
-    def __init__(self, window: MainWindow, bundle: bool = False) -> None:
-        super().__init__(window)
-        self.bundle = bundle
-        self.setObjectName("exportDialog")
-        self.setWindowTitle("Export a bundle for another library" if bundle
-                            else "Export passages to CSV")
-        library = window.library
-        self.tag = QComboBox(objectName="exportTag")
-        self.tag.addItem("Every tag", "")
-        for tag in library.tags.all():
-            self.tag.addItem(tag.path, tag.path)
-        self.annotator = QComboBox(objectName="exportAnnotator")
-        self.annotator.addItem("Every annotator", "")
-        for annotator in library.annotations.annotators():
-            self.annotator.addItem(annotator.name, annotator.name)
-        self.article = QComboBox(objectName="exportArticle")
-        self.article.addItem("Every article", "")
-        if window.article_id:
-            self.article.addItem("The open article", window.article_id)
-        self.excel = QCheckBox("For Excel (UTF-8 with a byte-order mark)",
-                               objectName="exportExcel")
-        default = "closeread.bundle.json.gz" if bundle else "passages.csv"
-        self.path = QLineEdit(str(Path.cwd() / default), objectName="exportPath")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.path, 1)
-        where.addWidget(browse)
-        holder = QWidget()
-        holder.setLayout(where)
-        form = QFormLayout(self)
-        form.addRow("Tag", self.tag)
-        form.addRow("Annotator", self.annotator)
-        form.addRow("Articles", self.article)
-        if bundle:
-            self.excel.hide()
-            hint = QLabel("The bundle holds the articles, tags, annotators and passages "
-                          "chosen (deletions too), for File ▸ Merge bundles in another "
-                          "library. A name ending in .gz is compressed.")
-            hint.setWordWrap(True)
-            form.addRow(hint)
-        else:
-            form.addRow("", self.excel)
-        form.addRow("File", holder)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _browse(self) -> None:
-        kinds = "Closeread bundles (*.json.gz *.json)" if self.bundle else "CSV files (*.csv)"
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text(), kinds)
-        if name:
-            self.path.setText(name)
-
-    def choice(self) -> tuple[Path, AnnotationFilter, bool]:
-        where = AnnotationFilter(article_id=self.article.currentData() or None,
-                                 tag=self.tag.currentData() or None,
-                                 annotator=self.annotator.currentData() or None)
-        return Path(self.path.text()).expanduser(), where, self.excel.isChecked()
-
-
-def export_dialog(window: MainWindow) -> None:
-    dialog = ExportDialog(window)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        window.export_csv(*dialog.choice())
-
-
-def export_bundle_dialog(window: MainWindow) -> None:
-    from desktop.ui.team import export_bundle
-
-    dialog = ExportDialog(window, bundle=True)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        target, where, _ = dialog.choice()
-        export_bundle(window, target, where)
 
 
 class TextEditDialog(QDialog):

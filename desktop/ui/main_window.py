@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self.last_bundle_export: Any = None
         self.last_merge_preview: list[Any] = []
         self.last_merge_reports: list[Any] = []
+        self.last_export_summary = ""
+        self.last_annotation_import: list[str] = []
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes

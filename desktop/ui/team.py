@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui.transfer import LibraryJob, on_gui_thread, progress_dialog, start
+from desktop.ui import transfer
+from desktop.ui.transfer import LibraryJob
 
 if TYPE_CHECKING:
     from desktop.io.bundle import BundleExport
@@ -24,25 +25,6 @@ if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
 BUNDLE_FILES = "Closeread bundles (*.json *.json.gz *.gz);;All files (*)"
-
-
-def _run(window: MainWindow, job: LibraryJob, title: str, finished, failed) -> LibraryJob:  # type: ignore[no-untyped-def]
-    dialog = progress_dialog(window, title, 0)
-    dialog.setCancelButton(None)  # type: ignore[arg-type]
-
-    def done(result: object) -> None:
-        dialog.close()
-        finished(result)
-
-    def refused(message: str) -> None:
-        dialog.close()
-        failed(message)
-
-    on_gui_thread(job.finished, done, window)
-    on_gui_thread(job.failed, refused, window)
-    window._jobs.append(job)
-    start(job, window)
-    return job
 
 
 def export_bundle(window: MainWindow, target: Path, where: AnnotationFilter) -> LibraryJob:
@@ -59,7 +41,7 @@ def export_bundle(window: MainWindow, target: Path, where: AnnotationFilter) -> 
     def failed(message: str) -> None:
         QMessageBox.warning(window, "Export bundle", message)
 
-    return _run(window, LibraryJob(window.library.path, work), "Writing the bundle",
+    return transfer.run_job(window, LibraryJob(window.library.path, work), "Writing the bundle",
                 finished, failed)
 
 
@@ -108,9 +90,10 @@ def merge_bundles(window: MainWindow, paths: list[Path]) -> LibraryJob:
             window, "Merge bundles", report_text(reports) + "\n\nMerge now?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            _run(window, LibraryJob(window.library.path, merge), "Merging", merged, failed)
+            transfer.run_job(window, LibraryJob(window.library.path, merge), "Merging",
+                             merged, failed)
 
-    return _run(window, LibraryJob(window.library.path, preview), "Reading the bundles",
+    return transfer.run_job(window, LibraryJob(window.library.path, preview), "Reading the bundles",
                 previewed, failed)
 
 

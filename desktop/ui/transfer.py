@@ -157,6 +157,30 @@ def start(job: Job, parent: QObject) -> JobThread:
     return thread
 
 
+def run_job(window: QWidget, job: LibraryJob, title: str,
+            finished: Callable[[Any], object], failed: Callable[[str], object]) -> LibraryJob:
+    """Runs ``job`` off the GUI thread behind a busy dialog titled ``title``; then calls
+    ``finished`` with its result, or ``failed`` with the message, on the GUI thread."""
+    dialog = progress_dialog(window, title, 0)
+    dialog.setCancelButton(None)  # type: ignore[arg-type]
+
+    def done(result: object) -> None:
+        dialog.close()
+        finished(result)
+
+    def refused(message: str) -> None:
+        dialog.close()
+        failed(message)
+
+    on_gui_thread(job.finished, done, window)
+    on_gui_thread(job.failed, refused, window)
+    jobs = getattr(window, "_jobs", None)
+    if jobs is not None:
+        jobs.append(job)  # the window keeps it alive until it ends
+    start(job, window)
+    return job
+
+
 class Relay(QObject):
     """Carries a job's signal to the GUI thread.
 

@@ -30,7 +30,7 @@ from desktop.store.library import Library
 from desktop.ui import MainWindow, build_main_window
 from desktop.ui import main_window as main_window_module
 from desktop.ui import settings as keys
-from desktop.ui import team as team_module
+from desktop.ui import transfer as transfer_module
 from desktop.ui.settings import Settings
 
 ANNOTATOR = "tester"
@@ -161,7 +161,7 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> Jobs:
         return real_start(job, parent)  # type: ignore[arg-type]
 
     monkeypatch.setattr(main_window_module, "start", start)
-    monkeypatch.setattr(team_module, "start", start)
+    monkeypatch.setattr(transfer_module, "start", start)  # run_job's jobs
     return record
 
 

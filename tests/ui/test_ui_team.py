@@ -15,7 +15,7 @@ from desktop.io.bundle import export_bundle_file
 from desktop.io.importer import import_paths
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui.dialogs import ExportDialog
+from desktop.ui.formats import ExportDialog
 from desktop.ui.team import export_bundle, merge_bundles
 
 SCHOOL = ("New school opens on the hill\n\n"
@@ -65,12 +65,13 @@ def test_export_bundle_writes_the_chosen_annotators_work(window, qtbot, jobs, tm
         library.annotations.create(emoji_article, select_range(text, at, at + 14),
                                    ["propaganda"], "tester")
     window.reload_library()
-    dialog = ExportDialog(window, bundle=True)
-    assert dialog.windowTitle() == "Export a bundle for another library"
+    dialog = ExportDialog(window, "bundle")
+    assert dialog.format.currentData() == "bundle"
     assert dialog.path.text().endswith("closeread.bundle.json.gz")
-    assert dialog.excel.isHidden()
+    assert dialog.excel.isHidden() and "Merge bundles" in dialog.hint.text()
     dialog.annotator.setCurrentIndex(dialog.annotator.findData("tester"))
-    target, where, _ = dialog.choice()
+    kind, _, where, _ = dialog.choice()
+    assert kind == "bundle"
     target = tmp_path / "mine.bundle.json"
     export_bundle(window, target, where)
     jobs.wait()
