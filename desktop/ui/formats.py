@@ -106,6 +106,7 @@ class ExportDialog(QDialog):
         browse = QPushButton("Choose…", objectName="exportBrowse")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
+        where.setContentsMargins(0, 0, 0, 0)
         where.addWidget(self.path, 1)
         where.addWidget(browse)
         holder = QWidget()
