@@ -44,6 +44,7 @@ SKIP_SAME = "unchanged"
 SKIP_OLDER = "newer in the library"
 SKIP_DELETED_HERE = "deleted in the library"
 SKIP_DELETED_THERE = "deleted in the bundle"
+_BATCH = 500  # ids per IN (...): well under SQLite's limit of bound parameters
 
 
 @dataclass
@@ -288,8 +289,10 @@ class _Merger:
         else:
             results = [_in_place(text, a) for a in live]
         placements = {a.id: r for a, r in zip(live, results, strict=True)}
+        known = self._known([a.id for a in items])
         for annotation in items:
-            self._annotation(annotation, here_id, placements.get(annotation.id), moved)
+            self._annotation(annotation, here_id, placements.get(annotation.id), moved,
+                             known.get(annotation.id))
         self._flush()
 
     def _flush(self) -> None:
@@ -309,10 +312,9 @@ class _Merger:
         self.new_rows, self.new_links, self.new_history = [], [], []
 
     def _annotation(self, annotation: BundleAnnotation, article_id: str,
-                    placed: Anchoring | None, moved: bool) -> None:
+                    placed: Anchoring | None, moved: bool, here: _Here | None) -> None:
         tag_ids = frozenset(self.tags[p.lower()] for p in annotation.tags)
         annotator_id = self.annotators[annotation.annotator_id]
-        here = self._here(annotation.id)
         report = self.report
         if here is None:
             self._insert(annotation, article_id, annotator_id, placed, tag_ids)
@@ -351,17 +353,26 @@ class _Merger:
         else:
             report.skipped[SKIP_OLDER] += 1
 
-    def _here(self, annotation_id: str) -> _Here | None:
-        row = self.db.execute(
-            'SELECT article_id, annotator_id, start, "end", exact, anchor_state, note, '
-            "updated, deleted FROM annotations WHERE id = ?", [annotation_id]).fetchone()
-        if row is None:
-            return None
-        tag_ids = frozenset(r[0] for r in self.db.execute(
-            "SELECT tag_id FROM annotation_tags WHERE annotation_id = ?", [annotation_id]))
-        article_id, annotator_id, start, end, exact, state, note, updated, deleted = row
-        return _Here(article_id, annotator_id, start, end, exact, state, note, updated,
-                     deleted, tag_ids)
+    def _known(self, annotation_ids: list[str]) -> dict[str, _Here]:
+        """The library's copies of these annotations, read a few hundred at a time."""
+        known: dict[str, _Here] = {}
+        for first in range(0, len(annotation_ids), _BATCH):
+            batch = annotation_ids[first:first + _BATCH]
+            marks = ", ".join("?" * len(batch))
+            tags: dict[str, set[str]] = defaultdict(set)
+            for annotation_id, tag_id in self.db.execute(
+                    f"SELECT annotation_id, tag_id FROM annotation_tags "
+                    f"WHERE annotation_id IN ({marks})", batch):
+                tags[annotation_id].add(tag_id)
+            for row in self.db.execute(
+                    'SELECT id, article_id, annotator_id, start, "end", exact, anchor_state, '
+                    f"note, updated, deleted FROM annotations WHERE id IN ({marks})", batch):
+                (annotation_id, article_id, annotator_id, start, end, exact, state, note,
+                 updated, deleted) = row
+                known[annotation_id] = _Here(article_id, annotator_id, start, end, exact,
+                                             state, note, updated, deleted,
+                                             frozenset(tags[annotation_id]))
+        return known
 
     def _insert(self, annotation: BundleAnnotation, article_id: str, annotator_id: str,
                 placed: Anchoring | None, tag_ids: frozenset[str]) -> None:
