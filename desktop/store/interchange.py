@@ -33,7 +33,7 @@ from desktop.core.errors import (
     InvalidArgumentError,
     UnknownTagError,
 )
-from desktop.core.model import ANCHORED, Article, iso_utc, new_id, now_iso, text_sha256
+from desktop.core.model import ANCHORED, ORPHAN, Article, iso_utc, new_id, now_iso, text_sha256
 from desktop.core.selectors import Selection, quote_occurrences, select_range
 from desktop.core.tagsets import validate_tag_name
 from desktop.store.articles import NewArticle
@@ -73,11 +73,15 @@ class InterchangeReport:
     added: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # the same annotation is there
     deleted: list[str] = field(default_factory=list)  # deleted in the library: kept deleted
+    orphaned: list[str] = field(default_factory=list)  # added as orphans: quote not found
     new_tags: list[str] = field(default_factory=list)  # paths of the tags created
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} annotation{'s' if len(self.added) != 1 else ''} added",
                  f"{len(self.already)} already in the library"]
+        if self.orphaned:
+            parts.append(f"{len(self.orphaned)} of them kept as orphans (their quote is not "
+                         "in the article's text)")
         if self.deleted:
             parts.append(f"{len(self.deleted)} deleted in the library (not restored)")
         if self.new_tags:
@@ -179,10 +183,11 @@ def add_annotations_in_transaction(library: Library,
 class _Row:
     id: str
     item: IncomingAnnotation
-    selection: Selection
+    selection: Selection  # of an orphan: 0..0 and the quote and context as given
     tag_paths: tuple[str, ...]  # resolved (existing or planned) paths, sorted
     created: str
     updated: str
+    state: str = ANCHORED
 
 
 @dataclass
@@ -217,6 +222,8 @@ class _Planner:
             if state == "new":
                 self.plan_.rows.append(row)
                 self.plan_.report.added.append(row.id)
+                if row.state == ORPHAN:
+                    self.plan_.report.orphaned.append(row.id)
             elif state == "deleted":
                 self.plan_.report.deleted.append(row.id)
             else:
@@ -232,12 +239,12 @@ class _Planner:
         if not item.annotator or not item.annotator.strip():
             raise AnnotationImportError(item.origin, "the annotator's name is empty")
         text = self._text(item)
-        selection = _selection(item, text)
+        selection, state = _selection(item, text)
         paths = tuple(sorted(dict.fromkeys(self._tag(item, t) for t in item.tags),
                              key=str.lower))
         created = _timestamp(item, item.created, "created") or now_iso()
         updated = _timestamp(item, item.updated, "modified") or created
-        return _Row(annotation_id, item, selection, paths, created, updated)
+        return _Row(annotation_id, item, selection, paths, created, updated, state)
 
     def _text(self, item: IncomingAnnotation) -> str:
         if item.article_id not in self.texts:
@@ -328,7 +335,9 @@ class _Planner:
             what for what, theirs, ours in (
                 ("article", article_id, item.article_id),
                 ("annotator", annotator, item.annotator.strip()),
-                ("offsets", (start, end), (row.selection.start, row.selection.end)),
+                # an orphan's offsets point nowhere: its quote is what it is
+                ("offsets", (start, end) if row.state == ANCHORED else None,
+                 (row.selection.start, row.selection.end) if row.state == ANCHORED else None),
                 ("quote", exact, row.selection.exact),
                 ("note", note, item.note),
                 ("tags", [p.lower() for p in paths], [p.lower() for p in row.tag_paths]),
@@ -352,8 +361,11 @@ def _annotation_id(item: IncomingAnnotation) -> str:
         raise AnnotationImportError(item.origin, f"the id {item.id!r} is not a UUID") from None
 
 
-def _selection(item: IncomingAnnotation, text: str) -> Selection:
-    """Both selectors of the passage, from the offsets, the quote, or both."""
+def _selection(item: IncomingAnnotation, text: str) -> tuple[Selection, str]:
+    """Both selectors of the passage, from the offsets, the quote, or both, and whether it
+    is anchored. A quote given alone that is not in the text (with its prefix and suffix)
+    is an orphan, kept with its quote as a re-anchoring keeps one (an orphan exported by
+    Closeread has only its quote): never dropped, never placed on other words."""
     length = len(text)
     if (item.start is None) != (item.end is None):
         raise AnnotationImportError(item.origin, "a start offset needs an end offset too")
@@ -370,23 +382,27 @@ def _selection(item: IncomingAnnotation, text: str) -> Selection:
             raise AnnotationImportError(
                 item.origin, f"the text at {start}..{end} is {_short(text[start:end])!r}, "
                 f"not the quote {_short(item.exact)!r}")
-        return select_range(text, start, end)
+        return select_range(text, start, end), ANCHORED
     if item.exact is None:
         raise AnnotationImportError(
             item.origin, "no selector: give a TextPositionSelector or a TextQuoteSelector")
-    return select_range(text, *_find_quote(item, text))
+    if not item.exact:
+        raise AnnotationImportError(item.origin, "the quote is empty")
+    found = _find_quote(item, text)
+    if found is None:
+        return Selection(0, 0, item.exact, item.prefix or "", item.suffix or ""), ORPHAN
+    return select_range(text, *found), ANCHORED
 
 
-def _find_quote(item: IncomingAnnotation, text: str) -> tuple[int, int]:
+def _find_quote(item: IncomingAnnotation, text: str) -> tuple[int, int] | None:
+    """Where the quote is, with its prefix and suffix; None when it is nowhere."""
     exact = item.exact or ""
     starts = quote_occurrences(text, exact)
     fitting = [at for at in starts
                if text[:at].endswith(item.prefix or "")
                and text[at + len(exact):].startswith(item.suffix or "")]
     if not fitting:
-        raise AnnotationImportError(
-            item.origin, f"the quote {_short(exact)!r} is not in the article"
-            + (" with its prefix and suffix" if starts else ""))
+        return None
     if len(fitting) > 1:
         raise AnnotationImportError(
             item.origin, f"the quote {_short(exact)!r} occurs {len(fitting)} times in the "
@@ -436,7 +452,7 @@ def _write(library: Library, plan: _Plan) -> None:
             annotators[name] = library.annotations.annotator(name).id
         sel = row.selection
         rows.append((row.id, row.item.article_id, annotators[name], sel.start, sel.end,
-                     sel.exact, sel.prefix, sel.suffix, row.item.note, ANCHORED,
+                     sel.exact, sel.prefix, sel.suffix, row.item.note, row.state,
                      row.created, row.updated))
         links.extend((row.id, tag_ids[path.lower()]) for path in row.tag_paths)
     conn = library.db.conn

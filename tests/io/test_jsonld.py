@@ -308,6 +308,49 @@ def test_annotations_from_other_programs_are_read(run, filled, tmp_path):
     assert "0 annotations added, 1 already" in again.stdout
 
 
+def test_an_orphan_travels_as_an_orphan_and_comes_back_the_same(run, filled, tmp_path):
+    """An orphan is exported with its quote only; a library with the same text takes it
+    as an orphan (never refused, never placed on other words), and a second import, or an
+    import into the library it came from, adds nothing."""
+    fleet = json.loads(run("show", filled.without_url, "--json").stdout)
+    changed = fleet["text"].replace("four boats \U0001F6A2 this year", "a bad year")
+    run("import", str(write(tmp_path / "fleet-v2.txt", changed)), "--replace",
+        filled.without_url)
+    orphans = [a for a in run.json("annotations") if a["anchor_state"] == "orphan"]
+    assert [a["exact"] for a in orphans] == ["four boats \U0001F6A2"]
+    file = tmp_path / "with-orphan.jsonld"
+    run("export", "--format", "jsonld", "-o", str(file), "--article", filled.without_url)
+    other = Cli(tmp_path / "other.db")
+    other("import", str(write(tmp_path / "fleet-mine.txt", changed)))
+    result = other("import-annotations", "--format", "jsonld", str(file))
+    assert "1 of them kept as orphans" in result.stdout
+    (arrived,) = [a for a in other.json("annotations") if a["id"] == orphans[0]["id"]]
+    assert arrived["anchor_state"] == "orphan"
+    assert (arrived["exact"], arrived["prefix"], arrived["suffix"], arrived["tags"]) == (
+        orphans[0]["exact"], orphans[0]["prefix"], orphans[0]["suffix"], orphans[0]["tags"])
+    assert other.json("articles")[0]["orphan_count"] == 1
+    again = other("import-annotations", "--format", "jsonld", str(file))
+    assert "0 annotations added" in again.stdout
+    home = run("import-annotations", "--format", "jsonld", str(file))
+    assert "0 annotations added" in home.stdout
+
+
+def test_a_quote_from_another_program_that_is_not_in_the_text_is_kept_as_an_orphan(
+        run, filled, tmp_path):
+    foreign = {
+        "@context": CONTEXT, "id": "https://annotations.example/a/gone", "type": "Annotation",
+        "target": {"source": URL, "selector": {"type": "TextQuoteSelector",
+                                               "exact": "words the outlet took out"}},
+    }
+    file = write(tmp_path / "gone.json", json.dumps(foreign))
+    result = run("import-annotations", "--format", "jsonld", str(file), "--annotator", "guest")
+    assert "1 annotation added" in result.stdout and "kept as orphans" in result.stdout
+    (found,) = [a for a in run.json("annotations") if a["annotator"] == "guest"]
+    assert (found["anchor_state"], found["exact"]) == ("orphan", "words the outlet took out")
+    rows = run("export").stdout
+    assert "words the outlet took out" not in rows  # the CSV has anchored passages only
+
+
 def test_a_bare_list_and_a_page_are_read_too(run, filled, tmp_path):
     items = export(run, tmp_path)["first"]["items"]
     other = Cli(filled.blank)
@@ -358,6 +401,8 @@ def _break(data: dict, how: str, without_url: str) -> str | dict:
         first["target"][HASH] = "AB" * 32
     elif how == "bad hash":
         first["target"][HASH] = "not-a-hash"
+    elif how == "empty quote":
+        first["target"]["selector"] = [{"type": "TextQuoteSelector", "exact": ""}]
     elif how == "duplicate id":
         items.append(copy.deepcopy(first))
     elif how == "bad time":
@@ -386,6 +431,7 @@ BAD = {
     "unknown url and hash": ("unknown article https://nowhere.example/: no article in the "
                              "library has this url or this text (sha256 abababababab…)"),
     "bad hash": "the target's \"urn:closeread:text-sha256\" is not a SHA-256",
+    "empty quote": "the quote is empty",
     "duplicate id": "occurs twice in the input",
     "bad time": "created time 'yesterday' is not an ISO 8601",
     "bad body": "a body must be a TextualBody",
