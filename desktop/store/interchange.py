@@ -11,6 +11,8 @@ transaction, so a bad file changes nothing:
 - an id may occur once in the input; an id the library already has is skipped when the
   annotation there is the same (re-importing a file is a no-op), skipped when it was
   deleted there (a deletion is not undone by an import), and refused when it differs;
+- a passage the library has under another id (same words, annotator, tags and note) is
+  skipped as the same: formats without ids (PTC, brat) exported and imported back;
 - tags are given by name or by path (``propaganda/Loaded_Language``). A tag the library
   does not have is created, with its parent when that is new too, at the end of the
   active tag set with the next free colour, as ``closeread tags add`` would; the report
@@ -312,6 +314,30 @@ class _Planner:
             "WHERE t.name = ? COLLATE NOCASE", [name]).fetchone()
         return None if row is None else str(row[0])
 
+    def _twin(self, row: _Row) -> bool:
+        """True when the library already has this passage under another id: the same
+        words of the article, by the same annotator, with the same tags and note. Formats
+        without ids (PTC, brat) get ids derived from the file, not the library's, so
+        without this a passage exported and imported back would be doubled."""
+        if row.state != ANCHORED:
+            return False
+        item, sel = row.item, row.selection
+        twins = [r[0] for r in self.db.execute(
+            'SELECT n.id FROM annotations n JOIN annotators r ON r.id = n.annotator_id '
+            'WHERE n.article_id = ? AND n.start = ? AND n."end" = ? AND n.deleted IS NULL '
+            "AND n.anchor_state = ? AND r.name = ? AND n.note = ?",
+            [item.article_id, sel.start, sel.end, ANCHORED, item.annotator.strip(),
+             item.note])]
+        wanted = sorted(path.lower() for path in row.tag_paths)
+        return any(sorted(path.lower() for path in self._paths_of(twin)) == wanted
+                   for twin in twins)
+
+    def _paths_of(self, annotation_id: str) -> list[str]:
+        return [str(r[0]) for r in self.db.execute(
+            "SELECT coalesce(p.name || '/', '') || t.name FROM annotation_tags at "
+            "JOIN tags t ON t.id = at.tag_id LEFT JOIN tags p ON p.id = t.parent_id "
+            "WHERE at.annotation_id = ?", [annotation_id])]
+
     def _existing(self, row: _Row) -> str:
         """'new', 'deleted' or 'same'; raises when the library has a different annotation
         with this id."""
@@ -320,16 +346,11 @@ class _Planner:
             "n.updated, n.deleted FROM annotations n JOIN annotators r ON r.id = n.annotator_id "
             "WHERE n.id = ?", [row.id]).fetchone()
         if found is None:
-            return "new"
+            return "same" if self._twin(row) else "new"
         article_id, annotator, start, end, exact, note, created, updated, deleted = found
         if deleted:
             return "deleted"
-        paths = tuple(sorted(
-            (r[0] for r in self.db.execute(
-                "SELECT coalesce(p.name || '/', '') || t.name FROM annotation_tags at "
-                "JOIN tags t ON t.id = at.tag_id LEFT JOIN tags p ON p.id = t.parent_id "
-                "WHERE at.annotation_id = ?", [row.id])),
-            key=str.lower))
+        paths = tuple(sorted(self._paths_of(row.id), key=str.lower))
         item = row.item
         differences = [
             what for what, theirs, ours in (

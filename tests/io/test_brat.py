@@ -352,6 +352,27 @@ def test_exported_folder_imports_into_a_new_library_with_the_same_passages(run, 
         exact_text(f) for f in first.glob("*.ann"))
 
 
+def test_an_export_imported_back_into_its_own_library_adds_nothing(run, tmp_path):
+    article = one_article(run, tmp_path, b"Title\n\nOne paragraph.\n\nAnd the next one.\n")
+    run("annotate", article["id"], "--quote", "One paragraph", "--tag", "evidence",
+        "--note", "a note")
+    run("annotate", article["id"], "--quote", "the next", "--tag", "opinion", "--tag",
+        "Slogans")
+    before = passages(run)
+    out = tmp_path / "out"
+    run("export", "--format", "brat", "-o", str(out))
+    # edited in brat: one passage added beside the exported ones
+    [ann] = out.glob("*.ann")
+    text = exact_text(out / ann.name.replace(".ann", ".txt"))
+    at = text.index("And")
+    ann.write_text(ann.read_text(encoding="utf-8")
+                   + f"T9\topinion {at} {at + 3}\tAnd\n", encoding="utf-8")
+    result = run("import", "--format", "brat", str(out), "--annotator", "tester")
+    assert "1 annotation added" in result.stdout
+    after = passages(run)
+    assert len(after) == len(before) + 1 and before <= after
+
+
 def test_import_annotations_finds_the_articles_by_their_text(run, tmp_path):
     texts = tmp_path / "texts"
     for path in (LETTER, REVIEW):

@@ -169,6 +169,17 @@ def test_exported_folder_imports_into_a_new_library_unchanged(run, tmp_path):
         assert (second / file.name).read_bytes() == file.read_bytes()
 
 
+def test_passages_made_here_exported_and_imported_back_are_not_doubled(run, tmp_path):
+    run("import", "--format", "ptc", str(ARTICLES))
+    run("annotate", "1001", "--start", "0", "--end", "7", "--tag", "Doubt")
+    before = run.json("annotations")
+    out = tmp_path / "out"
+    run("export", "--format", "ptc", "-o", str(out))
+    result = run("import-annotations", "--format", "ptc", str(out), "--annotator", "tester")
+    assert "0 annotations added, 1 already in the library" in result.stdout
+    assert run.json("annotations") == before
+
+
 def test_identical_label_lines_each_survive(run, tmp_path):
     run("import", "--format", "ptc", str(ARTICLES))
     line = "1001\tRepetition\t0\t7\n"
