@@ -14,10 +14,12 @@ Export (``export_brat``), for every article with exported passages:
   (ASCII letters, digits and ``-``, at most 40 characters) and the first 8 characters of
   the article's id, so names are unique and the same at every export;
 - ``<name>.ann``: one ``T<n>⇥<Type> <start> <end>⇥<text>`` line per passage and tag, in
-  text order. ``Type`` is the tag's name (not its path) with each whitespace character
-  turned into ``_``. A passage that crosses line breaks is written as brat writes one, in
-  fragments ``start end;start end`` split at the line breaks (and the spaces around
-  them), the fragments' texts joined by a space; line breaks at the very start or end of
+  text order. ``Type`` is the tag's name (not its path) with every character but ASCII
+  letters, digits, ``_`` and ``-`` turned into ``_``, the only names brat keeps as they
+  are (``Name_Calling,Labeling`` is written ``Name_Calling_Labeling``). A passage that
+  crosses line breaks is written as brat writes one, in fragments ``start end;start end``
+  split at the line breaks (and the spaces around them), the fragments' texts joined by a
+  space; line breaks at the very start or end of
   a passage cannot be written and are left out. A note becomes
   ``#<n>⇥AnnotatorNotes T<k>⇥<note>`` on the passage's first ``T`` line, its line breaks
   and tabs turned into spaces (an ``.ann`` line cannot hold them);
@@ -36,9 +38,10 @@ corpora); a text already in the library is that article. Its sibling ``X.ann``, 
 there is one, gives annotations of ``annotator``:
 
 - a ``T`` line's type is the tag of that name, or of that name with ``_`` read as spaces,
-  else a new tag: under the parent that an ``annotation.conf`` in the same folder gives
-  it (a type nested deeper goes under its top-level ancestor: Closeread tags nest one
-  level), else at the top level;
+  or the one tag an export writes as that type (so ``Name_Calling_Labeling`` is
+  ``Name_Calling,Labeling`` again), else a new tag: under the parent that an
+  ``annotation.conf`` in the same folder gives it (a type nested deeper goes under its
+  top-level ancestor: Closeread tags nest one level), else at the top level;
 - a discontinuous span (``a b;c d``) is one passage from its first start to its last end
   when only whitespace lies between the fragments; otherwise the file is refused;
 - the text field must be the text at the offsets (fragments joined by a space);
@@ -400,12 +403,17 @@ def _incoming(library: Library, files: Sequence[tuple[str, str, AnnFile]],
 
 
 def _tag_path(library: Library, kind: str, parent: str) -> str:
-    """The tag a brat type stands for: an existing one, else a new one under ``parent``."""
+    """The tag a brat type stands for: an existing one (by its name, its name with ``_``
+    read as spaces, or the one tag whose name ``brat_type`` writes as ``kind``), else a
+    new one under ``parent``."""
     for name in dict.fromkeys((kind, kind.replace("_", " "))):
         try:
             return library.tags.get(name).path
         except UnknownTagError:
             pass
+    written_so = [t for t in library.tags.all(usage=False) if brat_type(t.name) == kind]
+    if len(written_so) == 1:
+        return written_so[0].path
     if parent and "/" not in parent:
         for name in dict.fromkeys((parent, parent.replace("_", " "))):
             try:
@@ -542,9 +550,14 @@ class BratExportReport:
         return text
 
 
+_NOT_IN_A_TYPE = re.compile(r"[^A-Za-z0-9_-]")
+
+
 def brat_type(tag_name: str) -> str:
-    """A tag's name as a brat type: each whitespace character becomes ``_``."""
-    return "".join("_" if c.isspace() else c for c in tag_name)
+    """A tag's name as a brat type: every character other than ASCII letters, digits,
+    ``_`` and ``-`` becomes ``_`` (``Name_Calling,Labeling`` -> ``Name_Calling_Labeling``),
+    as brat itself turns a type name into its storage form; an import maps it back."""
+    return _NOT_IN_A_TYPE.sub("_", tag_name)
 
 
 def file_name(title: str, article_id: str) -> str:

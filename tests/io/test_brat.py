@@ -147,7 +147,7 @@ def test_annotation_conf_declares_the_types_with_child_tags_indented_under_their
     entities = conf.split("[entities]\n", 1)[1].split("\n\n", 1)[0].split("\n")
     assert entities == ["Claim", "evidence", "\tAnecdote", "framing", "\tScapegoating",
                         "opinion", "propaganda", "\tAppeal_to_fear-prejudice", "\tDoubt",
-                        "\tLoaded_Language", "\tName_Calling,Labeling"]
+                        "\tLoaded_Language", "\tName_Calling_Labeling"]
     for section in ("[relations]", "[events]", "[attributes]"):
         assert f"\n{section}\n" in conf
     used = {kind for ann in out.glob("*.ann") for _, kind, _, _ in t_lines(ann)}
@@ -223,7 +223,7 @@ def test_export_filters_by_tag_and_annotator(run, tmp_path):
     run("export", "--format", "brat", "-o", str(out), "--tag", "propaganda")
     kinds = {kind for ann in out.glob("*.ann") for _, kind, _, _ in t_lines(ann)}
     assert kinds == {"Loaded_Language", "Appeal_to_fear-prejudice", "Doubt",
-                     "Name_Calling,Labeling"}
+                     "Name_Calling_Labeling"}
     nobody = tmp_path / "nobody"
     result = run("export", "--format", "brat", "-o", str(nobody), "--annotator", "nobody")
     assert "wrote 0 articles" in result.stderr
@@ -308,6 +308,28 @@ def test_a_type_nested_deeper_goes_under_its_top_level_ancestor(run, tmp_path):
     run("import", "--format", "brat", str(tmp_path))
     (annotation,) = run.json("annotations")
     assert annotation["tag_paths"] == ["source/photo"]
+
+
+def test_technique_names_are_written_as_brat_keeps_them_and_read_back_as_they_were(
+        run, tmp_path):
+    article = one_article(run, tmp_path, b"Title\n\nThe so-called experts, always wrong.\n")
+    run("tags", "add", "Émotion", "--parent", "propaganda")
+    run("annotate", article["id"], "--quote", "so-called", "--tag", "Name_Calling,Labeling",
+        "--tag", "Whataboutism,Straw_Men,Red_Herring")
+    run("annotate", article["id"], "--quote", "always wrong", "--tag", "Émotion")
+    out = tmp_path / "out"
+    run("export", "--format", "brat", "-o", str(out))
+    (ann,) = out.glob("*.ann")
+    kinds = sorted(kind for _, kind, _, _ in t_lines(ann))
+    assert kinds == ["Name_Calling_Labeling", "Whataboutism_Straw_Men_Red_Herring", "_motion"]
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", kind) for kind in kinds)
+    other = type(run)(tmp_path / "other.db")
+    other("tags", "add", "Émotion", "--parent", "propaganda")
+    result = other("import", "--format", "brat", str(out))
+    assert "new tags" not in result.stdout
+    assert sorted(p for a in other.json("annotations") for p in a["tag_paths"]) == [
+        "propaganda/Name_Calling,Labeling", "propaganda/Whataboutism,Straw_Men,Red_Herring",
+        "propaganda/Émotion"]
 
 
 def test_a_type_with_underscores_finds_the_tag_with_spaces(run, tmp_path):
