@@ -166,6 +166,8 @@ def _title(content: list[tuple[int, str]]) -> tuple[int | None, str | None]:
             and len(following.split()) > len(first.split())
             and len(following) <= _TITLE_MAX_CHARS
             and not following.startswith(("-", "*", "•"))
+            # a sentence under a short first line is the body: headlines end without a stop
+            and not following.rstrip().endswith(".")
         )
         if is_kicker:
             return next_index, following

@@ -31,6 +31,13 @@ def test_kicker_above_the_headline_is_not_the_title():
     assert found.published == "2024-01-02"
 
 
+def test_a_short_headline_above_a_first_sentence_is_the_title():
+    found = text_metadata("Harbour news\n\nThe council voted for the dredging plan on "
+                          "Monday night.\n\nFishermen said the plan would ruin the bay.\n")
+    assert found.title == "Harbour news"
+    assert found.title_line == 0
+
+
 def test_first_line_is_the_title_and_urls_are_found():
     found = text_metadata("A long headline about council budgets\nBody text.\n"
                           "Source: https://paper.example/a?id=3")
