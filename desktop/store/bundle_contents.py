@@ -5,7 +5,8 @@ The selection is an ``AnnotationFilter`` (article, tag, annotator):
 - articles: the one article asked for; else, with a tag or annotator filter, the articles
   that have a matching annotation (deleted ones included); else every article;
 - annotations: those of these articles that match the filter, deletions included (so
-  that a merge does not bring back what was deleted here), orphans included;
+  that a merge does not bring back what was deleted here: a deletion carries its id,
+  place and times, not its note or tags), orphans included;
 - tags: the active set's tags, every tag an annotation carries, and their parents;
 - annotators: those of the annotations.
 """
@@ -55,10 +56,12 @@ class BundleSelection:
                     continue
                 (annotation_id, article_id, annotator_id, start, end, exact, prefix, suffix,
                  note, state, created, updated, deleted, tag_json) = row
+                tags = tuple(sorted(json.loads(tag_json), key=str.lower))
+                if deleted:  # a deletion travels without what the analyst wrote
+                    note, tags = "", ()
                 yield BundleAnnotation(
                     annotation_id, article_id, annotator_id, start, end, exact, prefix,
-                    suffix, note, state, tuple(sorted(json.loads(tag_json), key=str.lower)),
-                    created, updated, deleted)
+                    suffix, note, state, tags, created, updated, deleted)
 
 
 _ANNOTATIONS = """

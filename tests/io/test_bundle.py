@@ -254,6 +254,14 @@ def test_a_deletion_in_the_bundle_deletes_here_and_is_never_undone(maya, lead, t
     assert passage not in annotations(lead)
 
 
+def test_a_deletion_travels_without_its_note_and_tags(maya, tmp_path):
+    passage = next(a for a in annotations(maya).values() if a["note"])
+    maya("delete", passage["id"])
+    data = json.loads(export(maya, tmp_path / "b.json").read_text(encoding="utf-8"))
+    (gone,) = [a for a in data["annotations"] if a["id"] == passage["id"]]
+    assert gone["deleted"] and gone["note"] == "" and gone["tags"] == []
+
+
 def test_a_deletion_here_is_not_undone_by_a_bundle(maya, lead, tmp_path):
     bundle = export(maya, tmp_path / "maya.json")
     merged(lead, bundle)
