@@ -11,6 +11,7 @@ from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
 from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
 from desktop.core.selectors import Selection
 from desktop.store.articles import like_prefix
+from desktop.store.fts import indexed_together
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -142,11 +143,13 @@ class Annotations:
                 anchor_state=ANCHORED, created=now, updated=now,
             ))
         conn = self.db.conn
-        conn.executemany(
-            'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, prefix,'
-            " suffix, note, anchor_state, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+        with indexed_together(self.library, len(rows)):
+            conn.executemany(
+                'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, '
+                "prefix, suffix, note, anchor_state, created, updated) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
         conn.executemany(
             "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links
         )

@@ -35,6 +35,7 @@ from desktop.core.errors import ClosereadError
 from desktop.core.model import ANCHORED, ORPHAN, now_iso
 from desktop.core.selectors import CONTEXT_CHARS
 from desktop.store.articles import NewArticle
+from desktop.store.fts import indexed_together
 from desktop.store.revisions import replace_text
 
 if TYPE_CHECKING:
@@ -130,8 +131,9 @@ def merge(library: Library, bundles: Sequence[Bundle], dry_run: bool = False
           ) -> list[MergeReport]:
     """Merges ``bundles`` in order, all in one transaction; with ``dry_run`` the
     transaction is rolled back and only the reports remain."""
+    expected = sum(len(bundle.annotations) for bundle in bundles)
     try:
-        with library.transaction():
+        with library.transaction(), indexed_together(library, expected):
             reports = [_Merger(library, bundle).run() for bundle in bundles]
             if dry_run:
                 raise _DryRun(reports)
