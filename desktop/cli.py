@@ -236,11 +236,13 @@ def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> N
     """Add annotations from a file to articles already in the library.
 
     JSON-LD annotations keep their ids, tags, notes, annotators and times; their articles
-    are found by url or by urn:closeread:article:ID. PTC labels are matched to articles by
-    their external id and belong to --annotator. brat T lines and AnnotatorNotes are
-    matched to the article with the text of the .txt beside the .ann and belong to
-    --annotator. Tags the library lacks are created. Any problem imports nothing;
-    importing the same file again adds nothing.
+    are found by urn:closeread:article:ID, by the text hash an export writes, or by url; a
+    quote given alone that is not in the text is kept as an orphan. PTC labels are matched
+    to articles by their external id and belong to --annotator. brat T lines and
+    AnnotatorNotes are matched to the article with the text of the .txt beside the .ann
+    and belong to --annotator. Tags the library lacks are created. Any problem imports
+    nothing; importing the same file again, or an export back into its own library, adds
+    nothing.
     """
     if fmt == "brat":
         click.echo(import_brat_annotations(state.library, path, annotator).summary())
