@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
 from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
@@ -40,7 +41,7 @@ class AnnotationFilter:
 
     def where(self, library: Library) -> tuple[str, list[object]]:
         clauses = ["1" if self.include_deleted else "n.deleted IS NULL"]
-        params: list[object] = []
+        params: builtins.list[object] = []
         if self.article_id:
             clauses.append("n.article_id = ?")
             params.append(self.article_id)
@@ -94,7 +95,7 @@ class Annotations:
         self.db.table("annotators").insert({"id": annotator.id, "name": name})
         return annotator
 
-    def annotators(self) -> list[Annotator]:
+    def annotators(self) -> builtins.list[Annotator]:
         return [Annotator(r[0], r[1]) for r in
                 self.db.execute("SELECT id, name FROM annotators ORDER BY name")]
 
@@ -106,12 +107,14 @@ class Annotations:
         created = self.create_many([NewAnnotation(article_id, selection, tags, note)], annotator)
         return created[0]
 
-    def create_many(self, items: Iterable[NewAnnotation], annotator: str) -> list[Annotation]:
+    def create_many(self, items: Iterable[NewAnnotation],
+                    annotator: str) -> builtins.list[Annotation]:
         """Several new annotations by one annotator, in one transaction."""
         with self.library.transaction():
             return self._insert(items, annotator)
 
-    def _insert(self, items: Iterable[NewAnnotation], annotator_name: str) -> list[Annotation]:
+    def _insert(self, items: Iterable[NewAnnotation],
+                annotator_name: str) -> builtins.list[Annotation]:
         annotator = self.annotator(annotator_name)
         tag_cache: dict[str, tuple[str, str, str]] = {}
 
@@ -123,9 +126,9 @@ class Annotations:
             return tag_cache[key]
 
         now = now_iso()
-        rows: list[tuple[object, ...]] = []
-        links: list[tuple[str, str]] = []
-        made: list[Annotation] = []
+        rows: builtins.list[tuple[object, ...]] = []
+        links: builtins.list[tuple[str, str]] = []
+        made: builtins.list[Annotation] = []
         for item in items:
             resolved = sorted(dict.fromkeys(resolve(t) for t in item.tags),
                               key=lambda r: r[2].lower())
@@ -169,7 +172,7 @@ class Annotations:
                 raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
         return _annotation_from_tuple(rows[0])
 
-    def list(self, where: AnnotationFilter | None = None) -> list[Annotation]:
+    def list(self, where: AnnotationFilter | None = None) -> builtins.list[Annotation]:
         """Annotations matching ``where``, in article and text order."""
         return list(self.iterate(where))
 
@@ -216,7 +219,7 @@ class Annotations:
             self._touch(annotation.id)
         return self.get(annotation_id)
 
-    def add_tag(self, annotation_ids: Sequence[str], tag: str) -> list[str]:
+    def add_tag(self, annotation_ids: Sequence[str], tag: str) -> builtins.list[str]:
         """Puts ``tag`` on several annotations at once; returns those that did not have it."""
         with self.library.transaction():
             tag_id = self.library.tags.get(tag).id
@@ -296,7 +299,7 @@ PASSAGE_COLUMNS = (
 
 
 def passage_rows(library: Library, where: AnnotationFilter | None = None
-                 ) -> Iterator[tuple[object, ...]]:
+                 ) -> Iterator[tuple[Any, ...]]:  # SQLite values: str, int or None
     """One row per passage and tag (``PASSAGE_COLUMNS``), in article and text order.
 
     Streams: memory stays flat however many rows there are. An annotation without tags

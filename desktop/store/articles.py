@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -65,7 +66,7 @@ class Articles:
         if row:
             return self.get(row[0]), False
         now = now_iso()
-        record = {
+        record: dict[str, object] = {
             "id": new_id(),
             "external_id": new.external_id,
             "title": new.title,
@@ -121,7 +122,7 @@ class Articles:
                               [article_id]).fetchone()
         return row[0] if row else None
 
-    def list(self, order: str = "imported") -> list[Article]:
+    def list(self, order: str = "imported") -> builtins.list[Article]:
         """Every article with its annotation counts, without the texts."""
         orders = {
             "imported": "a.imported_at, a.rowid",
@@ -148,7 +149,7 @@ class Articles:
         """Ids of the articles with at least one annotation matching ``tag`` (or a child tag)
         and ``annotator``."""
         clauses = ["n.deleted IS NULL"]
-        params: list[object] = []
+        params: builtins.list[object] = []
         if tag:
             found = self.library.tags.get(tag)
             clauses.append("n.id IN (SELECT at.annotation_id FROM annotation_tags at "
@@ -183,7 +184,7 @@ class Articles:
         rows = self._rows("a.text_sha256 = ?", [digest])
         return rows[0] if rows else None
 
-    def _rows(self, where: str, params: Iterable[object]) -> list[Article]:
+    def _rows(self, where: str, params: Iterable[object]) -> builtins.list[Article]:
         rows = self.db.query(
             f"SELECT {_LIST_COLUMNS}, a.text, a.source, {_COUNTS} FROM articles a "
             f"WHERE {where} LIMIT 3",

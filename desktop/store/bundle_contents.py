@@ -110,6 +110,6 @@ def _tags(library: Library, used: set[str]) -> list[BundleTag]:
     by_id = {tag.id: tag for tag in everything}
     wanted = [tag.id for tag in library.tags.list(usage=False)]
     wanted += sorted(used - set(wanted), key=lambda i: by_id[i].path.lower())
-    parents = [by_id[i].parent_id for i in wanted if by_id[i].parent_id]
+    parents = [parent for i in wanted if (parent := by_id[i].parent_id)]
     ordered = list(dict.fromkeys([p for p in parents if p not in wanted] + wanted))
     return [BundleTag(by_id[i].path, by_id[i].color, by_id[i].description) for i in ordered]

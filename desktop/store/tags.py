@@ -6,6 +6,7 @@ selection of them. The active set's order gives the 1–9 shortcut keys.
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -100,7 +101,7 @@ class Tags:
     def active_set(self) -> str:
         return self.library.setting(ACTIVE_SET_KEY, DEFAULT_SET) or DEFAULT_SET
 
-    def tag_sets(self) -> list[dict[str, object]]:
+    def tag_sets(self) -> builtins.list[dict[str, object]]:
         active = self.active_set
         rows = self.db.query(
             "SELECT s.name, s.title, s.description, count(m.tag_id) AS tags FROM tag_sets s "
@@ -108,7 +109,7 @@ class Tags:
         )
         return [{**row, "active": row["name"] == active} for row in rows]
 
-    def list(self, tag_set: str | None = None, usage: bool = True) -> list[Tag]:
+    def list(self, tag_set: str | None = None, usage: bool = True) -> builtins.list[Tag]:
         """The tags of a set (the active one by default) in order, with shortcut keys;
         ``usage=False`` leaves the use counts at 0 and is quicker."""
         name = tag_set or self.active_set
@@ -126,7 +127,7 @@ class Tags:
             for index, row in enumerate(rows)
         ]
 
-    def all(self, usage: bool = True) -> list[Tag]:
+    def all(self, usage: bool = True) -> builtins.list[Tag]:
         """Every tag of the library by name; ``usage=False`` as for ``list``."""
         columns = _TAG_COLUMNS if usage else _TAG_COLUMNS_WITHOUT_USAGE
         rows = self.db.query(
@@ -247,7 +248,7 @@ class Tags:
             self.db.execute("DELETE FROM tags WHERE id = ?", [tag.id])
         return int(used)
 
-    def move(self, name: str, position: int) -> list[Tag]:
+    def move(self, name: str, position: int) -> builtins.list[Tag]:
         """Puts a tag at ``position`` (1-based) in the active set; the keys 1–9 follow."""
         with self.library.transaction():
             tag = self.get(name)
