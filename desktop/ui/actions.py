@@ -68,7 +68,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = window.undo_stack.createRedoAction(window, "&Redo")
     redo.setObjectName("actionRedo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
     edit_menu.addAction(undo)
     edit_menu.addAction(redo)
     found["actionUndo"], found["actionRedo"] = undo, redo

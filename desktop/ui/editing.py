@@ -203,7 +203,7 @@ class EditText(QUndoCommand):
         super().__init__("Edit the article's text")
         self.editor = editor
         self.article_id = article_id
-        self.text = text
+        self.new_text = text  # not self.text: that is QUndoCommand.text()
         self.reopen = reopen
         self.before: Snapshot | None = None
         self.after: Snapshot | None = None
@@ -218,7 +218,7 @@ class EditText(QUndoCommand):
                 self.before = snapshot(library, self.article_id)
                 article = library.articles.get(self.article_id)
                 self.result = replace_text(library, self.article_id,
-                                           edited_text(article, self.text))
+                                           edited_text(article, self.new_text))
                 self.after = snapshot(library, self.article_id)
         except ClosereadError as error:
             self.editor.failed.emit(error.message)

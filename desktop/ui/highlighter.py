@@ -187,7 +187,7 @@ class Highlighter:
             self._paint(cursor, hi)
 
     def _mark_painted(self, lo: int, hi: int) -> None:
-        merged = []
+        merged: list[tuple[int, int]] = []
         for a, b in sorted([*self._painted, (lo, hi)]):
             if merged and a <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], b))

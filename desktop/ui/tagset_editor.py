@@ -56,8 +56,8 @@ class TagSetEditor(QDialog):
             ("Add child…", "tagAddChild", self.add_child),
             ("Rename…", "tagRename", self.rename),
             ("Colour…", "tagRecolor", self.recolor),
-            ("Move up", "tagUp", lambda: self.move(-1)),
-            ("Move down", "tagDown", lambda: self.move(1)),
+            ("Move up", "tagUp", lambda: self.move_tag(-1)),
+            ("Move down", "tagDown", lambda: self.move_tag(1)),
             ("Remove…", "tagRemove", self.remove),
         ):
             button = QPushButton(label, objectName=name)
@@ -155,7 +155,7 @@ class TagSetEditor(QDialog):
                 lambda: self.library.tags.recolor(tag.path, color.name())):
             self.refresh(select=tag.path)
 
-    def move(self, step: int) -> None:
+    def move_tag(self, step: int) -> None:  # not move(): that is QWidget.move()
         tag = self.current()
         if tag is None:
             return
