@@ -74,6 +74,7 @@ from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN, Annotation, text_sha256
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FileOutcome
+from desktop.io.output import write_files_whole
 from desktop.io.ptc import IMPORT_FORMATS as _EARLIER_FORMATS
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.articles import NewArticle
@@ -601,7 +602,7 @@ def export_brat(library: Library, directory: str | Path,
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise ClosereadError(f"{folder}: not a folder; give a folder for the brat files")
-    keep = _tag_filter(library, where.tag)
+    keep = library.tags.path_matcher(where.tag)
     report = BratExportReport()
     passages: dict[str, list[tuple[Annotation, list[tuple[str, str]]]]] = {}
     for annotation in library.annotations.iterate(where):
@@ -657,7 +658,7 @@ def export_brat(library: Library, directory: str | Path,
         report.entities += numbers["T"]
         report.notes += numbers["#"]
     files[CONF_NAME] = annotation_conf(types).encode("utf-8")
-    _write_files(folder, files)
+    write_files_whole(folder, files)
     return report
 
 
@@ -671,33 +672,6 @@ def annotation_conf(types: dict[str, dict[str, None]]) -> str:
     return ("# Written by Closeread: the tags of the exported passages, child tags indented\n"
             "# under their parent.\n\n[entities]\n" + "".join(f"{e}\n" for e in entities)
             + "\n[relations]\n\n[events]\n\n[attributes]\n")
-
-
-def _tag_filter(library: Library, tag: str | None):  # type: ignore[no-untyped-def]
-    """Which tag paths an export with ``--tag`` keeps: the tag and its child tags."""
-    if not tag:
-        return lambda path: True
-    wanted = library.tags.get(tag).path.lower()
-    return lambda path: path.lower() == wanted or path.lower().startswith(wanted + "/")
-
-
-def _write_files(folder: Path, files: dict[str, bytes]) -> None:
-    """Writes every file as ``<name>.partial``, then renames them all: never half a file,
-    and no file renamed while another could still fail to be written."""
-    partials: list[Path] = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            partials.append(folder / f"{name}.partial")
-            partials[-1].write_bytes(data)
-        for partial in partials:
-            partial.replace(partial.with_name(partial.name.removesuffix(".partial")))
-    except OSError as error:
-        raise ClosereadError(f"{error.filename or folder}: cannot write "
-                             f"({error.strerror})") from None
-    finally:
-        for partial in partials:
-            partial.unlink(missing_ok=True)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -1,4 +1,4 @@
-"""Writing an export file whole or not at all."""
+"""Writing an export whole or not at all: one file, or a folder of them."""
 
 from __future__ import annotations
 
@@ -31,3 +31,23 @@ def written_whole(target: str | Path, newline: str = "\n",
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def write_files_whole(folder: Path, files: dict[str, bytes]) -> None:
+    """Writes every file of ``files`` (name -> bytes) into ``folder`` as
+    ``<name>.partial``, then renames them all: never half a file, and no file renamed
+    while another could still fail to be written."""
+    partials: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            partials.append(folder / f"{name}.partial")
+            partials[-1].write_bytes(data)
+        for partial in partials:
+            partial.replace(partial.with_name(partial.name.removesuffix(".partial")))
+    except OSError as error:
+        raise ClosereadError(f"{error.filename or folder}: cannot write "
+                             f"({error.strerror})") from None
+    finally:
+        for partial in partials:
+            partial.unlink(missing_ok=True)

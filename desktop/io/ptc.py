@@ -34,6 +34,7 @@ from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FORMAT_CHOICES, FileOutcome
+from desktop.io.output import write_files_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.articles import NewArticle
 from desktop.store.interchange import (
@@ -331,7 +332,7 @@ def export_ptc(library: Library, directory: str | Path,
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise ClosereadError(f"{folder}: not a folder; give a folder for the PTC files")
-    keep = _tag_filter(library, where.tag)
+    keep = library.tags.path_matcher(where.tag)
     report = PtcExportReport()
     lines: dict[str, list[tuple[int, int, str | None]]] = {}
     for annotation in library.annotations.iterate(where):
@@ -353,47 +354,22 @@ def export_ptc(library: Library, directory: str | Path,
     chosen = [a for a in library.articles.list()
               if (a.id == where.article_id if where.article_id
                   else a.format == "ptc" or a.id in lines)]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        used: set[str] = set()
-        for article in chosen:
-            ptc_id = article.external_id or ""
-            if not _SAFE_ID.match(ptc_id) or ptc_id in used:
-                ptc_id = article.id
-            used.add(ptc_id)
-            _write_bytes(folder / f"article{ptc_id}.txt",
-                         library.articles.text(article.id).encode("utf-8"))
-            spans = sorted(lines.get(article.id, []), key=lambda s: (s[0], s[1], s[2] or ""))
-            tc = [f"{ptc_id}\t{t}\t{s}\t{e}\n" for s, e, t in spans if t is not None]
-            si = [f"{ptc_id}\t{s}\t{e}\n" for s, e, t in spans if t is None]
-            _write_bytes(folder / f"article{ptc_id}.task2-TC.labels",
-                         "".join(tc).encode("utf-8"))
-            if si:
-                _write_bytes(folder / f"article{ptc_id}.task1-SI.labels",
-                             "".join(si).encode("utf-8"))
-            report.articles += 1
-            report.tc_lines += len(tc)
-            report.si_lines += len(si)
-    except OSError as error:
-        raise ClosereadError(f"{error.filename or folder}: cannot write "
-                             f"({error.strerror})") from None
+    used: set[str] = set()
+    files: dict[str, bytes] = {}
+    for article in chosen:
+        ptc_id = article.external_id or ""
+        if not _SAFE_ID.match(ptc_id) or ptc_id in used:
+            ptc_id = article.id
+        used.add(ptc_id)
+        files[f"article{ptc_id}.txt"] = library.articles.text(article.id).encode("utf-8")
+        spans = sorted(lines.get(article.id, []), key=lambda s: (s[0], s[1], s[2] or ""))
+        tc = [f"{ptc_id}\t{t}\t{s}\t{e}\n" for s, e, t in spans if t is not None]
+        si = [f"{ptc_id}\t{s}\t{e}\n" for s, e, t in spans if t is None]
+        files[f"article{ptc_id}.task2-TC.labels"] = "".join(tc).encode("utf-8")
+        if si:
+            files[f"article{ptc_id}.task1-SI.labels"] = "".join(si).encode("utf-8")
+        report.articles += 1
+        report.tc_lines += len(tc)
+        report.si_lines += len(si)
+    write_files_whole(folder, files)
     return report
-
-
-def _tag_filter(library: Library, tag: str | None):  # type: ignore[no-untyped-def]
-    """Which tag paths an export with ``--tag`` keeps: the tag and its child tags."""
-    if not tag:
-        return lambda path: True
-    wanted = library.tags.get(tag).path.lower()
-    return lambda path: path.lower() == wanted or path.lower().startswith(wanted + "/")
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Writes the whole file or leaves the old one: never half a file."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

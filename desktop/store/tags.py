@@ -7,6 +7,7 @@ selection of them. The active set's order gives the 1–9 shortcut keys.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -161,6 +162,14 @@ class Tags:
             names = ", ".join(s["name"] for s in self.tag_sets())  # type: ignore[misc]
             raise UnknownTagSetError(f"unknown tag set {name!r}; available: {names}")
         return str(row[0])
+
+    def path_matcher(self, tag: str | None) -> Callable[[str], bool]:
+        """Whether a tag path is ``tag`` or one of its child tags (any path when ``tag``
+        is None): what an export with ``--tag`` keeps."""
+        if not tag:
+            return lambda path: True
+        wanted = self.get(tag).path.lower()
+        return lambda path: path.lower() == wanted or path.lower().startswith(wanted + "/")
 
     # --- changing ------------------------------------------------------------------------
 
