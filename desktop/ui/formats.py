@@ -241,18 +241,9 @@ def import_annotations(window: MainWindow, paths: list[Path]) -> LibraryJob:
 
     def finished(lines: list[str]) -> None:
         window.last_annotation_import = lines
-        window.reload_tags()
-        window.reload_library()
-        if window.article_id:
-            window.open_article(window.article_id)
-        box = QMessageBox(window)
-        box.setObjectName("annotationImportReport")
-        box.setWindowTitle("Import annotations")
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setText("\n".join(f"• {line}" for line in lines))
-        box.setModal(False)
-        box.show()
-        window.report_box = box
+        window.reload_all()
+        window.show_report("annotationImportReport", "Import annotations",
+                           "\n".join(f"• {line}" for line in lines))
 
     def failed(message: str) -> None:
         QMessageBox.warning(window, "Import annotations",

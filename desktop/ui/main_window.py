@@ -161,6 +161,26 @@ class MainWindow(QMainWindow):
         annotators = [a.name for a in self.library.annotations.annotators()]
         self.library_pane.set_filter_choices(tags, annotators)
 
+    def reload_all(self) -> None:
+        """After another connection changed the library (an import of annotations, a
+        merge): the tags, the library list and the open article, read again."""
+        self.reload_tags()
+        self.reload_library()
+        if self.article_id:
+            self.open_article(self.article_id)
+
+    def show_report(self, name: str, title: str, text: str) -> QMessageBox:
+        """A report that stays open beside the window (object name ``name``)."""
+        box = QMessageBox(self)
+        box.setObjectName(name)
+        box.setWindowTitle(title)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(text)
+        box.setModal(False)
+        box.show()
+        self.report_box = box
+        return box
+
     def _library_filters_changed(self) -> None:
         tag, annotator = self.library_pane.chosen_tag(), self.library_pane.chosen_annotator()
         ids = self.library.articles.ids_with(tag, annotator) if (tag or annotator) else None

@@ -67,18 +67,8 @@ def merge_bundles(window: MainWindow, paths: list[Path]) -> LibraryJob:
     def merged(reports: list[MergeReport]) -> None:
         window.last_merge_reports = reports
         window.undo_stack.clear()
-        window.reload_tags()
-        window.reload_library()
-        if window.article_id:
-            window.open_article(window.article_id)
-        box = QMessageBox(window)
-        box.setObjectName("mergeReport")
-        box.setWindowTitle("Merge bundles")
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setText(report_text(reports))
-        box.setModal(False)
-        box.show()
-        window.report_box = box
+        window.reload_all()
+        window.show_report("mergeReport", "Merge bundles", report_text(reports))
 
     def previewed(reports: list[MergeReport]) -> None:
         window.last_merge_preview = reports
