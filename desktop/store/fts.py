@@ -26,7 +26,11 @@ _TRIGGER = "annotations_ai"
 @contextlib.contextmanager
 def indexed_together(library: Library, rows: int = BULK_ROWS) -> Iterator[None]:
     """Annotations inserted in the block are indexed at its end, together; ``rows`` is
-    how many the caller expects (below ``BULK_ROWS`` the trigger does it as usual)."""
+    how many the caller expects (below ``BULK_ROWS`` the trigger does it as usual).
+
+    The block must not update or delete a row it inserted: the update trigger would take
+    out of the index what is not in it yet.
+    """
     conn = library.db.conn
     if rows < BULK_ROWS or not conn.in_transaction:
         yield

@@ -131,10 +131,14 @@ def merge(library: Library, bundles: Sequence[Bundle], dry_run: bool = False
           ) -> list[MergeReport]:
     """Merges ``bundles`` in order, all in one transaction; with ``dry_run`` the
     transaction is rolled back and only the reports remain."""
-    expected = sum(len(bundle.annotations) for bundle in bundles)
     try:
-        with library.transaction(), indexed_together(library, expected):
-            reports = [_Merger(library, bundle).run() for bundle in bundles]
+        with library.transaction():
+            reports = []
+            for bundle in bundles:
+                # indexed bundle by bundle: a later bundle may change what an earlier one
+                # added, and a change re-indexes a row, which must be in the index first
+                with indexed_together(library, len(bundle.annotations)):
+                    reports.append(_Merger(library, bundle).run())
             if dry_run:
                 raise _DryRun(reports)
     except _DryRun as rolled_back:

@@ -92,3 +92,28 @@ def test_a_big_merge_and_a_big_annotation_import_are_searchable(tmp_path: Path) 
         assert len(imported.annotations.list(AnnotationFilter(search="osprey"))) == \
             BULK_ROWS + 1
     index_is_whole(tmp_path / "imported.db")
+
+
+def test_a_later_bundle_changing_what_an_earlier_one_added_keeps_the_index_whole(
+        tmp_path: Path) -> None:
+    import time
+
+    from desktop.io.bundle import export_bundle_file, merge_bundle_files
+
+    with Library(tmp_path / "source.db") as source:
+        article_id, text = article(source)
+        made = source.annotations.create_many(
+            passages(article_id, text, BULK_ROWS + 1, "heron"), "maya")
+        export_bundle_file(source, tmp_path / "first.json")
+        time.sleep(0.005)
+        source.annotations.set_note(made[0].id, "egret")
+        source.annotations.delete(made[1].id)
+        export_bundle_file(source, tmp_path / "second.json")
+    with Library(tmp_path / "lead.db") as lead:
+        reports = merge_bundle_files(lead, [tmp_path / "first.json", tmp_path / "second.json"])
+        assert reports[1].updated == [made[0].id] and reports[1].deleted == [made[1].id]
+        assert [a.id for a in lead.annotations.list(AnnotationFilter(search="egret"))] == \
+            [made[0].id]
+        assert len(lead.annotations.list(AnnotationFilter(search="heron"))) == BULK_ROWS - 1
+    index_is_whole(tmp_path / "lead.db")
+
