@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 ANCHORED = "anchored"
@@ -62,6 +62,15 @@ class Article:
     annotation_count: int = 0
     orphan_count: int = 0
 
+    @classmethod
+    def from_values(cls, values: tuple[object, ...]) -> Article:
+        """An article from its fields' values in declaration order, without ``__init__``:
+        a frozen dataclass's ``__init__`` costs 3 µs, and the library list makes one
+        article per row, 10,000 at a start (the result is the same, equal and hashable)."""
+        article = object.__new__(cls)
+        article.__dict__.update(zip(_ARTICLE_FIELDS, values, strict=True))
+        return article
+
     def metadata(self) -> dict[str, object]:
         """The fields a listing shows, without the text."""
         return {
@@ -81,6 +90,9 @@ class Article:
             "annotation_count": self.annotation_count,
             "orphan_count": self.orphan_count,
         }
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 @dataclass(frozen=True)

@@ -246,3 +246,17 @@ def test_list_sorted_by_published_newest_first_undated_last(shelf: Library) -> N
 def test_list_sorted_by_outlet_then_title_unknown_outlet_last(shelf: Library) -> None:
     assert [a.title for a in shelf.articles.list("outlet")] == [
         "cherry", "date", "banana", "Apple"]
+
+
+def test_the_library_list_builds_the_same_articles_as_get(library) -> None:
+    from desktop.store.articles import NewArticle
+
+    for number in range(3):
+        library.articles.add(NewArticle(title=f"T{number}", text=f"Text {number}\n",
+                                        format="text", url=f"https://x.example/{number}",
+                                        author="Ann", outlet="Paper", external_id=str(number)))
+    for listed in library.articles.list():
+        got = library.articles.get(listed.id)
+        # the list leaves out the text and the source, and has everything else
+        assert listed == type(got)(**{**got.__dict__, "text": "", "source": None})
+        assert hash(listed) == hash(type(got)(**{**got.__dict__, "text": "", "source": None}))
