@@ -72,6 +72,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN, Annotation, text_sha256
+from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FileOutcome
 from desktop.io.output import write_files_whole
@@ -427,11 +428,7 @@ def _tag_path(library: Library, kind: str, parent: str) -> str:
 
 
 def _count(ignored: Counter[str]) -> str:
-    return ", ".join(_n(ignored[kind], kind) for kind in _KIND_ORDER if ignored[kind])
-
-
-def _n(count: int, thing: str) -> str:
-    return f"{count} {thing}{'s' if count != 1 else ''}"
+    return ", ".join(counted(ignored[kind], kind) for kind in _KIND_ORDER if ignored[kind])
 
 
 # --- import --------------------------------------------------------------------------------
@@ -536,17 +533,17 @@ class BratExportReport:
     trimmed: int = 0  # written without the line breaks at their start or end
 
     def summary(self, directory: str | Path) -> str:
-        text = (f"wrote {_n(self.articles, 'article')} with "
-                f"{_n(self.entities, 'text-bound annotation')} and {_n(self.notes, 'note')} "
-                f"to {directory}")
+        text = (f"wrote {counted(self.articles, 'article')} with "
+                f"{counted(self.entities, 'text-bound annotation')} and "
+                f"{counted(self.notes, 'note')} to {directory}")
         if self.orphans:
-            text += f"; {_n(self.orphans, 'orphaned passage')} left out (the text has changed)"
+            text += f"; {counted(self.orphans, 'orphaned passage')} left out (the text has changed)"
         if self.untagged:
-            text += f"; {_n(self.untagged, 'passage')} without tags left out"
+            text += f"; {counted(self.untagged, 'passage')} without tags left out"
         if self.line_breaks_only:
-            text += f"; {_n(self.line_breaks_only, 'passage')} of only line breaks left out"
+            text += f"; {counted(self.line_breaks_only, 'passage')} of only line breaks left out"
         if self.trimmed:
-            text += (f"; {_n(self.trimmed, 'passage')} written without the line breaks at "
+            text += (f"; {counted(self.trimmed, 'passage')} written without the line breaks at "
                      "the start or end")
         return text
 

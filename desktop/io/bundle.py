@@ -51,6 +51,7 @@ from desktop.core.bundle import (
     check,
 )
 from desktop.core.model import iso_utc, now_iso
+from desktop.core.wording import counted
 from desktop.io.decoding import read_bytes
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
@@ -75,9 +76,9 @@ class BundleExport:
         self.tags = len(selection.tags)
 
     def summary(self, output: str) -> str:
-        return (f"wrote {_count(self.articles, 'article')}, "
-                f"{_count(self.annotations, 'annotation')} "
-                f"({_count(self.annotators, 'annotator')}, {_count(self.tags, 'tag')}) "
+        return (f"wrote {counted(self.articles, 'article')}, "
+                f"{counted(self.annotations, 'annotation')} "
+                f"({counted(self.annotators, 'annotator')}, {counted(self.tags, 'tag')}) "
                 f"to {output}")
 
 
@@ -313,9 +314,6 @@ def _annotation(fields: _Fields, record: dict[str, Any], label: str) -> BundleAn
         deleted=fields.time(record, "deleted", label, optional=True),
     )
 
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # --- merging -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 from desktop.core.document import plain_document
 from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
 from desktop.core.model import ORPHAN
+from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FORMAT_CHOICES, FileOutcome
 from desktop.io.output import write_files_whole
@@ -310,9 +311,9 @@ class PtcExportReport:
     untagged: int = 0  # not written: a PTC label needs a tag
 
     def summary(self, directory: str | Path) -> str:
-        text = (f"wrote {self.articles} article{'s' if self.articles != 1 else ''}, "
-                f"{self.tc_lines} technique label{'s' if self.tc_lines != 1 else ''} and "
-                f"{self.si_lines} span label{'s' if self.si_lines != 1 else ''} to {directory}")
+        text = (f"wrote {counted(self.articles, 'article')}, "
+                f"{counted(self.tc_lines, 'technique label')} and "
+                f"{counted(self.si_lines, 'span label')} to {directory}")
         if self.orphans:
             text += f"; {self.orphans} orphaned passages left out (their text has changed)"
         if self.untagged:

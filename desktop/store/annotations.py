@@ -145,17 +145,7 @@ class Annotations:
                 tag_paths=tuple(path for _, _, path in resolved),
                 anchor_state=ANCHORED, created=now, updated=now,
             ))
-        conn = self.db.conn
-        with indexed_together(self.library, len(rows)):
-            conn.executemany(
-                'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, '
-                "prefix, suffix, note, anchor_state, created, updated) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
-        conn.executemany(
-            "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links
-        )
+        insert_rows(self.library, rows, links)
         return made
 
     # --- reading -------------------------------------------------------------------------
@@ -275,6 +265,23 @@ class Annotations:
     def _touch(self, annotation_id: str) -> None:
         self.db.execute("UPDATE annotations SET updated = ? WHERE id = ?",
                         [now_iso(), annotation_id])
+
+
+def insert_rows(library: Library, rows: Sequence[tuple[object, ...]],
+                links: Sequence[tuple[str, str]]) -> None:
+    """Inserts new annotations, (id, article_id, annotator_id, start, end, exact, prefix,
+    suffix, note, anchor_state, created, updated) each, and their (annotation, tag) links,
+    in the caller's transaction; many of them are indexed for search together."""
+    conn = library.db.conn
+    with indexed_together(library, len(rows)):
+        conn.executemany(
+            'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, '
+            "prefix, suffix, note, anchor_state, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+    conn.executemany(
+        "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links)
 
 
 def _annotation_from_tuple(row: tuple[object, ...]) -> Annotation:

@@ -38,8 +38,8 @@ from desktop.core.errors import (
 from desktop.core.model import ANCHORED, ORPHAN, Article, iso_utc, new_id, now_iso, text_sha256
 from desktop.core.selectors import Selection, quote_occurrences, select_range
 from desktop.core.tagsets import validate_tag_name
+from desktop.store.annotations import insert_rows
 from desktop.store.articles import NewArticle
-from desktop.store.fts import indexed_together
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -477,13 +477,4 @@ def _write(library: Library, plan: _Plan) -> None:
                      sel.exact, sel.prefix, sel.suffix, row.item.note, row.state,
                      row.created, row.updated))
         links.extend((row.id, tag_ids[path.lower()]) for path in row.tag_paths)
-    conn = library.db.conn
-    with indexed_together(library, len(rows)):
-        conn.executemany(
-            'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, '
-            "prefix, suffix, note, anchor_state, created, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
-    conn.executemany(
-        "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links)
+    insert_rows(library, rows, links)

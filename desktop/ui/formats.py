@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.errors import ClosereadError
+from desktop.core.wording import counted
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
 from desktop.ui import transfer
@@ -194,7 +195,7 @@ def _jsonld(library: Library, target: Path, where: AnnotationFilter) -> str:
     from desktop.io.jsonld import export_jsonld_file
 
     count = export_jsonld_file(library, target, where)
-    return f"wrote {count:,} annotation{'s' if count != 1 else ''} to {target}"
+    return f"wrote {counted(count, 'annotation')} to {target}"
 
 
 def _ptc(library: Library, target: Path, where: AnnotationFilter) -> str:
