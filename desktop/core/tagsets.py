@@ -1,6 +1,9 @@
 """Tag sets: named, ordered lists of tags, possibly nested one level (techniques).
 
-The sets that ship live in ``resources/tagsets/*.json``.
+The sets that ship live in ``resources/tagsets/*.json``. The ``resources`` folder is the
+package ``desktop.resources`` (see pyproject.toml), in the editable install and in a wheel
+alike, so its files are read through ``importlib.resources``, not from a path worked out
+from where this module lies.
 """
 
 from __future__ import annotations
@@ -8,13 +11,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from desktop.core.errors import InvalidArgumentError, UnknownTagSetError
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-TAGSET_DIR = RESOURCES / "tagsets"
-SAMPLES_DIR = RESOURCES / "samples"
+RESOURCES: Traversable = files("desktop.resources")
+TAGSET_DIR: Traversable = RESOURCES / "tagsets"
+SAMPLES_DIR: Traversable = RESOURCES / "samples"
 
 DEFAULT_SET = "default"
 
@@ -83,17 +87,19 @@ def validate_tag_name(name: str) -> str:
 
 
 def available_tag_sets() -> list[str]:
-    return sorted(p.stem for p in TAGSET_DIR.glob("*.json"))
+    """The names of the shipped tag sets, sorted."""
+    return sorted(
+        entry.name.removesuffix(".json") for entry in TAGSET_DIR.iterdir()
+        if entry.name.endswith(".json") and entry.is_file()
+    )
 
 
 def load_tag_set(name: str) -> TagSetSpec:
     """The shipped tag set ``name``."""
-    path = TAGSET_DIR / f"{name}.json"
-    if not path.is_file():
-        raise UnknownTagSetError(
-            f"unknown tag set {name!r}; available: {', '.join(available_tag_sets())}"
-        )
-    data = json.loads(path.read_text(encoding="utf-8"))
+    available = available_tag_sets()
+    if name not in available:
+        raise UnknownTagSetError(f"unknown tag set {name!r}; available: {', '.join(available)}")
+    data = json.loads((TAGSET_DIR / f"{name}.json").read_text(encoding="utf-8"))
     return TagSetSpec(
         name=data["name"],
         title=data.get("title", data["name"]),
