@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,31 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 __all__ = ["FIXTURES", "REPO", "SHARED", "Cli", "write"]
+
+
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def event_errors() -> Iterator[list[logging.LogRecord]]:
+    """A change-event subscriber that fails is logged, not raised (the write is committed
+    whatever a view makes of it); in a test it is a failure unless the test clears it."""
+    recorder = _Recorder()
+    logger = logging.getLogger("closeread.events")
+    logger.addHandler(recorder)
+    try:
+        yield recorder.records
+    finally:
+        logger.removeHandler(recorder)
+    if recorder.records:
+        pytest.fail("a change-event subscriber failed:\n" + "\n".join(
+            logging.Formatter().format(record) for record in recorder.records))
 
 
 @pytest.fixture

@@ -1,17 +1,30 @@
 """The library file: opening, migrations, transactions, and the mapping of SQLite's errors
-to messages a user can act on."""
+to messages a user can act on.
+
+Every transaction begins as a writer (``BEGIN IMMEDIATE``). SQLite does not call the busy
+handler when a transaction that began by reading (plain ``BEGIN``) turns into a writing
+one: with another process writing, such a write fails at once with "database is locked"
+although the busy timeout says it would wait. A writer's ``BEGIN IMMEDIATE`` waits its
+turn instead, up to the busy timeout.
+
+Each transaction also tells the change journal who is writing, and after each commit the
+library reads back what it changed and announces it on ``library.events``
+(``docs/architecture.md``, "Change events and the journal").
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import sqlite_utils
 
+from desktop.core.changes import EventHub
 from desktop.core.errors import (
     DatabaseError,
     DatabaseLockedError,
@@ -22,6 +35,44 @@ from desktop.core.errors import (
 from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_BUSY_TIMEOUT = 5.0
+JOURNAL_VERSION = 5  # the schema that brought the change journal
+
+
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' database whose outermost transaction begins as a writer and runs the
+    library's hooks: ``begun`` after ``BEGIN IMMEDIATE``, ``committing`` just before the
+    commit, ``committed`` after it. Nested blocks are savepoints, as in sqlite-utils."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self.begun: Callable[[], None] | None = None
+        self.committing: Callable[[], None] | None = None
+        self.committed: Callable[[], None] | None = None
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[sqlite_utils.Database, None, None]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.begun:
+                self.begun()
+            yield self
+            if self.committing:
+                self.committing()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        if self.committed:
+            self.committed()
+
+
+def default_origin(client: str) -> str:
+    """How the journal names a process: the kind of client, its process id and host."""
+    return f"{client}:{os.getpid()}@{socket.gethostname()}"
 
 
 class Library:
@@ -32,14 +83,24 @@ class Library:
     in one transaction.
     """
 
-    def __init__(self, path: str | os.PathLike[str], busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
+    def __init__(self, path: str | os.PathLike[str], busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+                 client: str = "python"):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.origin = default_origin(client)
         self.created = not self.path.exists()
         self.read_only = not self.created and _is_read_only(self.path)
         self.db = self._connect()
         with self.errors():
             self._migrate()
+        # what changed, for every front end: published after each commit (journal.py)
+        self.events = EventHub()
+        from desktop.store.journal import Journal
+
+        self.journal = Journal(self)
+        self.db.begun = self._begun
+        self.db.committing = self._committing
+        self.db.committed = self.journal.catch_up
         # repositories import this module's Library only for typing; import here to
         # keep the modules independent of each other's load order
         from desktop.store.annotations import Annotations
@@ -54,7 +115,7 @@ class Library:
 
     # --- connection ----------------------------------------------------------------------
 
-    def _connect(self) -> sqlite_utils.Database:
+    def _connect(self) -> _Database:
         if self.created:
             parent = self.path.parent
             if not parent.is_dir():
@@ -75,7 +136,9 @@ class Library:
                 conn = sqlite3.connect(
                     str(self.path), timeout=self.busy_timeout, check_same_thread=False
                 )
-            db = sqlite_utils.Database(conn)
+            # the implicit transactions Python opens for a bare write begin as writers too
+            conn.isolation_level = "IMMEDIATE"
+            db = _Database(conn)
             with self.errors():
                 db.execute("PRAGMA foreign_keys = ON")
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -128,6 +191,16 @@ class Library:
                     install_shipped_tag_sets(self.db)
 
     # --- transactions and errors ---------------------------------------------------------
+
+    def _begun(self) -> None:
+        """Names this process on the journal rows the transaction's triggers write."""
+        self.db.conn.execute(
+            "UPDATE journal_state SET origin = ?, "
+            "since = (SELECT coalesce(max(seq), 0) FROM changes)", [self.origin])
+
+    def _committing(self) -> None:
+        """A program that is not Closeread writes no origin and skips no journal row."""
+        self.db.conn.execute("UPDATE journal_state SET origin = NULL, since = NULL")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:

@@ -146,5 +146,90 @@ def _v4(db: sqlite_utils.Database) -> None:
                "source_path, updated_at)")
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+# --- schema 5: the change journal -------------------------------------------------------
+
+# Which rows of which tables are which entity of the journal, and how each trigger names the
+# change. An annotation marked deleted is "removed" and one brought back "added"; a change of
+# an annotation's tags, or of a tag set's tags, is an update of the annotation or the set.
+_ANNOTATION_UPDATE_OP = (
+    "CASE WHEN OLD.deleted IS NULL AND NEW.deleted IS NOT NULL THEN 'removed' "
+    "WHEN OLD.deleted IS NOT NULL AND NEW.deleted IS NULL THEN 'added' ELSE 'updated' END"
+)
+_JOURNALLED: list[tuple[str, str, str, str, str]] = [
+    # table, event, entity, the entity's id, the operation
+    ("articles", "INSERT", "article", "NEW.id", "'added'"),
+    ("articles", "UPDATE", "article", "NEW.id", "'updated'"),
+    ("articles", "DELETE", "article", "OLD.id", "'removed'"),
+    ("annotations", "INSERT", "annotation", "NEW.id", "'added'"),
+    ("annotations", "UPDATE", "annotation", "NEW.id", _ANNOTATION_UPDATE_OP),
+    ("annotations", "DELETE", "annotation", "OLD.id", "'removed'"),
+    ("annotation_tags", "INSERT", "annotation", "NEW.annotation_id", "'updated'"),
+    ("annotation_tags", "DELETE", "annotation", "OLD.annotation_id", "'updated'"),
+    ("annotators", "INSERT", "annotator", "NEW.id", "'added'"),
+    ("annotators", "UPDATE", "annotator", "NEW.id", "'updated'"),
+    ("annotators", "DELETE", "annotator", "OLD.id", "'removed'"),
+    ("tags", "INSERT", "tag", "NEW.id", "'added'"),
+    ("tags", "UPDATE", "tag", "NEW.id", "'updated'"),
+    ("tags", "DELETE", "tag", "OLD.id", "'removed'"),
+    ("tag_sets", "INSERT", "tag_set", "NEW.id", "'added'"),
+    ("tag_sets", "UPDATE", "tag_set", "NEW.id", "'updated'"),
+    ("tag_sets", "DELETE", "tag_set", "OLD.id", "'removed'"),
+    ("tag_set_tags", "INSERT", "tag_set", "NEW.tag_set_id", "'updated'"),
+    ("tag_set_tags", "UPDATE", "tag_set", "NEW.tag_set_id", "'updated'"),
+    ("tag_set_tags", "DELETE", "tag_set", "OLD.tag_set_id", "'updated'"),
+    ("settings", "INSERT", "setting", "NEW.key", "'added'"),
+    ("settings", "UPDATE", "setting", "NEW.key", "'updated'"),
+    ("settings", "DELETE", "setting", "OLD.key", "'removed'"),
+]
+
+
+def _journal_trigger(table: str, event: str, entity: str, key: str, op: str) -> str:
+    """A trigger that appends a row to the journal for each row ``event`` touches.
+
+    ``journal_state`` says which process writes (``origin``) and where its transaction's
+    rows begin (``since``); an update of something the transaction already journalled is
+    not written again, so a bulk insert of tagged annotations is one row an annotation.
+    Outside a Closeread transaction ``since`` is NULL and every change is written.
+    """
+    return f"""
+        CREATE TRIGGER journal_{table}_{event.lower()} AFTER {event} ON {table}
+        BEGIN
+            INSERT INTO changes (entity, entity_id, op, time, origin)
+            SELECT '{entity}', {key}, {op}, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),
+                   s.origin
+              FROM journal_state s
+             WHERE {op} != 'updated' OR NOT EXISTS (
+                   SELECT 1 FROM changes c
+                    WHERE c.entity_id = {key} AND c.entity = '{entity}' AND c.seq > s.since);
+        END;
+    """
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """The change journal: every write appends what it changed, in the same transaction,
+    so another process (a second window, the command line, the server's sync) catches up
+    by reading everything after the last sequence number it saw."""
+    db.executescript(
+        """
+        CREATE TABLE changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            time TEXT NOT NULL,
+            origin TEXT
+        );
+        CREATE INDEX changes_entity ON changes(entity_id, seq);
+        CREATE TABLE journal_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            origin TEXT,
+            since INTEGER
+        );
+        INSERT INTO journal_state (id) VALUES (1);
+        """
+    )
+    db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

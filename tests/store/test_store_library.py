@@ -378,6 +378,11 @@ def test_a_library_of_schema_2_is_upgraded_in_place_and_keeps_its_data(db_path: 
     conn = sqlite3.connect(db_path)
     conn.execute("DROP INDEX annotations_article_state")
     conn.execute("DROP INDEX articles_listing")
+    for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND name LIKE 'journal%'").fetchall():
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE changes")
+    conn.execute("DROP TABLE journal_state")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()

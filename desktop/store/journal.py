@@ -1,0 +1,76 @@
+"""Reading the change journal: what changed after sequence number N, and catching up.
+
+The ``changes`` table (schema 5) gets one row per thing a transaction changed, written by
+triggers in that transaction (``docs/architecture.md`` gives its shape). Sequence numbers
+only grow and follow commit order, because writers take their turn (``BEGIN IMMEDIATE``):
+a reader that has seen everything up to N needs only "everything after N".
+
+``Journal.catch_up`` reads what this connection has not yet seen and publishes it to the
+library's event hub; the library calls it after each commit of its own, and a front end
+that wants other processes' changes calls ``poll`` now and then: two cheap checks
+(``PRAGMA data_version`` for other connections' commits, the connection's own change
+counter for writes made outside a transaction) before any read of the journal.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+from desktop.core.changes import Change, ChangeBatch
+
+if TYPE_CHECKING:
+    from desktop.store.library import Library
+
+_COLUMNS = "seq, entity, entity_id, op, time, origin"
+
+
+class Journal:
+    """The change journal of one library connection, and how far that connection has read."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.conn = library.db.conn
+        self.seen = self.last_seq()
+        self._data_version = self._read_data_version()
+        self._own_changes = self.conn.total_changes
+
+    def last_seq(self) -> int:
+        """The newest sequence number in the journal (0 for none)."""
+        with self.library.errors():
+            row = self.conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()
+        return int(row[0])
+
+    def after(self, seq: int, limit: int | None = None) -> builtins.list[Change]:
+        """The changes with a sequence number above ``seq``, oldest first."""
+        sql = f"SELECT {_COLUMNS} FROM changes WHERE seq > ? ORDER BY seq"
+        params: builtins.list[object] = [seq]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(0, limit))
+        with self.library.errors():
+            return [Change(*row) for row in self.conn.execute(sql, params)]
+
+    def catch_up(self) -> ChangeBatch:
+        """Reads the changes this connection has not seen and announces them."""
+        self._data_version = self._read_data_version()
+        self._own_changes = self.conn.total_changes
+        batch = ChangeBatch(self.after(self.seen))
+        if batch:
+            self.seen = batch.last_seq
+            self.library.events.publish(batch)
+        return batch
+
+    def poll(self) -> ChangeBatch:
+        """Catches up if anything was committed since the last look; otherwise costs one
+        pragma. Called by front ends that keep a library open (the window's timer)."""
+        if self.conn.in_transaction:
+            return ChangeBatch(())
+        if (self._read_data_version() == self._data_version
+                and self.conn.total_changes == self._own_changes):
+            return ChangeBatch(())
+        return self.catch_up()
+
+    def _read_data_version(self) -> int:
+        with self.library.errors():
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
