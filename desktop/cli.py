@@ -15,13 +15,19 @@ from desktop import __version__
 from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
-from desktop.io.brat import IMPORT_FORMATS, export_brat, import_brat, import_brat_annotations
-from desktop.io.bundle import export_bundle_file, merge_bundle_files
-from desktop.io.csv_export import write_passages_csv
+from desktop.io.brat import import_brat
+from desktop.io.bundle import merge_bundle_files
+from desktop.io.formats import (
+    ANNOTATION_READERS,
+    EXPORT_FORMATS,
+    STDOUT,
+    annotation_reader,
+    article_formats,
+    export_format,
+    names,
+)
 from desktop.io.importer import FileOutcome, import_paths, replace_article
-from desktop.io.jsonld import export_jsonld_file, import_jsonld
-from desktop.io.output import written_whole
-from desktop.io.ptc import export_ptc, import_ptc, import_ptc_labels
+from desktop.io.ptc import import_ptc
 from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
 from desktop.store.annotations import AnnotationFilter
@@ -129,10 +135,10 @@ def _print_articles(articles: list[Any]) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-clean", is_flag=True,
               help="Keep the text exactly (no removal of ads, share counts, repeated bodies).")
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), default="auto",
+@click.option("--format", "fmt", type=click.Choice(names(article_formats())), default="auto",
               show_default=True,
-              help="Read every file as this format (auto: by extension; ptc: PTC articles; "
-                   "brat: brat .txt and .ann files).")
+              help="Read every file as this format ("
+                   + "; ".join(f"{f.name}: {f.help}" for f in article_formats()) + ").")
 @click.option("--labels", type=click.Path(path_type=Path),
               help="With --format ptc: a PTC label file, or a folder of *.labels files.")
 @click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
@@ -227,9 +233,8 @@ def _echo_outcomes(outcomes: list[FileOutcome]) -> None:
 
 @cli.command("import-annotations")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonld", "ptc", "brat"]), required=True,
-              help="jsonld: W3C Web Annotations; ptc: a PTC label file or folder; brat: an "
-                   ".ann file (beside its .txt) or a folder of them.")
+@click.option("--format", "fmt", type=click.Choice(names(ANNOTATION_READERS)), required=True,
+              help="; ".join(f"{r.name}: {r.help}" for r in ANNOTATION_READERS) + ".")
 @_annotator_option
 @pass_state
 def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> None:
@@ -244,14 +249,7 @@ def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> N
     nothing; importing the same file again, or an export back into its own library, adds
     nothing.
     """
-    if fmt == "brat":
-        click.echo(import_brat_annotations(state.library, path, annotator).summary())
-        return
-    if fmt == "jsonld":
-        report = import_jsonld(state.library, path, annotator)
-    else:
-        report = import_ptc_labels(state.library, path, annotator)
-    click.echo(report.summary())
+    click.echo(annotation_reader(fmt).read(state.library, path, annotator).summary())
 
 
 @cli.command()
@@ -441,11 +439,14 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonld", "ptc", "brat", "bundle"]),
-              default="csv",
+@click.option("--format", "fmt", type=click.Choice(names(EXPORT_FORMATS)), default="csv",
               show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(allow_dash=True), default="-",
-              help="Write here instead of standard output (ptc, brat: a folder, required).")
+@click.option("-o", "--output", type=click.Path(allow_dash=True), default=STDOUT,
+              help="Write here instead of standard output ("
+                   + ", ".join(f.name for f in EXPORT_FORMATS if f.folder)
+                   + ": a folder, required; "
+                   + ", ".join(f.name for f in EXPORT_FORMATS if not f.folder and not f.stdout)
+                   + ": a file, required).")
 @click.option("--tag", help="Only this tag (and its child tags).")
 @click.option("--annotator", help="Only this annotator's passages.")
 @click.option("--article", help="Only this article.")
@@ -460,38 +461,12 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     .txt and .ann files and an annotation.conf there; --format bundle writes the
     articles, tags, annotators and annotations (deletions too) for `closeread merge`.
     """
-    if fmt in ("ptc", "brat") and output == "-":
-        raise InvalidArgumentError(f"--format {fmt} writes several files: give -o FOLDER")
-    if fmt not in ("ptc", "brat") and output != "-" and Path(output).is_dir():
-        raise click.BadParameter(f"File {output!r} is a directory.",
-                                 param_hint="'-o' / '--output'")
-    if excel and fmt != "csv":
-        raise InvalidArgumentError("--excel applies to --format csv only")
+    spec = export_format(fmt)
+    spec.check(output, excel=excel)
     where = _filter(state, article, tag, annotator)
-    if fmt == "jsonld":
-        count = export_jsonld_file(state.library, output, where)
-        if output != "-":
-            click.echo(f"wrote {count} annotation{'s' if count != 1 else ''} to {output}",
-                       err=True)
-        return
-    if fmt == "ptc":
-        click.echo(export_ptc(state.library, output, where).summary(output), err=True)
-        return
-    if fmt == "brat":
-        click.echo(export_brat(state.library, output, where).summary(output), err=True)
-        return
-    if fmt == "bundle":
-        if output == "-":
-            raise InvalidArgumentError("--format bundle writes a file: give -o FILE "
-                                       "(a name ending in .gz is compressed)")
-        click.echo(export_bundle_file(state.library, output, where).summary(output), err=True)
-        return
-    if output == "-":
-        count = write_passages_csv(state.library, sys.stdout, where, excel=excel)
-    else:
-        with written_whole(output, newline="") as stream:
-            count = write_passages_csv(state.library, stream, where, excel=excel)
-        click.echo(f"wrote {count} row{'s' if count != 1 else ''} to {output}", err=True)
+    report = spec.write(state.library, output, where, excel=excel)
+    if output != STDOUT:
+        click.echo(report.summary(), err=True)
 
 
 @cli.command()

@@ -9,12 +9,15 @@ the database and the JSON outputs keep the raw value.
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from desktop.core.fragments import text_fragment_link
 from desktop.core.model import ORPHAN
 from desktop.core.selectors import is_unique
+from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter, passage_rows
 from desktop.store.library import Library
 
@@ -87,6 +90,27 @@ def write_passages_csv(
             progress(count)
     if progress:
         progress(count)
+    return count
+
+
+def export_csv_file(
+    library: Library,
+    output: str | Path,
+    where: AnnotationFilter | None = None,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Writes the CSV to ``output`` ("-" for standard output), all or nothing; returns the
+    number of rows.
+
+    ``progress`` is called with the rows written so far; an exception it raises (a
+    cancelled export) propagates and, like a failed write, leaves neither the file nor its
+    ``.partial``.
+    """
+    if str(output) == "-":
+        return write_passages_csv(library, sys.stdout, where, excel, progress)
+    with written_whole(output, newline="") as stream:
+        count = write_passages_csv(library, stream, where, excel, progress)
     return count
 
 

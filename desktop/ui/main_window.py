@@ -475,9 +475,9 @@ class MainWindow(QMainWindow):
         return job
 
     def choose_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", "", "Articles (*.txt *.md *.markdown *.html *.htm);;"
-            "All files (*)")
+        from desktop.io.formats import article_files
+
+        files, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", article_files())
         if files:
             self.import_paths([Path(f) for f in files])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,10 +11,12 @@ from PySide6.QtWidgets import QMessageBox
 from support import dump, write
 
 from desktop.core.selectors import select_range
+from desktop.io import formats as registry
+from desktop.io.formats import EXPORT_FORMATS
 from desktop.io.jsonld import export_jsonld_file
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui.formats import FORMATS, ExportDialog, export, import_annotations
+from desktop.ui.formats import ExportDialog, export, import_annotations
 
 
 def _annotate(db_path: Path, article_id: str) -> None:
@@ -31,7 +34,7 @@ def _annotate(db_path: Path, article_id: str) -> None:
 def test_the_export_dialog_offers_every_format_and_fits_itself_to_each(window, tmp_path):
     dialog = ExportDialog(window)
     assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == \
-        [f.key for f in FORMATS] == ["csv", "jsonld", "ptc", "brat", "bundle"]
+        [f.name for f in EXPORT_FORMATS] == ["csv", "jsonld", "ptc", "brat", "bundle"]
     assert dialog.excel.isVisibleTo(dialog) and dialog.where_label.text() == "File"
     dialog.path.setText(str(tmp_path / "passages.csv"))
     dialog.format.setCurrentIndex(dialog.format.findData("brat"))
@@ -42,6 +45,25 @@ def test_the_export_dialog_offers_every_format_and_fits_itself_to_each(window, t
     dialog.excel.setChecked(True)
     kind, target, _, excel = dialog.choice()
     assert (kind, target, excel) == ("brat", tmp_path / "brat-export", False)
+
+
+def test_a_format_added_to_the_registry_is_offered_by_the_export_dialog(window, monkeypatch):
+    tsv = dataclasses.replace(registry.export_format("csv"), name="tsv", label="Tab-separated",
+                              default_name="passages.tsv", options=frozenset())
+    monkeypatch.setattr(registry, "EXPORT_FORMATS", (*EXPORT_FORMATS, tsv))
+    dialog = ExportDialog(window)
+    assert [dialog.format.itemData(i) for i in range(dialog.format.count())] == \
+        [*[f.name for f in EXPORT_FORMATS], "tsv"]
+    dialog.format.setCurrentIndex(dialog.format.findData("tsv"))
+    assert dialog.path.text().endswith("passages.tsv") and not dialog.excel.isVisibleTo(dialog)
+
+
+def test_the_file_dialogs_filter_with_the_registrys_suffixes(window, dialogs):
+    window.menu_actions["actionImportAnnotations"].trigger()
+    assert dialogs[-1] == ("getOpenFileNames",
+                           ("Import annotations", "", registry.annotation_files()))
+    window.choose_import_files()
+    assert dialogs[-1] == ("getOpenFileNames", ("Import articles", "", registry.article_files()))
 
 
 @pytest.mark.parametrize("kind", ["jsonld", "brat", "ptc"])
