@@ -136,6 +136,9 @@ class Annotation:
     updated: str = ""
     annotator_id: str = ""
     tag_paths: tuple[str, ...] = field(default=())
+    # the tags' ids, in the order of ``tags``: what an undo refers to, since a name can
+    # change under it (another process renames the tag)
+    tag_ids: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, object]:
         return {

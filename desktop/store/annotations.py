@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 _SELECT = """
 SELECT n.id, n.article_id, r.name AS annotator, r.id AS annotator_id, n.start, n."end",
        n.exact, n.prefix, n.suffix, n.note, n.anchor_state, n.created, n.updated,
-       (SELECT json_group_array(json_array(t.name, coalesce(p.name || '/', '') || t.name))
+       (SELECT json_group_array(json_array(t.name, coalesce(p.name || '/', '') || t.name,
+                                           t.id))
           FROM annotation_tags at JOIN tags t ON t.id = at.tag_id
           LEFT JOIN tags p ON p.id = t.parent_id
          WHERE at.annotation_id = n.id) AS tag_json
@@ -143,6 +144,7 @@ class Annotations:
                 prefix=sel.prefix, suffix=sel.suffix, note=item.note,
                 tags=tuple(name for _, name, _ in resolved),
                 tag_paths=tuple(path for _, _, path in resolved),
+                tag_ids=tuple(tag_id for tag_id, _, _ in resolved),
                 anchor_state=ANCHORED, created=now, updated=now,
             ))
         insert_rows(self.library, rows, links)
@@ -161,6 +163,32 @@ class Annotations:
             if len(rows) != 1 or len(annotation_id) < 4:
                 raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
         return _annotation_from_tuple(rows[0])
+
+    def live(self, ids: Iterable[str]) -> dict[str, Annotation]:
+        """Those of ``ids`` that exist and are not deleted, by id (one query a thousand)."""
+        wanted = builtins.list(dict.fromkeys(ids))
+        found: dict[str, Annotation] = {}
+        with self.library.errors():
+            for chunk in range(0, len(wanted), 900):
+                part = wanted[chunk:chunk + 900]
+                marks = ",".join("?" * len(part))
+                for row in self.db.conn.execute(
+                        _SELECT + f" WHERE n.id IN ({marks}) AND n.deleted IS NULL", part):
+                    annotation = _annotation_from_tuple(row)
+                    found[annotation.id] = annotation
+        return found
+
+    def articles_of(self, ids: Iterable[str]) -> set[str]:
+        """The articles that the annotations ``ids`` (deleted ones too) belong to."""
+        wanted = builtins.list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self.library.errors():
+            for chunk in range(0, len(wanted), 900):
+                part = wanted[chunk:chunk + 900]
+                marks = ",".join("?" * len(part))
+                found.update(row[0] for row in self.db.conn.execute(
+                    f"SELECT DISTINCT article_id FROM annotations WHERE id IN ({marks})", part))
+        return found
 
     def list(self, where: AnnotationFilter | None = None) -> builtins.list[Annotation]:
         """Annotations matching ``where``, in article and text order."""
@@ -197,7 +225,7 @@ class Annotations:
         return self.get(annotation_id)
 
     def set_tags(self, annotation_id: str, tags: Sequence[str]) -> Annotation:
-        """Replaces the annotation's tags."""
+        """Replaces the annotation's tags (each by id, name or path)."""
         with self.library.transaction():
             annotation = self.get(annotation_id)
             tag_ids = list(dict.fromkeys(self.library.tags.get(t).id for t in tags))
@@ -294,7 +322,7 @@ def _annotation_from_tuple(row: tuple[object, ...]) -> Annotation:
     return Annotation(
         annotation_id, article_id, annotator, start, end, exact, prefix, suffix,  # type: ignore[arg-type]
         note, tuple(p[0] for p in pairs), anchor_state, created, updated,  # type: ignore[arg-type]
-        annotator_id, tuple(p[1] for p in pairs),  # type: ignore[arg-type]
+        annotator_id, tuple(p[1] for p in pairs), tuple(p[2] for p in pairs),  # type: ignore[arg-type]
     )
 
 

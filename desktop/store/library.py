@@ -47,7 +47,7 @@ class _Database(sqlite_utils.Database):
         super().__init__(conn)
         self.begun: Callable[[], None] | None = None
         self.committing: Callable[[], None] | None = None
-        self.committed: Callable[[], None] | None = None
+        self.committed: Callable[[], object] | None = None
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[sqlite_utils.Database, None, None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -91,6 +92,19 @@ def _ensure_tag(db: sqlite_utils.Database, name: str, color: str, description: s
     return tag_id
 
 
+@dataclass(frozen=True)
+class TagRemoval:
+    """A tag as it was before its removal: rows of ``tags`` (the tag first, then its
+    children), its places in tag sets (set id, tag id, position) and its passages'
+    links (annotation id, tag id)."""
+
+    tag_id: str
+    name: str
+    tags: tuple[tuple[object, ...], ...]
+    places: tuple[tuple[object, ...], ...]
+    links: tuple[tuple[object, ...], ...]
+
+
 class Tags:
     def __init__(self, library: Library) -> None:
         self.library = library
@@ -138,7 +152,13 @@ class Tags:
         return [Tag(**row) for row in rows]
 
     def get(self, name: str) -> Tag:
-        """The tag called ``name`` (any case), or its path ``parent/name``."""
+        """The tag with the id ``name``, else the tag called ``name`` (any case), or its path
+        ``parent/name``. An undo refers to a tag by id: its name may have changed since."""
+        rows = list(self.db.query(
+            f"SELECT {_TAG_COLUMNS} FROM tags t LEFT JOIN tags p ON p.id = t.parent_id "
+            "WHERE t.id = ?", [name]))
+        if rows:
+            return Tag(**rows[0])
         wanted = name.strip()
         if "/" in wanted:
             parent, _, wanted = wanted.rpartition("/")
@@ -256,6 +276,53 @@ class Tags:
                             ids)
             self.db.execute("DELETE FROM tags WHERE id = ?", [tag.id])
         return int(used)
+
+    def removal(self, name: str) -> TagRemoval:
+        """What removing ``name`` takes away (the tag, its child tags, their places in the
+        tag sets, and their links to passages), so that ``restore`` can put it back."""
+        tag = self.get(name)
+        with self.library.errors():
+            conn = self.db.conn
+            tags = conn.execute(
+                "SELECT id, name, parent_id, color, description, created FROM tags "
+                "WHERE id = ? OR parent_id = ? ORDER BY parent_id IS NOT NULL",
+                [tag.id, tag.id]).fetchall()
+            ids = [row[0] for row in tags]
+            marks = ",".join("?" * len(ids))
+            places = conn.execute(
+                f"SELECT tag_set_id, tag_id, position FROM tag_set_tags "
+                f"WHERE tag_id IN ({marks})", ids).fetchall()
+            links = conn.execute(
+                f"SELECT annotation_id, tag_id FROM annotation_tags WHERE tag_id IN ({marks})",
+                ids).fetchall()
+        return TagRemoval(tag.id, tag.name, tuple(tags), tuple(places), tuple(links))
+
+    def restore(self, removal: TagRemoval) -> Tag:
+        """Puts back a removed tag as ``removal`` recorded it: same id, children, places
+        and passages (those passages that still exist)."""
+        with self.library.transaction():
+            for row in removal.tags:
+                clash = _tag_id(self.db, str(row[1]))
+                if clash and clash != row[0]:
+                    raise TagExistsError(f"cannot bring back the tag {row[1]!r}: another tag "
+                                         "has its name now")
+            conn = self.db.conn
+            conn.executemany(
+                "INSERT OR IGNORE INTO tags (id, name, parent_id, color, description, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)", removal.tags)
+            for set_id, tag_id, position in removal.places:
+                # make room: the set may have changed order since
+                conn.execute("UPDATE tag_set_tags SET position = position + 1 "
+                             "WHERE tag_set_id = ? AND position >= ?", [set_id, position])
+                conn.execute("INSERT OR IGNORE INTO tag_set_tags (tag_set_id, tag_id, position) "
+                             "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM tag_sets WHERE id = ?)",
+                             [set_id, tag_id, position, set_id])
+            conn.executemany(
+                "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) "
+                "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM annotations WHERE id = ?)",
+                [(annotation_id, tag_id, annotation_id) for annotation_id, tag_id
+                 in removal.links])
+        return self.get(removal.tag_id)
 
     def move(self, name: str, position: int) -> builtins.list[Tag]:
         """Puts a tag at ``position`` (1-based) in the active set; the keys 1–9 follow."""

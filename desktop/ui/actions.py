@@ -75,8 +75,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     edit_menu.addSeparator()
     add(edit_menu, "Edit &note", "actionEditNote", window.sidebar.focus_note, "Ctrl+Shift+N")
     add(edit_menu, "Move passage to &selection", "actionSetBounds",
-        window.move_current_to_selection, "Ctrl+B")
-    add(edit_menu, "&Delete passage", "actionDelete", window.delete_current)
+        window.annotating.move_current_to_selection, "Ctrl+B")
+    add(edit_menu, "&Delete passage", "actionDelete", window.annotating.delete_current)
     add(edit_menu, "Edit article &text…", "actionEditText", lambda: edit_article_text(window))
     edit_menu.addSeparator()
     add(edit_menu, "&Find in article…", "actionFind", window.find_bar.open_bar,
@@ -123,5 +123,6 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
 
 
 def window_use_set(window: MainWindow, name: str) -> None:
-    window.library.tags.use_set(name)
-    window.reload_tags()
+    from desktop.ui.tag_commands import UseTagSet
+
+    window.undo_stack.push(UseTagSet(window.editor, name))

@@ -107,12 +107,10 @@ def edit_article_text(window: MainWindow) -> None:
         return
     dialog = TextEditDialog(window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
-        window.edit_text(dialog.editor.toPlainText())
+        window.annotating.edit_text(dialog.editor.toPlainText())
 
 
 def edit_tag_sets(window: MainWindow) -> None:
     from desktop.ui.tagset_editor import TagSetEditor
 
     TagSetEditor(window).exec()
-    window.reload_tags()
-    window.reload_library()

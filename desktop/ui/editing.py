@@ -1,20 +1,22 @@
 """Every edit of an annotation, as undoable commands that commit to the library at once.
 
-``AnnotationEditor`` is the one path from the app to the store for annotation edits: it
-commits, then tells the views through signals. The ``QUndoCommand`` classes hold old and
-new values and call it; a command whose edit the library refused (locked, read-only) is
-marked obsolete, so it never sits on the undo stack pretending to be done.
+``AnnotationEditor`` is the one path from the app to the store for annotation edits. The
+``QUndoCommand`` classes hold old and new values, referring to passages and tags by id,
+and call it; a command whose edit the library refused (locked, read-only, or a passage
+deleted by another process meanwhile) is marked obsolete, so it never sits on the undo
+stack pretending to be done. The views follow the library's change events, not the
+commands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from desktop.core.errors import ClosereadError
-from desktop.core.model import Annotation
+from desktop.core.model import Annotation, Tag
 from desktop.core.selectors import Selection
 from desktop.store.library import Library
 from desktop.store.revisions import (
@@ -28,10 +30,13 @@ from desktop.store.revisions import (
 
 
 class AnnotationEditor(QObject):
-    """Commits annotation edits for one annotator and announces them."""
+    """Commits annotation edits for one annotator.
 
-    changed = Signal(object)  # the Annotation as it now is
-    removed = Signal(str)  # an annotation id
+    The views learn of each edit from the library's change events (``LibraryWatcher``), as
+    they learn of edits made by other processes: the editor only says whether it saved.
+    Tags are given by id (or name or path); commands give ids, which survive a rename.
+    """
+
     saved = Signal()  # the last edit is committed
     failed = Signal(str)  # a message for the user
 
@@ -41,7 +46,6 @@ class AnnotationEditor(QObject):
         self.annotator = annotator
 
     def _done(self, annotation: Annotation) -> Annotation:
-        self.changed.emit(annotation)
         self.saved.emit()
         return annotation
 
@@ -52,7 +56,6 @@ class AnnotationEditor(QObject):
 
     def delete(self, annotation_id: str) -> None:
         self.library.annotations.delete(annotation_id)
-        self.removed.emit(annotation_id)
         self.saved.emit()
 
     def restore(self, annotation_id: str) -> Annotation:
@@ -75,15 +78,11 @@ class AnnotationEditor(QObject):
 
     def add_tag(self, annotation_ids: Sequence[str], tag: str) -> list[str]:
         changed = self.library.annotations.add_tag(annotation_ids, tag)
-        for annotation_id in changed:
-            self.changed.emit(self.library.annotations.get(annotation_id))
         self.saved.emit()
         return changed
 
     def remove_tag(self, annotation_ids: Sequence[str], tag: str) -> None:
         self.library.annotations.remove_tag(annotation_ids, tag)
-        for annotation_id in annotation_ids:
-            self.changed.emit(self.library.annotations.get(annotation_id))
         self.saved.emit()
 
 
@@ -102,11 +101,12 @@ class _EditCommand(QUndoCommand):
 
 class CreateAnnotation(_EditCommand):
     def __init__(self, editor: AnnotationEditor, article_id: str, selection: Selection,
-                 tags: Sequence[str], note: str = "") -> None:
-        super().__init__(editor, f"Tag “{_short(selection.exact)}” as {', '.join(tags)}")
+                 tags: Sequence[Tag], note: str = "") -> None:
+        super().__init__(editor, f"Tag “{_short(selection.exact)}” as "
+                                 f"{', '.join(t.name for t in tags)}")
         self.article_id = article_id
         self.selection = selection
-        self.tags = list(tags)
+        self.tag_ids = [t.id for t in tags]
         self.note = note
         self.annotation_id = ""
 
@@ -115,7 +115,8 @@ class CreateAnnotation(_EditCommand):
             self._attempt(lambda: self.editor.restore(self.annotation_id))
         else:
             def create() -> None:
-                made = self.editor.create(self.article_id, self.selection, self.tags, self.note)
+                made = self.editor.create(self.article_id, self.selection, self.tag_ids,
+                                          self.note)
                 self.annotation_id = made.id
             self._attempt(create)
 
@@ -136,12 +137,15 @@ class DeleteAnnotation(_EditCommand):
 
 
 class SetTags(_EditCommand):
+    """Gives a passage other tags; old and new tags are held by id, so a tag renamed
+    meanwhile (here or by another process) is still the tag an undo puts back."""
+
     def __init__(self, editor: AnnotationEditor, annotation: Annotation,
-                 tags: Sequence[str]) -> None:
+                 tag_ids: Sequence[str]) -> None:
         super().__init__(editor, f"Retag “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
-        self.old = list(annotation.tag_paths)
-        self.new = list(tags)
+        self.old = list(annotation.tag_ids)
+        self.new = list(tag_ids)
 
     def redo(self) -> None:
         self._attempt(lambda: self.editor.set_tags(self.annotation_id, self.new))
@@ -198,13 +202,11 @@ class EditText(QUndoCommand):
     """Replaces the open article's text; its annotations re-anchor. Undo puts the text and
     every annotation back exactly as they were."""
 
-    def __init__(self, editor: AnnotationEditor, article_id: str, text: str,
-                 reopen: Callable[[str], object]) -> None:
+    def __init__(self, editor: AnnotationEditor, article_id: str, text: str) -> None:
         super().__init__("Edit the article's text")
         self.editor = editor
         self.article_id = article_id
         self.new_text = text  # not self.text: that is QUndoCommand.text()
-        self.reopen = reopen
         self.before: Snapshot | None = None
         self.after: Snapshot | None = None
         self.result: Reanchored | None = None
@@ -225,7 +227,6 @@ class EditText(QUndoCommand):
             self.setObsolete(True)
             return
         self.editor.saved.emit()
-        self.reopen(self.article_id)
 
     def undo(self) -> None:
         if self.before is None:
@@ -236,14 +237,13 @@ class EditText(QUndoCommand):
             self.editor.failed.emit(error.message)
             return
         self.editor.saved.emit()
-        self.reopen(self.article_id)
 
 
 class BulkTag(_EditCommand):
-    def __init__(self, editor: AnnotationEditor, annotation_ids: Sequence[str], tag: str):
-        super().__init__(editor, f"Tag {len(annotation_ids)} passages as {tag}")
+    def __init__(self, editor: AnnotationEditor, annotation_ids: Sequence[str], tag: Tag):
+        super().__init__(editor, f"Tag {len(annotation_ids)} passages as {tag.name}")
         self.annotation_ids = list(annotation_ids)
-        self.tag = tag
+        self.tag = tag.id
         self.changed: list[str] = []
 
     def redo(self) -> None:

@@ -185,7 +185,7 @@ def import_annotations(window: MainWindow, paths: list[Path]) -> LibraryJob:
 
     def finished(lines: list[str]) -> None:
         window.last_annotation_import = lines
-        window.reload_all()
+        window.watcher.poll()  # what the job wrote on its own connection, at once
         window.show_report("annotationImportReport", "Import annotations",
                            "\n".join(f"• {line}" for line in lines))
 

@@ -249,12 +249,16 @@ class LibraryPane(QWidget):
         layout.addWidget(self.view, 1)
 
     def show_articles(self, articles: list[Article]) -> None:
+        """Shows ``articles`` in the current order, keeping the selected article and the
+        scroll position (the list changes under a user who is reading)."""
         current = self.current_id()
+        scrolled = self.view.verticalScrollBar().value()
         self.model.reset(articles)
         header = self.view.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         if current:
-            self.select(current)
+            self.select(current, scroll=False)
+        self.view.verticalScrollBar().setValue(scrolled)
 
     def set_filter_choices(self, tags: list[str], annotators: list[str]) -> None:
         for combo, items, label in ((self.tag_filter, tags, "Any tag"),
@@ -280,14 +284,15 @@ class LibraryPane(QWidget):
         index = self.view.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else ""
 
-    def select(self, article_id: str) -> None:
+    def select(self, article_id: str, scroll: bool = True) -> None:
         row = self.model.row_of(article_id)
         if row is None:
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if index.isValid():
             self.view.setCurrentIndex(index)
-            self.view.scrollTo(index)
+            if scroll:
+                self.view.scrollTo(index)
 
     def _activated(self, index: QModelIndex) -> None:
         article_id = index.data(ID_ROLE)

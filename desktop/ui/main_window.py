@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,23 +25,15 @@ from PySide6.QtWidgets import (
 from desktop.core.document import Document
 from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation, Article
-from desktop.core.selectors import select_range
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
 from desktop.ui import settings as keys
 from desktop.ui.actions import build_actions
-from desktop.ui.editing import (
-    AnnotationEditor,
-    AttachOrphan,
-    BulkTag,
-    CreateAnnotation,
-    DeleteAnnotation,
-    EditText,
-    SetBounds,
-    SetNote,
-    SetTags,
-)
+from desktop.ui.annotating import AnnotationController
+from desktop.ui.editing import AnnotationEditor
 from desktop.ui.find_bar import FindBar
+from desktop.ui.following import ViewFollower
+from desktop.ui.library_events import LibraryWatcher
 from desktop.ui.library_pane import LibraryPane
 from desktop.ui.reader import Reader
 from desktop.ui.search_panel import SearchPanel
@@ -67,6 +59,10 @@ PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
 
 
 class MainWindow(QMainWindow):
+    """Lays out the library list, the reader and the sidebar, and wires them: the
+    annotation actions are the controller's (``annotating``), and the views follow the
+    library's change events (``following``), whoever made the change."""
+
     def __init__(self, library: Library, settings: Settings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -75,13 +71,6 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.article_id = ""
-        self.undo_stack = QUndoStack(self)
-        annotator = settings.get(keys.ANNOTATOR) or getpass.getuser()
-        self.editor = AnnotationEditor(library, annotator, self)
-        self.editor.changed.connect(self._annotation_changed)
-        self.editor.removed.connect(self._annotation_removed)
-        self.editor.saved.connect(self._saved)
-        self.editor.failed.connect(self._failed)
         self._jobs: list[object] = []
         # what the last background job reported (for the status line and the tests)
         self.last_bundle_export: Any = None
@@ -102,10 +91,7 @@ class MainWindow(QMainWindow):
         self.left_tabs.addTab(self.search_panel, "Search")
 
         self.reader = Reader()
-        self.reader.tagKeyPressed.connect(self._tag_key)
-        self.reader.tagChosen.connect(self.tag_selection_or_current)
         self.reader.annotationClicked.connect(self._highlight_clicked)
-        self.reader.deleteRequested.connect(self.delete_current)
         self.reader.editNoteRequested.connect(self._edit_note)
         self.reader.snap = settings.get(keys.SNAP_TO_WORDS)
         self.reader.set_font_size(settings.get(keys.FONT_SIZE))
@@ -125,8 +111,6 @@ class MainWindow(QMainWindow):
 
         self.sidebar = Sidebar()
         self.sidebar.currentAnnotationChanged.connect(self._sidebar_current)
-        self.sidebar.noteEdited.connect(self._note_edited)
-        self.sidebar.attachRequested.connect(self.attach_orphan)
         self.sidebar.view.installEventFilter(self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -140,8 +124,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.tag_bar = TagBar(self)
-        self.tag_bar.tagTriggered.connect(self.tag_selection_or_current)
         self.addToolBar(self.tag_bar)
+
+        # what the user does to passages and tags: undoable commands
+        annotator = settings.get(keys.ANNOTATOR) or getpass.getuser()
+        self.annotating = AnnotationController(library, annotator, self.reader, self.sidebar,
+                                               self.tag_bar, lambda: self.article_id, self)
+        self.annotating.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.annotating.created.connect(self._created)
+        self.editor.saved.connect(self._saved)
+        self.editor.failed.connect(self._failed)
+        self.reader.tagKeyPressed.connect(self.annotating.tag_key)
+        self.reader.tagChosen.connect(self.annotating.tag_selection_or_current)
+        self.reader.deleteRequested.connect(self.annotating.delete_current)
+        self.tag_bar.tagTriggered.connect(self.annotating.tag_selection_or_current)
+        self.sidebar.noteEdited.connect(self.annotating.edit_note)
+        self.sidebar.attachRequested.connect(self.annotating.attach_orphan)
 
         self.save_state = QLabel("All changes saved", objectName="saveState")
         self.annotator_label = QLabel(objectName="annotatorLabel")
@@ -150,24 +148,33 @@ class MainWindow(QMainWindow):
         self._show_annotator()
 
         self.menu_actions = build_actions(self)  # by objectName; not QWidget.actions()
-        self.reload_tags()
-        self.reload_library()
+        self.refresh_tags()
+        self.library_pane.show_articles(self.library.articles.list())
+        self.refresh_library_filters()
+
+        # every change to the library, this window's or another process's, reaches the
+        # views through the watcher
+        self.follower = ViewFollower(self)
+        self.watcher = LibraryWatcher(library, self)
+        self.watcher.changed.connect(self.follower.apply)
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.annotating.undo_stack
+
+    @property
+    def editor(self) -> AnnotationEditor:
+        return self.annotating.editor
 
     # --- library -------------------------------------------------------------------------
 
-    def reload_library(self) -> None:
-        self.library_pane.show_articles(self.library.articles.list())
+    def refresh_library_filters(self) -> None:
+        """The library pane's tag and annotator choices, and the articles they let in."""
         tags = [t.path for t in self.library.tags.all(usage=False)]
         annotators = [a.name for a in self.library.annotations.annotators()]
         self.library_pane.set_filter_choices(tags, annotators)
-
-    def reload_all(self) -> None:
-        """After another connection changed the library (an import of annotations, a
-        merge): the tags, the library list and the open article, read again."""
-        self.reload_tags()
-        self.reload_library()
-        if self.article_id:
-            self.open_article(self.article_id)
+        if self.library_pane.chosen_tag() or self.library_pane.chosen_annotator():
+            self._library_filters_changed()  # an edit may bring an article in or out
 
     def show_report(self, name: str, title: str, text: str) -> QMessageBox:
         """A report that stays open beside the window (object name ``name``)."""
@@ -186,19 +193,15 @@ class MainWindow(QMainWindow):
         ids = self.library.articles.ids_with(tag, annotator) if (tag or annotator) else None
         self.library_pane.proxy.set_allowed(ids)
 
-    def reload_tags(self) -> None:
+    def refresh_tags(self) -> None:
+        """The tag bar, the reader's colours and menu, and the sidebar's tag filter."""
         active = self.library.tags.list(usage=False)
         in_set = {t.id for t in active}
         everything = self.library.tags.all(usage=False)
         self.reader.other_tags = [t for t in everything if t.id not in in_set]
         self.tag_bar.set_tags(active)
-        colors = self.tag_colors()
-        self.reader.set_tags(active, colors)
-        self.sidebar.set_tags(self.library.tags.all(usage=False))
-        self.sidebar.delegate.colors = {k.lower(): v for k, v in colors.items()}
-        if self.article_id:
-            # a rename shows in the passages' tag names
-            self.sidebar.model.reset(self._annotations_of(self.article_id))
+        self.reader.set_tags(active, {t.name: t.color for t in everything})
+        self.sidebar.set_tags(everything)
 
     def tag_colors(self) -> dict[str, str]:
         return {t.name: t.color for t in self.library.tags.all(usage=False)}
@@ -232,11 +235,46 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self._finish_opening(article.id))
         else:
             self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
-        self.article_title.setText(article_heading(article))
+        self.show_heading(article)
         self.library_pane.select(article.id)
-        self.setWindowTitle(f"{article.title} — Closeread")
         self.settings.set(keys.LAST_ARTICLE, article.id)
         return True
+
+    def show_heading(self, article: Article) -> None:
+        self.article_title.setText(article_heading(article))
+        self.setWindowTitle(f"{article.title} — Closeread")
+
+    def reopen_in_place(self) -> None:
+        """Opens the open article again (its text changed) where the reader was: the same
+        text at the top of the page and the same current passage."""
+        top = self.reader.offset_at(QPoint(0, 0))
+        current = self.sidebar.current_id()
+        if not self.open_article(self.article_id):
+            return
+        self.reader.scroll_to_offset(top)
+        self._select_quietly(current)
+
+    def reload_passages(self) -> None:
+        """Reads the open article's passages again (many changed at once), keeping the
+        current one."""
+        current = self.sidebar.current_id()
+        annotations = self._annotations_of(self.article_id)
+        self.reader.highlighter.reset(annotations, self.tag_colors(), self.reader.page_color())
+        self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
+        self._select_quietly(current)
+
+    def close_article(self) -> None:
+        self.article_id = ""
+        self.reader.clear_article()
+        self.sidebar.show_annotations([], self.library.tags.all(usage=False))
+        self.article_title.setText("")
+
+    def _select_quietly(self, annotation_id: str) -> None:
+        """Makes a passage current in the sidebar without moving the reader to it."""
+        if annotation_id:
+            self._follow_sidebar = False
+            self.sidebar.select(annotation_id)
+            self._follow_sidebar = True
 
     def _finish_opening(self, article_id: str) -> None:
         """Loads every passage of a progressively opened article, unless another opened."""
@@ -251,140 +289,18 @@ class MainWindow(QMainWindow):
             self.reader.select_range(start, end)
             self.reader.setFocus()
 
-    # --- tagging -------------------------------------------------------------------------
+    # --- passages ------------------------------------------------------------------------
 
-    def _tag_key(self, index: int) -> None:
-        tag = self.tag_bar.tag_at(index)
-        if tag:
-            self.tag_selection_or_current(tag.path)
-
-    def tag_selection_or_current(self, tag_path: str) -> None:
-        """Tags the selected text, or toggles the tag on the current passage without one."""
-        if not self.article_id:
-            return
-        span = self.reader.selected_range()
-        if span is None:
-            current = self._current_annotation()
-            if current:
-                paths = list(current.tag_paths)
-                if tag_path in paths:
-                    paths.remove(tag_path)
-                else:
-                    paths.append(tag_path)
-                self.undo_stack.push(SetTags(self.editor, current, paths))
-            else:
-                self.statusBar().showMessage("Select a passage first, then press its tag key.",
-                                             4000)
-            return
-        start, end = span
-        same = next((a for a in self.sidebar.model.at_span(start, end)
-                     if a.annotator == self.editor.annotator), None)
-        if same:
-            if tag_path not in same.tag_paths:
-                self.undo_stack.push(SetTags(self.editor, same, [*same.tag_paths, tag_path]))
-            self.sidebar.select(same.id)
-            return
-        selection = select_range(self.reader.text, start, end)
-        command = CreateAnnotation(self.editor, self.article_id, selection, [tag_path])
-        self.undo_stack.push(command)
-        if command.annotation_id:
-            # the new passage becomes current, and the selection gives way to its colour
-            self._follow_sidebar = False
-            self.sidebar.select(command.annotation_id)
-            self._follow_sidebar = True
-            self.reader.clear_selection()
-
-    def bulk_tag(self, tag_path: str) -> None:
-        ids = self.sidebar.selected_ids()
-        if ids:
-            self.undo_stack.push(BulkTag(self.editor, ids, tag_path))
-
-    def set_tags_of_current(self, tag_paths: list[str]) -> None:
-        current = self._current_annotation()
-        if current:
-            self.undo_stack.push(SetTags(self.editor, current, tag_paths))
-
-    def delete_current(self) -> None:
-        ids = self.sidebar.selected_ids()
-        annotations = [a for a in (self.sidebar.model.annotation(i) for i in ids) if a]
-        if not annotations:
-            return
-        if len(annotations) > 1:
-            self.undo_stack.beginMacro(f"Delete {len(annotations)} passages")
-        for annotation in annotations:
-            self.undo_stack.push(DeleteAnnotation(self.editor, annotation))
-        if len(annotations) > 1:
-            self.undo_stack.endMacro()
-
-    def move_current_to_selection(self) -> None:
-        """Sets the current passage's bounds to the selected text."""
-        current = self._current_annotation()
-        span = self.reader.selected_range()
-        if not current or not span:
-            self.statusBar().showMessage("Select a passage in the sidebar and new text in the "
-                                         "reader.", 4000)
-            return
-        old = select_range(self.reader.text, current.start, current.end)
-        new = select_range(self.reader.text, *span)
-        self.undo_stack.push(SetBounds(self.editor, current, old, new))
-
-    def attach_orphan(self, orphan_id: str) -> None:
-        """Gives an orphan the text selected in the reader."""
-        orphan = self.sidebar.orphans.get(orphan_id)
-        span = self.reader.selected_range()
-        if orphan is None or span is None:
-            self.statusBar().showMessage("Select the passage's new text in the reader first.",
-                                         4000)
-            return
-        self.undo_stack.push(AttachOrphan(self.editor, orphan,
-                                          select_range(self.reader.text, *span)))
-
-    def edit_text(self, text: str) -> None:
-        """Replaces the open article's text (undoably); its annotations re-anchor."""
-        if self.article_id and text != self.reader.text:
-            self.undo_stack.push(EditText(self.editor, self.article_id, text,
-                                          self._reopen_after_edit))
-
-    def _reopen_after_edit(self, article_id: str) -> None:
-        if article_id == self.article_id:
-            self.open_article(article_id)
-        self.library_pane.model.set_counts(
-            article_id, *self.library.articles.annotation_counts(article_id))
-
-    def _current_annotation(self) -> Annotation | None:
-        current = self.sidebar.current_id()
-        return self.sidebar.model.annotation(current) if current else None
-
-    def _note_edited(self, annotation_id: str, note: str) -> None:
-        annotation = self.sidebar.model.annotation(annotation_id)
-        if annotation and annotation.note != note:
-            self.undo_stack.push(SetNote(self.editor, annotation, note))
+    def _created(self, annotation_id: str) -> None:
+        """A passage the user just made becomes current, and the selection gives way to
+        its colour."""
+        self._select_quietly(annotation_id)
+        self.reader.clear_selection()
 
     def _edit_note(self) -> None:
         self.sidebar.focus_note()
 
-    # --- views follow the store ----------------------------------------------------------
-
-    def _annotation_changed(self, annotation: Annotation) -> None:
-        if annotation.article_id != self.article_id:
-            return
-        self.reader.highlighter.put(annotation)
-        self.sidebar.put(annotation)
-        self._refresh_count()
-
-    def _annotation_removed(self, annotation_id: str) -> None:
-        self.reader.highlighter.drop(annotation_id)
-        self.sidebar.drop(annotation_id)
-        self._refresh_count()
-
-    def _refresh_count(self) -> None:
-        """The open article's count in the library pane, and a new annotator's name."""
-        self.library_pane.model.set_counts(
-            self.article_id, *self.library.articles.annotation_counts(self.article_id))
-        if self.library_pane.chosen_tag() or self.library_pane.chosen_annotator():
-            self._library_filters_changed()  # the edit may bring an article in or out
-        if self.library_pane.annotator_filter.findText(self.editor.annotator) < 0:
-            QTimer.singleShot(0, self.reload_library)
+    # --- the reader and the sidebar follow each other -------------------------------------
 
     def _highlight_clicked(self, annotation_id: str) -> None:
         self.sidebar.select(annotation_id)
@@ -434,13 +350,13 @@ class MainWindow(QMainWindow):
 
         def finished(report: ImportReport) -> None:
             dialog.close()
-            self.reload_library()
+            self.watcher.poll()  # the new articles, without waiting for the next look
             self.last_import_report = report
             self.report_box = show_report(self, report)
 
         def failed(message: str) -> None:
             dialog.close()
-            self.reload_library()
+            self.watcher.poll()
             QMessageBox.warning(self, "Import", message)
 
         dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
@@ -509,10 +425,10 @@ class MainWindow(QMainWindow):
                     Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
                 tag = self.tag_bar.tag_at(key - Qt.Key.Key_1)
                 if tag:
-                    self.bulk_tag(tag.path)
+                    self.annotating.bulk_tag(tag.path)
                 return True
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.delete_current()
+                self.annotating.delete_current()
                 return True
         return super().eventFilter(watched, event)  # type: ignore[arg-type]
 
@@ -559,6 +475,7 @@ class MainWindow(QMainWindow):
         # back) and waited for, so nothing is left half-written
         for thread in self.findChildren(JobThread):
             thread.stop()
+        self.watcher.stop()
         self.save_state_now()
         super().closeEvent(event)
 

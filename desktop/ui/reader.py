@@ -258,6 +258,13 @@ class Reader(QTextBrowser):
     def offset_at(self, point: QPoint) -> int:
         return self.positions.from_qt(self.cursorForPosition(point).position())
 
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scrolls so that the line with code point ``offset`` is at the top of the page."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.positions.to_qt(max(0, min(offset, len(self.text)))))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).top())
+
     # --- input ---------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # type: ignore[override]

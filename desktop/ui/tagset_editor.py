@@ -1,4 +1,9 @@
-"""The tag-set editor: add, rename, recolour, reorder, nest and remove tags; switch sets."""
+"""The tag-set editor: add, rename, recolour, reorder, nest and remove tags; switch sets.
+
+Every edit is an undoable command on the window's undo stack (``tag_commands``); the
+editor shows the tags as the library has them, following its change events, so an edit
+made by another process while it is open shows too.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +26,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.core.errors import ClosereadError, TagInUseError
+from desktop.core.changes import ChangeBatch
 from desktop.core.model import Tag
 from desktop.ui.tag_bar import color_icon
+from desktop.ui.tag_commands import (
+    AddTag,
+    MoveTag,
+    RecolorTag,
+    RemoveTag,
+    RenameTag,
+    UseTagSet,
+)
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
 
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class TagSetEditor(QDialog):
@@ -38,10 +51,8 @@ class TagSetEditor(QDialog):
         self.setWindowTitle("Tags and tag sets")
         self.resize(520, 560)
         self.library = window.library
+        self.window_ = window
         self.set_choice = QComboBox(objectName="tagSetChoice")
-        for tag_set in self.library.tags.tag_sets():
-            self.set_choice.addItem(str(tag_set["title"]), tag_set["name"])
-        self.set_choice.setCurrentIndex(self.set_choice.findData(self.library.tags.active_set))
         self.set_choice.currentIndexChanged.connect(self._switch_set)
         self.tree = QTreeWidget(objectName="tagTree")
         self.tree.setHeaderLabels(["Tag", "Key", "Uses"])
@@ -78,38 +89,53 @@ class TagSetEditor(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(close)
         self.refresh()
+        window.watcher.changed.connect(self._library_changed)
 
     # --- view ----------------------------------------------------------------------------
 
+    def _library_changed(self, batch: ChangeBatch) -> None:
+        self.refresh()
+
     def refresh(self, select: str | None = None) -> None:
+        """The sets and the active set's tags as the library has them; the current tag
+        (``select``, a tag id, or else the one current now) stays current."""
+        select = select or self._current_id()
+        self.set_choice.blockSignals(True)
+        self.set_choice.clear()
+        for tag_set in self.library.tags.tag_sets():
+            self.set_choice.addItem(str(tag_set["title"]), tag_set["name"])
+        self.set_choice.setCurrentIndex(self.set_choice.findData(self.library.tags.active_set))
+        self.set_choice.blockSignals(False)
         self.tree.clear()
         parents: dict[str, QTreeWidgetItem] = {}
         for tag in self.library.tags.list():
             item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(tag.usage)])
             item.setIcon(0, color_icon(tag.color))
-            item.setData(0, PATH_ROLE, tag.path)
+            item.setData(0, ID_ROLE, tag.id)
             item.setToolTip(0, tag.description or tag.path)
             if tag.parent_name and tag.parent_name in parents:
                 parents[tag.parent_name].addChild(item)
             else:
                 self.tree.addTopLevelItem(item)
                 parents[tag.name] = item
-            if select and tag.path.lower() == select.lower():
+            if select and tag.id == select:
                 self.tree.setCurrentItem(item)
         self.tree.expandAll()
 
-    def current(self) -> Tag | None:
+    def _current_id(self) -> str:
         item = self.tree.currentItem()
-        if item is None:
-            return None
-        path = item.data(0, PATH_ROLE)
-        return next((t for t in self.library.tags.list() if t.path == path), None)
+        return item.data(0, ID_ROLE) if item is not None else ""
 
-    def _run(self, action: object) -> bool:
-        try:
-            action()  # type: ignore[operator]
-        except ClosereadError as error:
-            QMessageBox.warning(self, "Tags", error.message)
+    def current(self) -> Tag | None:
+        tag_id = self._current_id()
+        return next((t for t in self.library.tags.list() if t.id == tag_id), None)
+
+    def _run(self, command: AddTag | MoveTag | RecolorTag | RemoveTag | RenameTag | UseTagSet
+             ) -> bool:
+        """Pushes ``command`` on the window's undo stack; says why if it was refused."""
+        self.window_.undo_stack.push(command)
+        if command.error:
+            QMessageBox.warning(self, "Tags", command.error)
             return False
         return True
 
@@ -117,15 +143,16 @@ class TagSetEditor(QDialog):
 
     def _switch_set(self) -> None:
         name = self.set_choice.currentData()
-        if self._run(lambda: self.library.tags.use_set(name)):
-            self.refresh()
+        if name and name != self.library.tags.active_set:
+            self._run(UseTagSet(self.window_.editor, name))
 
     def add(self, parent: Tag | None = None) -> None:
         title = f"New tag under {parent.name}" if parent else "New tag"
         name, ok = QInputDialog.getText(self, title, "Name:")
-        if ok and name.strip() and self._run(
-                lambda: self.library.tags.add(name, parent=parent.path if parent else None)):
-            self.refresh(select=f"{parent.name}/{name.strip()}" if parent else name.strip())
+        if ok and name.strip():
+            command = AddTag(self.window_.editor, name, parent.id if parent else None)
+            if self._run(command):
+                self.refresh(select=command.tag_id)
 
     def add_child(self) -> None:
         tag = self.current()
@@ -141,42 +168,36 @@ class TagSetEditor(QDialog):
         name, ok = QInputDialog.getText(self, "Rename tag",
                                         f"New name for {tag.name} (its {tag.usage} "
                                         "annotations follow):", text=tag.name)
-        if ok and name.strip() and name.strip() != tag.name and self._run(
-                lambda: self.library.tags.rename(tag.path, name)):
-            self.refresh(select=(f"{tag.parent_name}/" if tag.parent_name else "")
-                         + name.strip())
+        if ok and name.strip() and name.strip() != tag.name:
+            self._run(RenameTag(self.window_.editor, tag.id, tag.name, name))
 
     def recolor(self) -> None:
         tag = self.current()
         if tag is None:
             return
         color = QColorDialog.getColor(QColor(tag.color), self, f"Colour of {tag.name}")
-        if color.isValid() and self._run(
-                lambda: self.library.tags.recolor(tag.path, color.name())):
-            self.refresh(select=tag.path)
+        if color.isValid():
+            self._run(RecolorTag(self.window_.editor, tag.id, tag.name, tag.color,
+                                 color.name()))
 
     def move_tag(self, step: int) -> None:  # not move(): that is QWidget.move()
         tag = self.current()
         if tag is None:
             return
-        if self._run(lambda: self.library.tags.move(tag.path, tag.position + 1 + step)):
-            self.refresh(select=tag.path)
+        position = tag.position + 1
+        if 1 <= position + step <= len(self.library.tags.list(usage=False)):
+            self._run(MoveTag(self.window_.editor, tag.id, tag.name, position,
+                              position + step))
 
     def remove(self) -> None:
         tag = self.current()
         if tag is None:
             return
-        try:
-            self.library.tags.remove(tag.path)
-        except TagInUseError as error:
+        if tag.usage:
             answer = QMessageBox.question(
-                self, "Remove tag", f"{error.message.split(';')[0]}.\n\nRemove it from "
-                "those annotations too? The annotations themselves stay.")
+                self, "Remove tag", f"The tag {tag.name!r} is on {tag.usage} passage"
+                f"{'s' if tag.usage != 1 else ''}.\n\nRemove it from them too? The passages "
+                "themselves stay, and Undo puts the tag back on them.")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            if not self._run(lambda: self.library.tags.remove(tag.path, force=True)):
-                return
-        except ClosereadError as error:
-            QMessageBox.warning(self, "Tags", error.message)
-            return
-        self.refresh()
+        self._run(RemoveTag(self.window_.editor, tag.id, tag.name))

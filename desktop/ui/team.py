@@ -3,8 +3,8 @@
 A merge is shown before it is made: the bundles are merged once in a transaction that is
 rolled back (``dry_run``), the lead reads what would be added, updated, deleted and
 orphaned, and only then merges. Both runs happen off the GUI thread. A merge is not on
-the undo stack (it can touch every article); the stack is cleared after one, so that no
-undo acts on passages the merge changed.
+the undo stack (it can touch every article), but it leaves the stack as it is: commands
+refer to passages and tags by id, so an undo after a merge acts on what the merge left.
 """
 
 from __future__ import annotations
@@ -66,8 +66,7 @@ def merge_bundles(window: MainWindow, paths: list[Path]) -> LibraryJob:
 
     def merged(reports: list[MergeReport]) -> None:
         window.last_merge_reports = reports
-        window.undo_stack.clear()
-        window.reload_all()
+        window.watcher.poll()  # what the job wrote on its own connection, at once
         window.show_report("mergeReport", "Merge bundles", report_text(reports))
 
     def previewed(reports: list[MergeReport]) -> None:

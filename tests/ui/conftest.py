@@ -189,7 +189,7 @@ def emoji_article(tmp_path: Path, db_path: Path) -> str:
 @pytest.fixture
 def article_window(window: MainWindow, emoji_article: str) -> MainWindow:
     """The window (with the samples) with the emoji article, imported since, open."""
-    window.reload_library()  # the article came in through another connection
+    window.watcher.poll()  # the article came in through another connection
     assert window.open_article(emoji_article)
     return window
 

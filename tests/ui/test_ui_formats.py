@@ -70,7 +70,7 @@ def test_the_file_dialogs_filter_with_the_registrys_suffixes(window, dialogs):
 def test_export_from_the_window_writes_the_format(window, qtbot, jobs, tmp_path, emoji_article,
                                                   db_path, kind):
     _annotate(db_path, emoji_article)
-    window.reload_library()
+    window.watcher.poll()
     target = tmp_path / ("out.jsonld" if kind == "jsonld" else f"{kind}-out")
     export(window, kind, target, AnnotationFilter(article_id=emoji_article))
     jobs.wait()

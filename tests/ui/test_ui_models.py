@@ -27,7 +27,7 @@ def annotated_window(window, emoji_article: str, db_path: Path):
             at = text.index(words)
             library.annotations.create(emoji_article, select_range(text, at, at + len(words)),
                                        tags, annotator)
-    window.reload_library()
+    window.watcher.poll()
     assert window.open_article(emoji_article)
     return window
 
@@ -40,14 +40,14 @@ def edit_a_lot(window, qtbot, ui) -> None:
     qtbot.keyClick(reader, Qt.Key.Key_2)
     ids = [a.id for a in ui.stored()]
     window.sidebar.select(ids[0])
-    window.set_tags_of_current(["opinion"])
+    window.annotating.set_tags_of_current(["opinion"])
     window.sidebar.select(ids[1])
-    window._note_edited(ids[1], "a note")
+    window.annotating.edit_note(ids[1], "a note")
     window.sidebar.select(ids[2])
     ui.select_words(window, "Evidence from the survey")
-    window.move_current_to_selection()
+    window.annotating.move_current_to_selection()
     window.sidebar.select(ids[3])
-    window.delete_current()
+    window.annotating.delete_current()
     steps = window.undo_stack.count()
     for _ in range(steps):
         window.undo_stack.undo()
@@ -90,7 +90,7 @@ def test_the_models_pass_qts_own_tester(annotated_window, qtmodeltester, qtbot, 
     qtmodeltester.check(annotated_window.library_pane.proxy)
     edit_a_lot(annotated_window, qtbot, ui)
     annotated_window.findChild(QComboBox, "sidebarTagFilter").setCurrentText("opinion")
-    annotated_window.reload_library()
+    annotated_window.watcher.poll()
     failures = [r.message for r in qtlog.records if "FAIL!" in r.message]
     assert failures == []
 
@@ -101,7 +101,7 @@ def test_the_library_model_keeps_the_contract(annotated_window, qtmodeltester, q
     assert articles == 5  # the samples and the emoji article
     qtmodeltester.check(pane.model, force_py=True)
     edit_a_lot(annotated_window, qtbot, ui)
-    annotated_window.reload_library()
+    annotated_window.watcher.poll()
     qtbot.wait(10)  # the window may re-read the library when idle after an edit
     assert pane.model.rowCount() == articles
 
@@ -116,7 +116,7 @@ def test_the_library_filter_and_sort_keep_the_contract(window, qtmodeltester, qt
     for column in range(pane.proxy.columnCount()):
         pane.view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
         pane.view.sortByColumn(column, Qt.SortOrder.DescendingOrder)
-    window.reload_library()
+    window.watcher.poll()
     assert pane.proxy.rowCount() == 4
 
 

@@ -28,7 +28,7 @@ def test_an_edit_re_anchors_and_orphans_and_undo_restores_everything(article_win
     before = {a.id: (a.start, a.end, a.anchor_state) for a in ui.stored()}
 
     original = ui.text(window)
-    window.edit_text(_edited(original))
+    window.annotating.edit_text(_edited(original))
     stored = {a.id: a for a in ui.stored()}
     assert stored[cheered].anchor_state == "anchored"
     assert ui.text(window)[stored[cheered].start:stored[cheered].end] == "cheered loudly"
@@ -52,7 +52,7 @@ def test_an_orphan_is_attached_to_selected_text_and_undo_orphans_it_again(articl
                                                                           ui, qtbot):
     window = article_window
     silt = _tag(window, ui, qtbot, "silt rising")
-    window.edit_text(_edited(ui.text(window)))
+    window.annotating.edit_text(_edited(ui.text(window)))
     orphans = window.findChild(QListWidget, "orphanList")
     orphans.setCurrentRow(0)
     ui.select_words(window, "spoke last")

@@ -181,10 +181,10 @@ def test_the_current_passage_stays_current_after_its_note_is_saved(opened, qtbot
 def test_the_current_passage_stays_current_after_it_is_retagged(opened, qtbot, ui, annotated):
     target = annotated["the harbour plan"]
     click_row(qtbot, opened, target)
-    opened.set_tags_of_current(["opinion"])
+    opened.annotating.set_tags_of_current(["opinion"])
     assert opened.sidebar.current_id() == target
     # so the next key acts on the same passage, not on its neighbour
-    opened.delete_current()
+    opened.annotating.delete_current()
     assert {a.id for a in ui.stored()} == {annotated["cheered loudly"],
                                           annotated["silt rising every year"]}
 

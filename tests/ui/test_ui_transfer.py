@@ -84,22 +84,15 @@ def _articles(folder: Path, count: int) -> Path:
 
 def test_the_import_handlers_run_on_the_gui_thread(window, qtbot, tmp_path, handler_threads,
                                                    monkeypatch, jobs):
-    reloads: list[bool] = []
-    real_reload = window.reload_library
-
-    def reload_library() -> None:
-        reloads.append(on_gui_thread())
-        if on_gui_thread():
-            real_reload()
-
-    monkeypatch.setattr(window, "reload_library", reload_library)
+    reloads: list[bool] = []  # the views follow the import's changes on the GUI thread
+    window.watcher.changed.connect(lambda _batch: reloads.append(on_gui_thread()))
     window.import_paths([_articles(tmp_path / "in", 3)])
     jobs.wait()
     qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
     qtbot.waitUntil(lambda: any(name == "show_report" for name, _ in handler_threads),
                     timeout=5000)
     assert len(window.last_import_report.imported) == 3
-    assert reloads and all(reloads), "reload_library ran off the GUI thread"
+    assert reloads and all(reloads), "the views followed the import off the GUI thread"
     off = sorted({name for name, gui in handler_threads if not gui})
     assert off == [], f"ran off the GUI thread: {off}"
     assert window.library_pane.model.rowCount() == 4 + 3

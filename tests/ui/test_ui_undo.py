@@ -99,7 +99,7 @@ def test_retagging_the_current_passage_is_undone_and_redone(article_window, qtbo
     window = article_window
     made = tag(qtbot, ui, window, "cheered loudly")
     window.sidebar.select(made)
-    window.set_tags_of_current(["opinion", "evidence"])
+    window.annotating.set_tags_of_current(["opinion", "evidence"])
     assert by_id(ui)[made].tag_paths == ("evidence", "opinion")
 
     undo_key(qtbot, window)
@@ -133,7 +133,7 @@ def test_changing_a_passages_bounds_is_undone_and_redone(article_window, qtbot, 
     made = tag(qtbot, ui, window, "cheered loudly")
     window.sidebar.select(made)
     start, end = ui.select_words(window, "crowd 😀 cheered loudly")
-    window.move_current_to_selection()
+    window.annotating.move_current_to_selection()
     moved = by_id(ui)[made]
     assert (moved.exact, moved.start, moved.end) == ("crowd 😀 cheered loudly", start, end)
 
@@ -170,7 +170,7 @@ def test_delete_current_is_undone_and_redone(article_window, qtbot, ui):
     window = article_window
     made = tag(qtbot, ui, window, "cheered loudly")
     window.sidebar.select(made)
-    window.delete_current()
+    window.annotating.delete_current()
     assert ui.stored() == []
     window.undo_stack.undo()
     assert [a.id for a in ui.stored()] == [made]
@@ -216,8 +216,8 @@ def test_a_whole_session_is_undone_to_nothing_and_redone_to_the_end(
     window = article_window
     made = tag(qtbot, ui, window, "cheered loudly")
     window.sidebar.select(made)
-    window.set_tags_of_current(["evidence"])
-    window._note_edited(made, "a note")
+    window.annotating.set_tags_of_current(["evidence"])
+    window.annotating.edit_note(made, "a note")
     end_state = by_id(ui)[made]
     steps = window.undo_stack.count()
     assert steps == 3
@@ -265,7 +265,7 @@ def test_the_sidebar_follows_undo_and_redo_of_a_retag(article_window, qtbot, ui)
     window = article_window
     made = tag(qtbot, ui, window, "cheered loudly")
     window.sidebar.select(made)
-    window.set_tags_of_current(["evidence"])
+    window.annotating.set_tags_of_current(["evidence"])
     model = window.sidebar.model
     assert model.annotation(made).tag_paths == ("evidence",)
     undo_key(qtbot, window)
