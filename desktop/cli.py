@@ -6,6 +6,7 @@ import getpass
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ class _State:
     def library(self) -> Library:
         if self._library is None:
             timeout = float(os.environ.get("CLOSEREAD_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
-            self._library = Library(self.db_path, busy_timeout=timeout)
+            self._library = Library(self.db_path, busy_timeout=timeout, client="cli")
         return self._library
 
 
@@ -500,6 +501,29 @@ def samples(state: _State) -> None:
     """Add the bundled sample articles to the library."""
     report = load_samples(state.library)
     click.echo(report.summary())
+
+
+@cli.command()
+@click.option("--since", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Only changes after this sequence number.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many changes.")
+@click.option("--json", "as_json", is_flag=True, help="JSON: {last, changes: [...]}.")
+@pass_state
+def changes(state: _State, since: int, limit: int | None, as_json: bool) -> None:
+    """The change journal: what was added, updated or removed, in commit order.
+
+    Each change has a sequence number; a program that has read up to N asks for
+    --since N to get everything after it.
+    """
+    found = state.library.journal.after(since, limit)
+    if as_json:
+        _echo_json({"last": found[-1].seq if found else since,
+                    "changes": [asdict(change) for change in found]})
+        return
+    for change in found:
+        click.echo(f"{change.seq:>8}  {change.time[:19].replace('T', ' ')}  "
+                   f"{change.entity:10} {change.op:8} {change.id}  {change.origin or '-'}")
 
 
 # --- tags --------------------------------------------------------------------------------

@@ -231,3 +231,18 @@ def test_locked_library_gives_a_clear_error(tmp_path, run, article_id):
     assert "locked by another program" in result.stderr
     assert "Traceback" not in result.stderr
     assert run.json("annotations") == []
+
+
+def test_changes_lists_the_journal_after_a_sequence_number(run, article_id):
+    first = run.json("changes")
+    assert [c["entity"] for c in first["changes"]] == ["article"]
+    assert first["changes"][0]["origin"].startswith("cli:")
+    run("annotate", article_id, "--quote", "a disaster", "--tag", "propaganda")
+    later = run.json("changes", "--since", str(first["last"]))
+    assert [(c["entity"], c["op"]) for c in later["changes"]] == [
+        ("annotator", "added"), ("annotation", "added")]
+    assert later["last"] == later["changes"][-1]["seq"]
+    assert run.json("changes", "--since", str(later["last"])) == {
+        "last": later["last"], "changes": []}
+    lines = run("changes", "--limit", "1").stdout.splitlines()
+    assert len(lines) == 1 and "article" in lines[0] and "added" in lines[0]

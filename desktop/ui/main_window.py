@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
 
 def build_main_window(db_path: str | Path, settings: Settings | None = None) -> MainWindow:
     """The ready main window on the library at ``db_path`` (a new one gets the samples)."""
-    library = Library(db_path)
+    library = Library(db_path, client="app")
     if library.created:
         from desktop.io.samples import load_samples  # the import pipeline loads only if needed
 
