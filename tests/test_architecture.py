@@ -1,4 +1,4 @@
-"""The layering of ARCHITECTURE.md, enforced by the import-linter contracts in pyproject."""
+"""The layering of docs/architecture.md, enforced by the import-linter contracts in pyproject."""
 
 import os
 

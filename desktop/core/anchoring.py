@@ -1,4 +1,5 @@
-"""Re-anchoring annotations when an article's text changes (ARCHITECTURE invariant 4).
+"""Re-anchoring annotations when an article's text changes (docs/architecture.md,
+invariant 4).
 
 An annotation stores where it was (``start``, ``end``: code point offsets, end exclusive)
 and what it was (``exact`` with about ``CONTEXT_CHARS`` of ``prefix`` and ``suffix``). When

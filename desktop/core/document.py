@@ -1,6 +1,6 @@
 """An article as the reader shows it: the canonical text plus its structure.
 
-``Document.text`` is ``article.text`` (ARCHITECTURE invariant 3). Blocks (headings,
+``Document.text`` is ``article.text`` (docs/architecture.md, invariant 3). Blocks (headings,
 paragraphs, list items, quotes, code) and inline spans (emphasis, strong, code, links) are
 ranges over that text, so a view can insert the text verbatim and format ranges on it, and
 every position in the view is a position in the text.

@@ -1,7 +1,7 @@
 """Text position and text quote selectors over an article's canonical text.
 
 Offsets are Unicode code point indices into ``article.text``, 0-based, end exclusive
-(ARCHITECTURE invariant 1), as in the W3C TextPositionSelector.
+(docs/architecture.md, invariant 1), as in the W3C TextPositionSelector.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 RFC 4180 (CRLF line ends, fields with commas, quotes or line breaks quoted, quotes
 doubled), UTF-8, optionally with a byte-order mark for Excel. Cells a spreadsheet would
-run as a formula are neutralised with a leading apostrophe (ARCHITECTURE invariant 10);
+run as a formula are neutralised with a leading apostrophe (docs/architecture.md, invariant 10);
 the database and the JSON outputs keep the raw value.
 """
 

@@ -2,7 +2,7 @@
 
 The page is never rendered or run: trafilatura reduces it to the article's paragraphs as
 Markdown (headings, lists, emphasis, links kept), which the Markdown renderer turns into
-the canonical text (ARCHITECTURE invariants 3 and 9).
+the canonical text (docs/architecture.md, invariants 3 and 9).
 """
 
 from __future__ import annotations

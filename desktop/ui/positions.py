@@ -1,9 +1,9 @@
 """The one place where Qt's UTF-16 positions meet ``article.text``'s code points.
 
 A QTextDocument counts UTF-16 code units: an emoji (outside the Basic Multilingual Plane)
-is two. ``article.text`` counts code points (ARCHITECTURE invariants 1 and 2). The reader
-inserts ``article.text`` verbatim, so the two differ only by the astral characters before
-a position.
+is two. ``article.text`` counts code points (docs/architecture.md, invariants 1 and 2).
+The reader inserts ``article.text`` verbatim, so the two differ only by the astral
+characters before a position.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Bad input through `closeread import`: one clear line naming the file, a non-zero exit
-code, no traceback, and the library exactly as it was (ARCHITECTURE invariant 8).
+code, no traceback, and the library exactly as it was (docs/architecture.md, invariant 8).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""A guard for the PySide6 6.12 crash on Python 3.11 (PLATFORM.md): many calls returning
-None must not bring the interpreter down."""
+"""A guard for the PySide6 6.12 crash on Python 3.11 (docs/architecture.md, platform
+notes): many calls returning None must not bring the interpreter down."""
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
