@@ -48,8 +48,10 @@ class ViewFollower:
             self._annotations(batch, open_article_done=reopened)
         elif batch.touches(TAG) and not reopened:
             self._retag_open_article()
-        if batch.touches(ANNOTATOR, TAG, ARTICLE, ANNOTATION):
+        if batch.touches(ANNOTATOR, TAG):
             self.window.refresh_library_filters()
+        elif batch.touches(ARTICLE, ANNOTATION):
+            self.window.refilter_library()  # an edit may bring an article in or out
 
     # --- articles ------------------------------------------------------------------------
 

@@ -7,12 +7,10 @@ import getpass
 import html
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -41,18 +39,8 @@ from desktop.ui.settings import Settings
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.tag_bar import TagBar
 from desktop.ui.theme import apply_theme
-from desktop.ui.transfer import (
-    ExportJob,
-    ImportJob,
-    JobThread,
-    on_gui_thread,
-    progress_dialog,
-    show_report,
-    start,
-)
-
-if TYPE_CHECKING:
-    from desktop.io.importer import ImportReport
+from desktop.ui.jobs import Transfers, import_paths
+from desktop.ui.transfer import JobThread
 
 
 PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
@@ -71,13 +59,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.article_id = ""
-        self._jobs: list[object] = []
-        # what the last background job reported (for the status line and the tests)
-        self.last_bundle_export: Any = None
-        self.last_merge_preview: list[Any] = []
-        self.last_merge_reports: list[Any] = []
-        self.last_export_summary = ""
-        self.last_annotation_import: list[str] = []
+        self.transfers = Transfers(self)  # how imports, exports and merges ended (jobs.py)
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes
@@ -173,8 +155,12 @@ class MainWindow(QMainWindow):
         tags = [t.path for t in self.library.tags.all(usage=False)]
         annotators = [a.name for a in self.library.annotations.annotators()]
         self.library_pane.set_filter_choices(tags, annotators)
+        self.refilter_library()
+
+    def refilter_library(self) -> None:
+        """Lets in the articles the chosen tag and annotator filters allow (if any)."""
         if self.library_pane.chosen_tag() or self.library_pane.chosen_annotator():
-            self._library_filters_changed()  # an edit may bring an article in or out
+            self._library_filters_changed()
 
     def show_report(self, name: str, title: str, text: str) -> QMessageBox:
         """A report that stays open beside the window (object name ``name``)."""
@@ -337,71 +323,6 @@ class MainWindow(QMainWindow):
 
     # --- import and export ---------------------------------------------------------------
 
-    def import_paths(self, paths: list[Path]) -> ImportJob:
-        """Imports in the background with a progress dialog, then reports."""
-        job = ImportJob(self.library.path, paths)
-        dialog = progress_dialog(self, "Importing articles", 0)
-
-        def progress(step: tuple[int, int, str]) -> None:
-            done, total, name = step
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            dialog.setLabelText(name)
-
-        def finished(report: ImportReport) -> None:
-            dialog.close()
-            self.watcher.poll()  # the new articles, without waiting for the next look
-            self.last_import_report = report
-            self.report_box = show_report(self, report)
-
-        def failed(message: str) -> None:
-            dialog.close()
-            self.watcher.poll()
-            QMessageBox.warning(self, "Import", message)
-
-        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
-        on_gui_thread(job.progress, progress, self)
-        on_gui_thread(job.finished, finished, self)
-        on_gui_thread(job.failed, failed, self)
-        self._jobs.append(job)
-        start(job, self)
-        return job
-
-    def export_csv(self, target: Path, where: AnnotationFilter, excel: bool) -> ExportJob:
-        """Exports in the background with a progress dialog."""
-        job = ExportJob(self.library.path, target, where, excel)
-        dialog = progress_dialog(self, "Exporting passages", 0)
-
-        def finished(count: int) -> None:
-            dialog.close()
-            self.last_export_rows = count
-            self.statusBar().showMessage(f"Exported {count:,} rows to {target}", 8000)
-
-        def failed(message: str) -> None:
-            dialog.close()
-            QMessageBox.warning(self, "Export", message)
-
-        dialog.canceled.connect(lambda: setattr(job, "cancelled", True))
-        on_gui_thread(job.progress, lambda rows: dialog.setLabelText(f"{rows:,} rows written"),
-                      self)
-        on_gui_thread(job.finished, finished, self)
-        on_gui_thread(job.failed, failed, self)
-        self._jobs.append(job)
-        start(job, self)
-        return job
-
-    def choose_import_files(self) -> None:
-        from desktop.io.formats import article_files
-
-        files, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", article_files())
-        if files:
-            self.import_paths([Path(f) for f in files])
-
-    def choose_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder of articles")
-        if folder:
-            self.import_paths([Path(folder)])
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
@@ -410,7 +331,7 @@ class MainWindow(QMainWindow):
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.import_paths(paths)
+            import_paths(self, paths)
 
     # --- keys in the sidebar -------------------------------------------------------------
 
