@@ -9,6 +9,7 @@ it, and marks itself obsolete so it never sits on the stack pretending to be don
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
@@ -63,50 +64,46 @@ class AddTag(_TagCommand):
         self._attempt(take_back)
 
 
-class RenameTag(_TagCommand):
-    def __init__(self, editor: AnnotationEditor, tag_id: str, old: str, new: str) -> None:
-        super().__init__(editor, f"Rename the tag {old} to {new.strip()}")
+class _ChangeTag(_TagCommand):
+    """Takes one of a tag's values from ``old`` to ``new`` through ``change(tag_id, value)``
+    (a store method: rename, recolor, move); undo takes it back."""
+
+    def __init__(self, editor: AnnotationEditor, text: str,
+                 change: Callable[[str, Any], object], tag_id: str, old: Any,
+                 new: Any) -> None:
+        super().__init__(editor, text)
+        self.change = change
         self.tag_id = tag_id
         self.old = old
         self.new = new
 
     def redo(self) -> None:
-        self._attempt(lambda: self.tags.rename(self.tag_id, self.new))
+        self._attempt(lambda: self.change(self.tag_id, self.new))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.tags.rename(self.tag_id, self.old))
+        self._attempt(lambda: self.change(self.tag_id, self.old))
 
 
-class RecolorTag(_TagCommand):
+class RenameTag(_ChangeTag):
+    def __init__(self, editor: AnnotationEditor, tag_id: str, old: str, new: str) -> None:
+        super().__init__(editor, f"Rename the tag {old} to {new.strip()}",
+                         editor.library.tags.rename, tag_id, old, new)
+
+
+class RecolorTag(_ChangeTag):
     def __init__(self, editor: AnnotationEditor, tag_id: str, name: str, old: str,
                  new: str) -> None:
-        super().__init__(editor, f"Recolour the tag {name}")
-        self.tag_id = tag_id
-        self.old = old
-        self.new = new
-
-    def redo(self) -> None:
-        self._attempt(lambda: self.tags.recolor(self.tag_id, self.new))
-
-    def undo(self) -> None:
-        self._attempt(lambda: self.tags.recolor(self.tag_id, self.old))
+        super().__init__(editor, f"Recolour the tag {name}", editor.library.tags.recolor,
+                         tag_id, old, new)
 
 
-class MoveTag(_TagCommand):
+class MoveTag(_ChangeTag):
     """Moves a tag in the active set from ``old`` to ``new`` (1-based): its key follows."""
 
     def __init__(self, editor: AnnotationEditor, tag_id: str, name: str, old: int,
                  new: int) -> None:
-        super().__init__(editor, f"Move the tag {name}")
-        self.tag_id = tag_id
-        self.old = old
-        self.new = new
-
-    def redo(self) -> None:
-        self._attempt(lambda: self.tags.move(self.tag_id, self.new))
-
-    def undo(self) -> None:
-        self._attempt(lambda: self.tags.move(self.tag_id, self.old))
+        super().__init__(editor, f"Move the tag {name}", editor.library.tags.move, tag_id,
+                         old, new)
 
 
 class RemoveTag(_TagCommand):

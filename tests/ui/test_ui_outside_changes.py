@@ -42,13 +42,20 @@ def long_article(tmp_path: Path, db_path: Path, paragraphs: int = 120) -> str:
         return import_paths(library, [path]).imported[0].article.id  # type: ignore[union-attr]
 
 
-def test_a_passage_made_by_the_command_line_appears_and_the_reader_stays_put(
-        window, qtbot, ui, tmp_path, db_path):
+def open_long_article(window, qtbot, ui, tmp_path: Path, db_path: Path,
+                      words: str) -> tuple[str, str]:
+    """Opens a long article and makes the user's passage on ``words`` the current one."""
     article_id = long_article(tmp_path, db_path)
     window.watcher.poll()
     assert window.open_article(article_id)
-    mine = tag(qtbot, ui, window, "meeting 40 were read")
+    mine = tag(qtbot, ui, window, words)
     window.sidebar.select(mine)
+    return article_id, mine
+
+
+def test_a_passage_made_by_the_command_line_appears_and_the_reader_stays_put(
+        window, qtbot, ui, tmp_path, db_path):
+    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path, "meeting 40 were read")
     bar = ui.reader(window).verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     scrolled = bar.value()
@@ -129,11 +136,7 @@ def test_undo_after_the_command_line_renamed_the_tag_gives_back_the_renamed_tag(
 
 def test_a_text_replaced_by_another_process_reopens_where_the_reader_was(
         window, qtbot, ui, tmp_path, db_path):
-    article_id = long_article(tmp_path, db_path)
-    window.watcher.poll()
-    assert window.open_article(article_id)
-    mine = tag(qtbot, ui, window, "meeting 80 were read")
-    window.sidebar.select(mine)
+    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path, "meeting 80 were read")
     reader = ui.reader(window)
     window.reader.scroll_to_offset(ui.span(window, "Paragraph 60:")[0])
     top = window.reader.offset_at(reader.viewport().rect().topLeft())
