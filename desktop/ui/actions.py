@@ -33,6 +33,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         edit_tag_sets,
     )
     from desktop.ui.formats import choose_annotation_files, export_dialog
+    from desktop.ui.jobs import choose_import_files, choose_import_folder
     from desktop.ui.team import choose_bundles
 
     menu = window.menuBar()
@@ -45,10 +46,10 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         return action
 
     file_menu = menu.addMenu("&File")
-    add(file_menu, "&Import files…", "actionImportFiles", window.choose_import_files,
+    add(file_menu, "&Import files…", "actionImportFiles", lambda: choose_import_files(window),
         QKeySequence.StandardKey.Open)
-    add(file_menu, "Import &folder…", "actionImportFolder", window.choose_import_folder,
-        "Ctrl+Shift+O")
+    add(file_menu, "Import &folder…", "actionImportFolder",
+        lambda: choose_import_folder(window), "Ctrl+Shift+O")
     file_menu.addSeparator()
     add(file_menu, "Import &annotations…", "actionImportAnnotations",
         lambda: choose_annotation_files(window))

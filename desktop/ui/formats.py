@@ -4,9 +4,9 @@ The export dialog has the filters of `closeread export` and a format from the re
 of ``desktop.io.formats`` (the one `closeread export --format` takes its choices from):
 the CSV of tagged passages, W3C Web Annotations (JSON-LD), PTC articles and labels, brat
 standoff, or a Closeread bundle. Each is written off the GUI thread by the registry's
-writer, the one the command line uses. Importing annotations takes the files the
-registry's annotation readers read (by their extension), all in one transaction: a bad
-file imports none of them.
+writer, the one the command line uses (``desktop.ui.jobs.export``). Importing annotations
+takes the files the registry's annotation readers read (by their extension), all in one
+transaction: a bad file imports none of them.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from desktop.io import formats as registry
 from desktop.io.formats import ExportFormat
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui import transfer
-from desktop.ui.transfer import LibraryJob
+from desktop.ui.jobs import export
+from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -128,52 +128,29 @@ class ExportDialog(QDialog):
 
 
 def export_dialog(window: MainWindow, kind: str = "csv") -> None:
+    """Asks what to export (``kind`` chosen first) and where, then exports it."""
     dialog = ExportDialog(window, kind)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         export(window, *dialog.choice())
-
-
-def export(window: MainWindow, kind: str, target: Path, where: AnnotationFilter,
-           excel: bool = False) -> object:
-    """Writes ``where``'s selection to ``target`` as ``kind``, in the background."""
-    if kind == "csv":  # the one export with a progress dialog and a Cancel button
-        return window.export_csv(target, where, excel)
-    if kind == "bundle":  # the team pane's own job, which keeps what it wrote
-        from desktop.ui.team import export_bundle
-
-        return export_bundle(window, target, where)
-    spec = registry.export_format(kind)
-
-    def work(library: Library) -> str:
-        return spec.write(library, target, where).summary()
-
-    def finished(summary: str) -> None:
-        window.last_export_summary = summary
-        window.statusBar().showMessage(summary[:1].upper() + summary[1:], 10000)
-
-    def failed(message: str) -> None:
-        QMessageBox.warning(window, "Export", message)
-
-    return transfer.run_job(window, LibraryJob(window.library.path, work),
-                            f"Writing {spec.label}", finished, failed)
 
 
 # --- importing annotations -----------------------------------------------------------------
 
 
 def choose_annotation_files(window: MainWindow) -> None:
+    """Asks for annotation files, and imports their annotations."""
     files, _ = QFileDialog.getOpenFileNames(window, "Import annotations", "",
                                             registry.annotation_files())
     if files:
         import_annotations(window, [Path(f) for f in files])
 
 
-def import_annotations(window: MainWindow, paths: list[Path]) -> LibraryJob:
+def import_annotations(window: MainWindow, paths: list[Path]) -> BackgroundJob:
     """Adds the annotations of ``paths`` to articles already in the library, all in one
     transaction; ``window``'s annotator stands in where a file names none."""
     annotator = window.editor.annotator
 
-    def work(library: Library) -> list[str]:
+    def work(library: Library, _progress: Progress) -> list[str]:
         # every file's reader is found before any is read: a file of no known kind
         # refuses the lot without starting the transaction
         readers = [(path, registry.annotation_reader_for(path)) for path in paths]
@@ -184,15 +161,15 @@ def import_annotations(window: MainWindow, paths: list[Path]) -> LibraryJob:
         return lines
 
     def finished(lines: list[str]) -> None:
-        window.last_annotation_import = lines
         window.watcher.poll()  # what the job wrote on its own connection, at once
-        window.show_report("annotationImportReport", "Import annotations",
-                           "\n".join(f"• {line}" for line in lines))
+        show_report(window, "annotationImportReport", "Import annotations",
+                    "\n".join(f"• {line}" for line in lines))
+        window.transfers.annotationsImported.emit(lines)
 
     def failed(message: str) -> None:
         QMessageBox.warning(window, "Import annotations",
                             message + "\n\nNothing was imported.")
 
-    return transfer.run_job(window, LibraryJob(window.library.path, work),
-                            "Importing annotations", finished, failed)
+    return run_job(window, BackgroundJob(window.library.path, work, "Importing annotations"),
+                   finished, failed)
 

@@ -31,6 +31,7 @@ from desktop.ui.annotating import AnnotationController
 from desktop.ui.editing import AnnotationEditor
 from desktop.ui.find_bar import FindBar
 from desktop.ui.following import ViewFollower
+from desktop.ui.jobs import Transfers, import_paths
 from desktop.ui.library_events import LibraryWatcher
 from desktop.ui.library_pane import LibraryPane
 from desktop.ui.reader import Reader
@@ -39,9 +40,7 @@ from desktop.ui.settings import Settings
 from desktop.ui.sidebar import Sidebar
 from desktop.ui.tag_bar import TagBar
 from desktop.ui.theme import apply_theme
-from desktop.ui.jobs import Transfers, import_paths
 from desktop.ui.transfer import JobThread
-
 
 PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
 
@@ -59,7 +58,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.article_id = ""
-        self.transfers = Transfers(self)  # how imports, exports and merges ended (jobs.py)
+        self.transfers = Transfers(self)  # how its imports, exports and merges ended
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
 
         # panes

@@ -16,74 +16,62 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui import transfer
-from desktop.ui.transfer import LibraryJob
+from desktop.ui.jobs import export
+from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
 if TYPE_CHECKING:
-    from desktop.io.bundle import BundleExport
     from desktop.store.merging import MergeReport
     from desktop.ui.main_window import MainWindow
 
 BUNDLE_FILES = "Closeread bundles (*.json *.json.gz *.gz);;All files (*)"
 
 
-def export_bundle(window: MainWindow, target: Path, where: AnnotationFilter) -> LibraryJob:
-    """Writes the bundle of ``where`` to ``target`` in the background."""
-    from desktop.io.bundle import export_bundle_file
-
-    def work(library: Library) -> BundleExport:
-        return export_bundle_file(library, target, where)
-
-    def finished(written: BundleExport) -> None:
-        window.last_bundle_export = written
-        window.statusBar().showMessage(written.summary(str(target)).capitalize(), 10000)
-
-    def failed(message: str) -> None:
-        QMessageBox.warning(window, "Export bundle", message)
-
-    return transfer.run_job(window, LibraryJob(window.library.path, work), "Writing the bundle",
-                finished, failed)
+def export_bundle(window: MainWindow, target: Path, where: AnnotationFilter) -> BackgroundJob:
+    """Writes the bundle of ``where`` to ``target`` in the background; the window's
+    ``exportFinished`` carries the registry's report, whose ``detail`` is the
+    ``BundleExport``."""
+    return export(window, "bundle", target, where)
 
 
 def choose_bundles(window: MainWindow) -> None:
+    """Asks for bundles, and merges them after a preview."""
     files, _ = QFileDialog.getOpenFileNames(window, "Merge bundles", "", BUNDLE_FILES)
     if files:
         merge_bundles(window, [Path(f) for f in files])
 
 
-def merge_bundles(window: MainWindow, paths: list[Path]) -> LibraryJob:
+def merge_bundles(window: MainWindow, paths: list[Path]) -> BackgroundJob:
     """Previews the merge of ``paths``, asks, then merges and shows the report."""
     from desktop.io.bundle import merge_bundle_files
 
-    def preview(library: Library) -> list[MergeReport]:
+    def preview(library: Library, _progress: Progress) -> list[MergeReport]:
         return merge_bundle_files(library, paths, dry_run=True)
 
-    def merge(library: Library) -> list[MergeReport]:
+    def merge(library: Library, _progress: Progress) -> list[MergeReport]:
         return merge_bundle_files(library, paths)
 
     def failed(message: str) -> None:
         QMessageBox.warning(window, "Merge bundles", message)
 
     def merged(reports: list[MergeReport]) -> None:
-        window.last_merge_reports = reports
         window.watcher.poll()  # what the job wrote on its own connection, at once
-        window.show_report("mergeReport", "Merge bundles", report_text(reports))
+        show_report(window, "mergeReport", "Merge bundles", report_text(reports))
+        window.transfers.merged.emit(reports)
 
     def previewed(reports: list[MergeReport]) -> None:
-        window.last_merge_preview = reports
         if not any(report.changed for report in reports):
             QMessageBox.information(window, "Merge bundles",
                                     report_text(reports) + "\n\nNothing to merge.")
-            return
-        answer = QMessageBox.question(
-            window, "Merge bundles", report_text(reports) + "\n\nMerge now?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        if answer == QMessageBox.StandardButton.Yes:
-            transfer.run_job(window, LibraryJob(window.library.path, merge), "Merging",
-                             merged, failed)
+        elif QMessageBox.question(
+                window, "Merge bundles", report_text(reports) + "\n\nMerge now?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        ) == QMessageBox.StandardButton.Yes:
+            run_job(window, BackgroundJob(window.library.path, merge, "Merging"),
+                    merged, failed)
+        window.transfers.mergePreviewed.emit(reports)
 
-    return transfer.run_job(window, LibraryJob(window.library.path, preview), "Reading the bundles",
-                previewed, failed)
+    return run_job(window, BackgroundJob(window.library.path, preview, "Reading the bundles"),
+                   previewed, failed)
 
 
 def report_text(reports: list[MergeReport]) -> str:

@@ -1,141 +1,111 @@
-"""Import and export off the GUI thread, with a progress dialog and a report.
+"""Work on the library off the GUI thread, behind a progress dialog.
 
-Each job opens its own connection to the library file (WAL lets it write while the window
-reads) and reports progress through signals, so the window never freezes.
+One kind of job does every import, export and merge: ``BackgroundJob`` runs a function on
+a connection of its own to the library file (WAL lets it write while the window reads)
+and reports through signals, so the window never freezes. ``run_job`` shows its progress
+dialog and calls back on the GUI thread; the window's views then learn what the job wrote
+from the library's change events.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple, Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
-from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
 
-if TYPE_CHECKING:
-    from desktop.io.importer import ImportReport
-
-
-def import_paths(*args: Any, **kwargs: Any) -> ImportReport:
-    """The import pipeline, loaded on first use (it is not needed to start the app)."""
-    from desktop.io.importer import import_paths as run_import
-
-    return run_import(*args, **kwargs)
-
-
-def write_passages_csv(*args: Any, **kwargs: Any) -> int:
-    """The CSV writer, loaded on first use."""
-    from desktop.io.csv_export import write_passages_csv as run_export
-
-    return run_export(*args, **kwargs)
+log = logging.getLogger(__name__)
 
 
 class Cancelled(Exception):
-    """The user pressed Cancel; the batch in progress is rolled back."""
+    """The user pressed Cancel (or the window closed): raised from the progress callback,
+    so the batch in progress rolls back."""
 
 
-class ImportJob(QObject):
-    progress = Signal(object)  # (done, total, file name)
-    finished = Signal(object)  # ImportReport
-    failed = Signal(object)  # a message
+class Step(NamedTuple):
+    """How far a job has come: a line for the dialog, and ``done`` of ``total`` when the
+    job knows its total (0: it does not, the dialog shows that it is busy)."""
 
-    def __init__(self, db_path: Path, paths: list[Path]) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.paths = paths
-        self.cancelled = False
-
-    def run(self) -> None:
-        try:
-            with Library(self.db_path) as library:
-                def step(done: int, total: int, path: Path) -> None:
-                    if self.cancelled:
-                        raise Cancelled
-                    self.progress.emit((done, total, path.name))
-
-                report = import_paths(library, self.paths, progress=step)
-        except Cancelled:
-            self.failed.emit("Import cancelled; the files imported before were kept.")
-        except ClosereadError as error:
-            self.failed.emit(error.message)
-        else:
-            self.finished.emit(report)
+    text: str
+    done: int = 0
+    total: int = 0
 
 
-class ExportJob(QObject):
-    progress = Signal(object)  # rows written so far
-    finished = Signal(object)  # rows written
-    failed = Signal(object)  # a message
+class Progress(Protocol):
+    """What a job's work calls to report; it raises ``Cancelled`` once the job is
+    cancelled."""
 
-    def __init__(self, db_path: Path, target: Path, where: AnnotationFilter,
-                 excel: bool) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.target = target
-        self.where = where
-        self.excel = excel
-        self.cancelled = False
-
-    def run(self) -> None:
-        partial = self.target.with_name(self.target.name + ".partial")
-        try:
-            with Library(self.db_path) as library, partial.open(
-                    "w", encoding="utf-8", newline="") as out:
-                def step(rows: int) -> None:
-                    if self.cancelled:
-                        raise Cancelled
-                    self.progress.emit(rows)
-
-                count = write_passages_csv(library, out, self.where, self.excel, step)
-            partial.replace(self.target)
-        except Cancelled:
-            partial.unlink(missing_ok=True)
-            self.failed.emit("Export cancelled; no file was written.")
-        except ClosereadError as error:
-            partial.unlink(missing_ok=True)
-            self.failed.emit(error.message)
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            self.failed.emit(f"{self.target}: cannot write ({error.strerror})")
-        else:
-            self.finished.emit(count)
+    def __call__(self, text: str, done: int = 0, total: int = 0) -> None: ...
 
 
-class LibraryJob(QObject):
-    """Runs ``work`` on a connection of its own, for work with no progress to show
-    (writing a bundle, merging bundles); emits its result or the error's message."""
+Work = Callable[[Library, Progress], object]
+"""A job's work: given the job's own connection and its progress callback, returns the
+result that ``finished`` carries."""
 
+
+class BackgroundJob(QObject):
+    """Runs ``work`` once on a connection of its own and emits its result or the error's
+    message.
+
+    ``cancel_message`` is what ``failed`` says when the job is cancelled; a job without one
+    cannot be cancelled by the user (its dialog has no Cancel button), though closing the
+    window still cancels it at its next progress report, if it makes any.
+    """
+
+    progress = Signal(object)  # a Step
     finished = Signal(object)  # what ``work`` returned
-    failed = Signal(object)  # a message
+    failed = Signal(str)  # a message for the user
 
-    def __init__(self, db_path: Path, work: Callable[[Library], object]) -> None:
+    def __init__(self, db_path: Path, work: Work, title: str,
+                 cancel_message: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.work = work
-        self.cancelled = False  # asked for when the window closes; the work runs to its end
+        self.title = title
+        self.cancel_message = cancel_message
+        self.cancelled = False
+        self.abandoned = False  # its window closed: nobody is left to hear how it ended
+
+    @property
+    def cancellable(self) -> bool:
+        """Whether the user can cancel it (its dialog has a Cancel button)."""
+        return self.cancel_message is not None
+
+    def cancel(self) -> None:
+        """Asks the work to stop at its next progress report; safe from any thread."""
+        self.cancelled = True
+
+    def _step(self, text: str, done: int = 0, total: int = 0) -> None:
+        if self.cancelled:
+            raise Cancelled
+        self.progress.emit(Step(text, done, total))
 
     def run(self) -> None:
+        """Does the work on the calling thread; emits ``finished`` or ``failed``."""
         try:
-            with Library(self.db_path) as library:
-                result = self.work(library)
+            with Library(self.db_path, client="app") as library:
+                result = self.work(library, self._step)
+        except Cancelled:
+            self.failed.emit(self.cancel_message or f"{self.title}: cancelled.")
         except ClosereadError as error:
             self.failed.emit(error.message)
+        except Exception as error:  # a bug: say so, rather than leave the dialog up forever
+            log.exception("%s failed", self.title)
+            self.failed.emit(f"{self.title} failed: {error}")
         else:
             self.finished.emit(result)
-
-
-Job = ImportJob | ExportJob | LibraryJob
 
 
 class JobThread(QThread):
     """Runs one job and ends: no event loop, so ending never waits for one to start."""
 
-    def __init__(self, job: Job, parent: QObject) -> None:
+    def __init__(self, job: BackgroundJob, parent: QObject) -> None:
         super().__init__(parent)
         self.job = job
 
@@ -143,12 +113,14 @@ class JobThread(QThread):
         self.job.run()
 
     def stop(self, timeout_ms: int = 10_000) -> bool:
-        """Asks the job to cancel and waits for the thread to end."""
-        self.job.cancelled = True
+        """Cancels the job for a window that is closing, and waits for the thread to end;
+        the job's ending is then not reported."""
+        self.job.abandoned = True
+        self.job.cancel()
         return self.wait(timeout_ms)
 
 
-def start(job: Job, parent: QObject) -> JobThread:
+def start(job: BackgroundJob, parent: QObject) -> JobThread:
     """Runs ``job`` on a new thread that is deleted once it has ended."""
     thread = JobThread(job, parent)
     job.moveToThread(thread)  # the job's signals are emitted from, and belong to, its thread
@@ -157,50 +129,61 @@ def start(job: Job, parent: QObject) -> JobThread:
     return thread
 
 
-def run_job(window: QWidget, job: LibraryJob, title: str,
-            finished: Callable[[Any], object], failed: Callable[[str], object]) -> LibraryJob:
-    """Runs ``job`` off the GUI thread behind a busy dialog titled ``title``; then calls
-    ``finished`` with its result, or ``failed`` with the message, on the GUI thread."""
-    dialog = progress_dialog(window, title, 0)
-    dialog.setCancelButton(None)  # type: ignore[arg-type]
+class _Relay(QObject):
+    """Carries a job's signals to the GUI thread.
 
-    def done(result: object) -> None:
+    A plain function connected to a job's signal runs on the job's thread, even when
+    queued; a signal of an object that lives on the GUI thread is delivered there.
+    """
+
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+def run_job(parent: QWidget, job: BackgroundJob, finished: Callable[[Any], object],
+            failed: Callable[[str], object]) -> BackgroundJob:
+    """Runs ``job`` off the GUI thread behind a progress dialog titled with its title;
+    then, on the GUI thread, closes the dialog and calls ``finished`` with its result or
+    ``failed`` with the message (nothing, if the window closed meanwhile)."""
+    dialog = progress_dialog(parent, job.title, 0)
+    if job.cancellable:
+        # a lambda runs on the GUI thread at once; a slot of the job would be queued to
+        # its thread, which has no event loop to deliver it
+        dialog.canceled.connect(lambda: job.cancel())
+    else:
+        dialog.setCancelButton(None)  # type: ignore[arg-type]
+    relay = _Relay(parent)
+    job.progress.connect(relay.progress)
+    job.finished.connect(relay.finished)
+    job.failed.connect(relay.failed)
+    relay.progress.connect(lambda step: show_step(dialog, step))
+
+    def ended(then: Callable[[Any], object], outcome: object) -> None:
+        # the relay's connections hold ``job`` (and these closures) until here
         dialog.close()
-        finished(result)
+        dialog.deleteLater()
+        relay.deleteLater()
+        if not job.abandoned:
+            then(outcome)
 
-    def refused(message: str) -> None:
-        dialog.close()
-        failed(message)
-
-    on_gui_thread(job.finished, done, window)
-    on_gui_thread(job.failed, refused, window)
-    jobs = getattr(window, "_jobs", None)
-    if jobs is not None:
-        jobs.append(job)  # the window keeps it alive until it ends
-    start(job, window)
+    relay.finished.connect(lambda result: ended(finished, result))
+    relay.failed.connect(lambda message: ended(failed, message))
+    start(job, parent)
     return job
 
 
-class Relay(QObject):
-    """Carries a job's signal to the GUI thread.
-
-    A plain function connected to a signal runs on the emitting thread, even when queued;
-    a signal of an object that lives on the GUI thread is delivered there.
-    """
-
-    fired = Signal(object)
-
-
-def on_gui_thread(signal: SignalInstance, slot: Callable[[Any], object],
-                  parent: QObject) -> Relay:
-    """Connects a job's one-argument ``signal`` so ``slot`` runs on ``parent``'s thread."""
-    relay = Relay(parent)
-    signal.connect(relay.fired)
-    relay.fired.connect(slot)
-    return relay
+def show_step(dialog: QProgressDialog, step: Step) -> None:
+    """Shows how far a job has come in its progress dialog."""
+    if step.total:
+        dialog.setMaximum(step.total)
+        dialog.setValue(step.done)
+    dialog.setLabelText(step.text)
 
 
 def progress_dialog(parent: QWidget, title: str, maximum: int) -> QProgressDialog:
+    """A job's progress dialog: shown only if the job takes a moment, closed by the job's
+    ending rather than by reaching its maximum."""
     dialog = QProgressDialog(title, "Cancel", 0, maximum, parent)
     dialog.setObjectName("progressDialog")
     dialog.setWindowTitle(title)
@@ -210,24 +193,14 @@ def progress_dialog(parent: QWidget, title: str, maximum: int) -> QProgressDialo
     return dialog
 
 
-def report_text(report: ImportReport) -> str:
-    """What an import did, for the report box: a summary, then every file not imported."""
-    lines = [report.summary() + "."]
-    for outcome in report.failed + report.skipped:
-        lines.append(f"• {outcome.path.name}: {outcome.message}")
-    cleaned = [o for o in report.imported if o.cleaning]
-    if cleaned:
-        lines.append("")
-        lines.extend(f"• {o.path.name}: {o.cleaning}" for o in cleaned[:20])
-    return "\n".join(lines)
-
-
-def show_report(parent: QWidget, report: ImportReport) -> QMessageBox:
+def show_report(parent: QWidget, name: str, title: str, text: str,
+                warning: bool = False) -> QMessageBox:
+    """A report that stays open beside the window (object name ``name``)."""
     box = QMessageBox(parent)
-    box.setObjectName("importReport")
-    box.setWindowTitle("Import")
-    box.setIcon(QMessageBox.Icon.Warning if report.failed else QMessageBox.Icon.Information)
-    box.setText(report_text(report))
+    box.setObjectName(name)
+    box.setWindowTitle(title)
+    box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+    box.setText(text)
     box.setModal(False)
     box.show()
     return box

@@ -28,7 +28,6 @@ from desktop.core.model import Annotation
 from desktop.io.importer import import_paths
 from desktop.store.library import Library
 from desktop.ui import MainWindow, build_main_window
-from desktop.ui import main_window as main_window_module
 from desktop.ui import settings as keys
 from desktop.ui import transfer as transfer_module
 from desktop.ui.settings import Settings
@@ -131,7 +130,7 @@ def open_window(qtbot, db_path: Path, settings: Settings) -> Iterator[Callable[.
 
 
 class Jobs:
-    """Knows when the window's import and export jobs have done their work.
+    """Knows when the window's background jobs have done their work.
 
     ``wait()`` blocks the GUI thread, without running its event loop, until every job
     started so far has emitted ``finished`` or ``failed`` (and whatever the window connected
@@ -151,7 +150,7 @@ class Jobs:
 @pytest.fixture
 def jobs(monkeypatch: pytest.MonkeyPatch) -> Jobs:
     record = Jobs()
-    real_start = main_window_module.start
+    real_start = transfer_module.start
 
     def start(job: object, parent: object) -> object:
         done = threading.Event()
@@ -160,8 +159,7 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> Jobs:
         record.done.append(done)
         return real_start(job, parent)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(main_window_module, "start", start)
-    monkeypatch.setattr(transfer_module, "start", start)  # run_job's jobs
+    monkeypatch.setattr(transfer_module, "start", start)  # where run_job starts every job
     return record
 
 

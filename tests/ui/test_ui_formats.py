@@ -16,7 +16,8 @@ from desktop.io.formats import EXPORT_FORMATS
 from desktop.io.jsonld import export_jsonld_file
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui.formats import ExportDialog, export, import_annotations
+from desktop.ui.formats import ExportDialog, import_annotations
+from desktop.ui.jobs import export
 
 
 def _annotate(db_path: Path, article_id: str) -> None:
@@ -62,7 +63,7 @@ def test_the_file_dialogs_filter_with_the_registrys_suffixes(window, dialogs):
     window.menu_actions["actionImportAnnotations"].trigger()
     assert dialogs[-1] == ("getOpenFileNames",
                            ("Import annotations", "", registry.annotation_files()))
-    window.choose_import_files()
+    window.menu_actions["actionImportFiles"].trigger()
     assert dialogs[-1] == ("getOpenFileNames", ("Import articles", "", registry.article_files()))
 
 
@@ -72,10 +73,14 @@ def test_export_from_the_window_writes_the_format(window, qtbot, jobs, tmp_path,
     _annotate(db_path, emoji_article)
     window.watcher.poll()
     target = tmp_path / ("out.jsonld" if kind == "jsonld" else f"{kind}-out")
-    export(window, kind, target, AnnotationFilter(article_id=emoji_article))
-    jobs.wait()
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Wrote"),
-                    timeout=5000)
+    with qtbot.waitSignal(window.transfers.exportFinished, timeout=5000) as exported:
+        export(window, kind, target, AnnotationFilter(article_id=emoji_article))
+        jobs.wait()
+    report = exported.args[0]
+    assert report.format == kind and report.target == str(target)
+    assert window.statusBar().currentMessage() == \
+        report.summary()[:1].upper() + report.summary()[1:]
+    assert window.statusBar().currentMessage().startswith("Wrote")
     if kind == "jsonld":
         items = json.loads(target.read_text(encoding="utf-8"))["first"]["items"]
         assert sorted(i["target"]["selector"][1]["exact"] for i in items) == \
@@ -111,10 +116,11 @@ def test_imported_annotations_show_in_the_open_article_with_their_new_tag(
         article_window, qtbot, jobs, colleague_jsonld, db_path):
     window = article_window
     rows = window.sidebar.model.rowCount()
-    import_annotations(window, [colleague_jsonld])
-    jobs.wait()
-    qtbot.waitUntil(lambda: bool(window.last_annotation_import), timeout=5000)
-    assert "1 annotation added" in window.last_annotation_import[0]
+    with qtbot.waitSignal(window.transfers.annotationsImported, timeout=5000) as imported:
+        import_annotations(window, [colleague_jsonld])
+        jobs.wait()
+    [line] = imported.args[0]
+    assert line.startswith("li.jsonld: ") and "1 annotation added" in line
     qtbot.waitUntil(lambda: window.sidebar.model.rowCount() == rows + 1, timeout=5000)
     assert "framing" in window.tag_colors()
     report = window.findChild(QMessageBox, "annotationImportReport")

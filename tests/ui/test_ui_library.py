@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QTextBrowser,
 )
 
@@ -17,6 +18,7 @@ from desktop.core.selectors import select_range
 from desktop.io.samples import load_samples
 from desktop.store.library import Library
 from desktop.ui import MainWindow, build_main_window
+from desktop.ui.jobs import import_paths
 
 SAMPLE_TITLES = {
     "Kestrel Bay Council Approves Harbour Dredging Plan in Narrow Vote",
@@ -192,18 +194,20 @@ def test_importing_a_folder_from_the_window_adds_the_good_files_and_reports_the_
     view = library_view(window)
     before = view.model().rowCount()
 
-    window.import_paths([folder])
-    jobs.wait()  # see test_ui_transfer.py: the window's handlers must not race the GUI
-    qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
+    with qtbot.waitSignal(window.transfers.importFinished, timeout=5000) as imported:
+        import_paths(window, [folder])
+        jobs.wait()  # see test_ui_transfer.py: the window's handlers must not race the GUI
     qtbot.waitUntil(lambda: view.model().rowCount() == before + 2, timeout=5000)
 
-    report = window.last_import_report
+    report = imported.args[0]
     assert sorted(o.path.name for o in report.imported) == ["council.txt", "quay.md"]
     assert [o.path.name for o in report.failed] == ["empty.txt"]
     assert [o.path.name for o in report.skipped] == ["scan.pdf"]
     assert view.model().rowCount() == before + 2
     assert "New Quay Opens" in titles(view)
-    shown = window.report_box.text()
+    box = window.findChild(QMessageBox, "importReport")
+    assert box is not None and box.isVisible()
+    shown = box.text()
     assert "empty.txt" in shown and "scan.pdf" in shown
     assert "2 imported" in shown
     with Library(db_path) as library:

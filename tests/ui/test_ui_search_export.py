@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QTabWidget, 
 from desktop.core.selectors import select_range
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui.jobs import export
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -151,7 +152,7 @@ def _annotate(db_path: Path, article_id: str) -> None:
 
 
 def _export(window, qtbot, jobs, target: Path, where: AnnotationFilter, excel: bool = False):
-    window.export_csv(target, where, excel)
+    export(window, "csv", target, where, excel)
     jobs.wait()  # see test_ui_transfer.py
     qtbot.waitUntil(target.exists, timeout=5000)
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Exported"),
@@ -199,7 +200,7 @@ def test_export_keeps_the_window_responsive(window, qtbot, tmp_path, emoji_artic
     """The export runs on its own thread: the call returns before the file is written."""
     _annotate(db_path, emoji_article)
     target = tmp_path / "later.csv"
-    job = window.export_csv(target, AnnotationFilter(tag="opinion"), False)
+    job = export(window, "csv", target, AnnotationFilter(tag="opinion"))
     assert job.thread() is not QApplication.instance().thread()
     jobs.wait()
     qtbot.waitUntil(target.exists, timeout=5000)

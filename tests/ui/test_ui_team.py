@@ -73,10 +73,12 @@ def test_export_bundle_writes_the_chosen_annotators_work(window, qtbot, jobs, tm
     kind, _, where, _ = dialog.choice()
     assert kind == "bundle"
     target = tmp_path / "mine.bundle.json"
-    export_bundle(window, target, where)
-    jobs.wait()
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Wrote"),
-                    timeout=5000)
+    with qtbot.waitSignal(window.transfers.exportFinished, timeout=5000) as exported:
+        export_bundle(window, target, where)
+        jobs.wait()
+    written = exported.args[0].detail  # the BundleExport
+    assert (written.articles, written.annotations, written.annotators) == (1, 1, 1)
+    assert window.statusBar().currentMessage().startswith("Wrote")
     data = json.loads(target.read_text(encoding="utf-8"))
     assert [a["exact"] for a in data["annotations"]] == ["cheered loudly"]
     assert [a["name"] for a in data["annotators"]] == ["tester"]
@@ -91,8 +93,12 @@ def test_merge_shows_a_preview_then_merges_and_shows_the_new_work(
     answer(monkeypatch, QMessageBox.StandardButton.Yes, asked)
     rows_before = window.sidebar.model.rowCount()
     articles_before = window.library_pane.proxy.rowCount()
-    merge_bundles(window, [colleague_bundle])
-    qtbot.waitUntil(lambda: bool(window.last_merge_reports), timeout=10000)
+    previews: list[object] = []
+    window.transfers.mergePreviewed.connect(previews.append)
+    with qtbot.waitSignal(window.transfers.merged, timeout=10000) as merged:
+        merge_bundles(window, [colleague_bundle])
+    assert len(previews) == 1 and len(merged.args[0]) == 1
+    assert merged.args[0][0].changed
     assert "li.bundle.json.gz: articles: 1 added, 1 matched by text" in asked[0]
     assert "annotations: 2 added" in asked[0]
     assert asked[0].endswith("Merge now?")
@@ -115,11 +121,14 @@ def test_declining_the_preview_merges_nothing(window, qtbot, jobs, monkeypatch,
     asked: list[str] = []
     answer(monkeypatch, QMessageBox.StandardButton.No, asked)
     before = dump(db_path)
-    merge_bundles(window, [colleague_bundle])
-    jobs.wait()
-    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    merged: list[object] = []
+    window.transfers.merged.connect(merged.append)
+    with qtbot.waitSignal(window.transfers.mergePreviewed, timeout=5000) as previewed:
+        merge_bundles(window, [colleague_bundle])
+        jobs.wait()
+    assert len(asked) == 1 and [r.changed for r in previewed.args[0]] == [True]
     qtbot.wait(50)
-    assert window.last_merge_reports == []
+    assert merged == []
     assert dump(db_path) == before
 
 

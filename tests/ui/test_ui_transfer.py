@@ -1,4 +1,5 @@
-"""Import and export jobs: off the GUI thread, reporting back on it; cancel; closing.
+"""Background jobs (imports, exports): off the GUI thread, reporting back on it; cancel;
+failure; closing.
 
 A plain function connected to a worker's signal runs on the worker thread in PySide6, so
 these tests record on which thread the window's handlers ran, with stand-ins for the
@@ -14,13 +15,15 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton
 
-from desktop.io import importer
+from desktop.io import csv_export, importer
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
-from desktop.ui import main_window as main_window_module
+from desktop.ui import jobs as jobs_module
 from desktop.ui import transfer
+from desktop.ui.jobs import export, import_paths
+from desktop.ui.transfer import BackgroundJob, run_job
 
 
 def on_gui_thread() -> bool:
@@ -48,6 +51,9 @@ class StandInDialog(QObject):
     def setLabelText(self, _text: str) -> None:
         self._record("setLabelText")
 
+    def setCancelButton(self, _button: object) -> None:
+        self._record("setCancelButton")
+
     def close(self) -> bool:
         self._record("close")
         return True
@@ -64,12 +70,12 @@ def handler_threads(monkeypatch: pytest.MonkeyPatch):
         dialogs.append(dialog)
         return dialog
 
-    def show_report(_parent, report):
+    def show_report(_parent, _name, _title, _text, warning=False):
         calls.append(("show_report", on_gui_thread()))
         return None
 
-    monkeypatch.setattr(main_window_module, "progress_dialog", progress_dialog)
-    monkeypatch.setattr(main_window_module, "show_report", show_report)
+    monkeypatch.setattr(transfer, "progress_dialog", progress_dialog)
+    monkeypatch.setattr(jobs_module, "show_report", show_report)
     return calls
 
 
@@ -86,12 +92,14 @@ def test_the_import_handlers_run_on_the_gui_thread(window, qtbot, tmp_path, hand
                                                    monkeypatch, jobs):
     reloads: list[bool] = []  # the views follow the import's changes on the GUI thread
     window.watcher.changed.connect(lambda _batch: reloads.append(on_gui_thread()))
-    window.import_paths([_articles(tmp_path / "in", 3)])
-    jobs.wait()
-    qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
-    qtbot.waitUntil(lambda: any(name == "show_report" for name, _ in handler_threads),
-                    timeout=5000)
-    assert len(window.last_import_report.imported) == 3
+    heard: list[bool] = []  # the window's signal too
+    window.transfers.importFinished.connect(lambda _report: heard.append(on_gui_thread()))
+    with qtbot.waitSignal(window.transfers.importFinished, timeout=5000) as imported:
+        import_paths(window, [_articles(tmp_path / "in", 3)])
+        jobs.wait()
+    assert any(name == "show_report" for name, _ in handler_threads)
+    assert len(imported.args[0].imported) == 3
+    assert heard == [True]
     assert reloads and all(reloads), "the views followed the import off the GUI thread"
     off = sorted({name for name, gui in handler_threads if not gui})
     assert off == [], f"ran off the GUI thread: {off}"
@@ -101,11 +109,14 @@ def test_the_import_handlers_run_on_the_gui_thread(window, qtbot, tmp_path, hand
 def test_the_export_handlers_run_on_the_gui_thread(window, qtbot, tmp_path, handler_threads,
                                                    jobs):
     target = tmp_path / "all.csv"
-    window.export_csv(target, AnnotationFilter(), False)
-    jobs.wait()
-    qtbot.waitUntil(lambda: any(name == "close" for name, _ in handler_threads),
-                    timeout=5000)
+    with qtbot.waitSignal(window.transfers.exportFinished, timeout=5000) as exported:
+        export(window, "csv", target, AnnotationFilter())
+        jobs.wait()
+    assert any(name == "close" for name, _ in handler_threads)
     assert target.exists()
+    report = exported.args[0]
+    assert (report.format, report.target) == ("csv", str(target))
+    assert window.statusBar().currentMessage() == f"Exported {report.count:,} rows to {target}"
     off = sorted({name for name, gui in handler_threads if not gui})
     assert off == [], f"ran off the GUI thread: {off}"
 
@@ -122,28 +133,29 @@ def test_an_import_runs_off_the_gui_thread(window, qtbot, tmp_path, jobs):
 
     with pytest.MonkeyPatch.context() as patch:
         patch_import_paths(patch, recording)
-        window.import_paths([folder])
-        jobs.wait()
-        qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
+        with qtbot.waitSignal(window.transfers.importFinished, timeout=5000):
+            import_paths(window, [folder])
+            jobs.wait()
     assert ran_on == [False]
 
 
 def test_importing_a_missing_path_reports_it(window, qtbot, tmp_path, jobs, dialogs):
     missing = tmp_path / "nowhere" / "gone.txt"
-    window.import_paths([missing])
-    jobs.wait()
-    qtbot.waitUntil(lambda: hasattr(window, "last_import_report"), timeout=5000)
-    report = window.last_import_report
+    with qtbot.waitSignal(window.transfers.importFinished, timeout=5000) as imported:
+        import_paths(window, [missing])
+        jobs.wait()
+    report = imported.args[0]
     assert [o.path for o in report.failed] == [missing]
-    qtbot.waitUntil(lambda: hasattr(window, "report_box"), timeout=5000)
-    assert "gone.txt" in window.report_box.text()
+    box = window.findChild(QMessageBox, "importReport")
+    assert box is not None and box.isVisible()
+    assert "gone.txt" in box.text() and box.icon() == QMessageBox.Icon.Warning
     assert window.library_pane.model.rowCount() == 4
 
 
 def patch_import_paths(monkeypatch: pytest.MonkeyPatch, replacement) -> None:
-    """Puts ``replacement`` where an import job finds ``import_paths``."""
+    """Puts ``replacement`` where an import job finds ``import_paths`` (it looks it up in
+    the importer when it runs)."""
     monkeypatch.setattr(importer, "import_paths", replacement)
-    monkeypatch.setattr(transfer, "import_paths", replacement, raising=False)
 
 
 SLOW = "slow-in"
@@ -172,22 +184,22 @@ def slow_import(monkeypatch: pytest.MonkeyPatch):
 
 def test_cancelling_an_import_keeps_the_library_as_it_was(window, qtbot, tmp_path, jobs,
                                                           slow_import, dialogs, db_path):
-    window.import_paths([_articles(tmp_path / SLOW, 2)])
+    import_paths(window, [_articles(tmp_path / SLOW, 2)])
     dialog = window.findChild(QProgressDialog, "progressDialog")
     assert dialog is not None
     dialog.findChild(QPushButton).click()  # its Cancel button
     jobs.wait()
     qtbot.waitUntil(lambda: any(kind == "warning" for kind, _ in dialogs), timeout=5000)
     [(_, (_title, message))] = [d for d in dialogs if d[0] == "warning"]
-    assert "cancelled" in message
+    assert message == "Import cancelled; the files imported before were kept."
     with Library(db_path) as library:
         assert library.articles.count() == 4
     assert window.library_pane.model.rowCount() == 4
 
 
 def test_closing_the_window_during_an_import_ends_the_job(window, qtbot, tmp_path, jobs,
-                                                          slow_import):
-    window.import_paths([_articles(tmp_path / SLOW, 2)])
+                                                          slow_import, dialogs):
+    import_paths(window, [_articles(tmp_path / SLOW, 2)])
     threads = window.findChildren(QThread)
     assert threads and not threads[0].isFinished()
     window.close()
@@ -197,3 +209,101 @@ def test_closing_the_window_during_an_import_ends_the_job(window, qtbot, tmp_pat
     qtbot.waitUntil(lambda: all(not shiboken6.isValid(t) or t.isFinished() for t in threads),
                     timeout=5000)
     assert still_running == [], "the window closed with its import thread still running"
+    qtbot.wait(50)
+    assert dialogs == [], "a job's ending was reported after its window closed"
+
+
+# --- the CSV export: whole or nothing ------------------------------------------------------
+
+
+@pytest.fixture
+def slow_csv(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Makes the CSV writer write a line, then report progress (so it can be cancelled)
+    for at most three seconds; records whether the ``.partial`` file was there meanwhile."""
+    partial_seen: list[bool] = []
+
+    def slow(library, out, where=None, excel=False, progress=None):
+        out.write("article_id\n")
+        out.flush()
+        partial_seen.append(Path(out.name).name.endswith(".partial") and
+                            Path(out.name).exists())
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            if progress:
+                progress(1)  # raises once the job is cancelled
+            time.sleep(0.01)
+        return 1
+
+    monkeypatch.setattr(csv_export, "write_passages_csv", slow)
+    return partial_seen
+
+
+def _no_export_left(target: Path) -> bool:
+    return not target.exists() and not target.with_name(target.name + ".partial").exists()
+
+
+def test_a_cancelled_csv_export_leaves_no_file_and_says_so_once(window, qtbot, tmp_path,
+                                                               jobs, slow_csv, dialogs):
+    target = tmp_path / "passages.csv"
+    finished: list[object] = []
+    window.transfers.exportFinished.connect(finished.append)
+    export(window, "csv", target, AnnotationFilter())
+    dialog = window.findChild(QProgressDialog, "progressDialog")
+    assert dialog is not None and dialog.labelText() == "Exporting passages"
+    qtbot.waitUntil(lambda: slow_csv == [True], timeout=5000)  # half written, as .partial
+    dialog.findChild(QPushButton).click()  # its Cancel button
+    jobs.wait()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    qtbot.wait(50)
+    assert dialogs == [("warning", ("Export", "Export cancelled; no file was written."))]
+    assert _no_export_left(target)
+    assert finished == [] and not window.statusBar().currentMessage().startswith("Exported")
+
+
+def test_a_csv_export_that_cannot_write_leaves_no_file_and_says_so_once(window, qtbot,
+                                                                      tmp_path, jobs,
+                                                                      dialogs):
+    target = tmp_path / "no-such-folder" / "passages.csv"
+    export(window, "csv", target, AnnotationFilter())
+    jobs.wait()
+    qtbot.waitUntil(lambda: bool(dialogs), timeout=5000)
+    qtbot.wait(50)
+    [(kind, (title, message))] = dialogs
+    assert (kind, title) == ("warning", "Export")
+    assert message.startswith(f"{target}: cannot write (")
+    assert _no_export_left(target) and not target.parent.exists()
+    assert window.findChild(QProgressDialog, "progressDialog") is None  # closed and gone
+
+
+# --- the job itself ------------------------------------------------------------------------
+
+
+def test_a_job_that_breaks_closes_its_dialog_and_reports_a_message(window, qtbot, jobs):
+    def work(_library, _progress):
+        raise RuntimeError("something unforeseen")
+
+    failures: list[str] = []
+    run_job(window, BackgroundJob(window.library.path, work, "Doing a thing"),
+            lambda _result: None, failures.append)
+    jobs.wait()
+    qtbot.waitUntil(lambda: bool(failures), timeout=5000)
+    assert failures == ["Doing a thing failed: something unforeseen"]
+    qtbot.waitUntil(lambda: window.findChild(QProgressDialog, "progressDialog") is None,
+                    timeout=5000)
+
+
+def test_a_job_reports_its_progress_on_the_gui_thread(window, qtbot, jobs, handler_threads):
+    def work(_library, progress):
+        for done in range(3):
+            progress(f"item {done}", done, 3)
+        return "done"
+
+    results: list[object] = []
+    run_job(window, BackgroundJob(window.library.path, work, "Counting"),
+            results.append, lambda _message: None)
+    jobs.wait()
+    qtbot.waitUntil(lambda: results == ["done"], timeout=5000)
+    names = [name for name, _ in handler_threads]
+    assert names.count("setValue") == 3 and names.count("setLabelText") == 3
+    assert "setCancelButton" in names  # no Cancel for a job without a cancel message
+    assert all(gui for _, gui in handler_threads)
