@@ -161,18 +161,6 @@ class MainWindow(QMainWindow):
         if self.library_pane.chosen_tag() or self.library_pane.chosen_annotator():
             self._library_filters_changed()
 
-    def show_report(self, name: str, title: str, text: str) -> QMessageBox:
-        """A report that stays open beside the window (object name ``name``)."""
-        box = QMessageBox(self)
-        box.setObjectName(name)
-        box.setWindowTitle(title)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setText(text)
-        box.setModal(False)
-        box.show()
-        self.report_box = box
-        return box
-
     def _library_filters_changed(self) -> None:
         tag, annotator = self.library_pane.chosen_tag(), self.library_pane.chosen_annotator()
         ids = self.library.articles.ids_with(tag, annotator) if (tag or annotator) else None

@@ -55,7 +55,8 @@ def open_long_article(window, qtbot, ui, tmp_path: Path, db_path: Path,
 
 def test_a_passage_made_by_the_command_line_appears_and_the_reader_stays_put(
         window, qtbot, ui, tmp_path, db_path):
-    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path, "meeting 40 were read")
+    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path,
+                                         "meeting 40 were read")
     bar = ui.reader(window).verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     scrolled = bar.value()
@@ -136,7 +137,8 @@ def test_undo_after_the_command_line_renamed_the_tag_gives_back_the_renamed_tag(
 
 def test_a_text_replaced_by_another_process_reopens_where_the_reader_was(
         window, qtbot, ui, tmp_path, db_path):
-    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path, "meeting 80 were read")
+    article_id, mine = open_long_article(window, qtbot, ui, tmp_path, db_path,
+                                         "meeting 80 were read")
     reader = ui.reader(window)
     window.reader.scroll_to_offset(ui.span(window, "Paragraph 60:")[0])
     top = window.reader.offset_at(reader.viewport().rect().topLeft())
