@@ -95,8 +95,16 @@ class LibraryModel(QAbstractTableModel):
         if column not in keys:
             return
         self.layoutAboutToBeChanged.emit()
+        # the views' selection and current row are persistent indexes: they must follow
+        # their articles to the new rows, or the selection lands on another article
+        before = self.persistentIndexList()
+        ids = [self._articles[index.row()].id for index in before]
         self._articles.sort(key=keys[column],
                             reverse=order == Qt.SortOrder.DescendingOrder)
+        rows = {article.id: row for row, article in enumerate(self._articles)}
+        self.changePersistentIndexList(
+            before, [self.index(rows[article_id], index.column())
+                     for article_id, index in zip(ids, before, strict=True)])
         self.layoutChanged.emit()
 
     def set_counts(self, article_id: str, annotations: int, orphans: int) -> None:

@@ -286,3 +286,28 @@ def test_the_library_tag_filter_follows_new_passages(article_window, qtbot, ui):
     qtbot.waitUntil(lambda: listed() == [window.article_id], timeout=1000)
     window.undo_stack.undo()
     qtbot.waitUntil(lambda: listed() == [], timeout=1000)
+
+
+def test_sorting_by_a_column_orders_the_rows_and_keeps_the_selected_article(window, qtbot):
+    pane = window.library_pane
+    view = pane.view
+    model = pane.model
+    proxy = view.model()
+    titles = [model.article(r).title for r in range(model.rowCount())]
+    # choose an article that is not first in any order, so a row kept by number would
+    # land on another one
+    chosen_row = next(r for r in range(proxy.rowCount())
+                      if proxy.index(r, 0).data() not in (min(titles), max(titles)))
+    chosen = proxy.index(chosen_row, 0).data(Qt.ItemDataRole.UserRole + 1)
+    view.setCurrentIndex(proxy.index(chosen_row, 0))
+    for column, key in ((0, lambda a: a.title.lower()), (2, lambda a: a.annotation_count),
+                        (1, lambda a: a.published or "")):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            view.horizontalHeader().setSortIndicator(column, order)
+            shown = [model.article(proxy.mapToSource(proxy.index(r, 0)).row())
+                     for r in range(proxy.rowCount())]
+            keys = [key(a) for a in shown]
+            assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+            assert pane.current_id() == chosen
+            assert [i.data(Qt.ItemDataRole.UserRole + 1)
+                    for i in view.selectionModel().selectedRows()] == [chosen]
