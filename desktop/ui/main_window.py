@@ -283,8 +283,10 @@ class MainWindow(QMainWindow):
         self.reader.highlighter.set_current(annotation_id)
         if not self._follow_sidebar:
             return
-        if annotation and self.reader.selected_range() != (annotation.start, annotation.end):
-            self.reader.select_range(annotation.start, annotation.end)
+        if annotation:
+            # shown, not selected: the passage keeps its colour, and a number key toggles
+            # that tag on it
+            self.reader.show_range(annotation.start, annotation.end)
 
     def _saved(self) -> None:
         self.save_state.setText("All changes saved")

@@ -249,6 +249,17 @@ class Reader(QTextBrowser):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def show_range(self, start: int, end: int) -> None:
+        """Brings code points ``start``..``end`` into view without selecting them, so
+        their highlight keeps its tag colour (a selection would paint over it)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.positions.to_qt(end))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        cursor.setPosition(self.positions.to_qt(start))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def clear_selection(self) -> None:
         """Collapses the selection to its end, so the highlight under it shows."""
         cursor = self.textCursor()
@@ -272,7 +283,8 @@ class Reader(QTextBrowser):
         plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                           | Qt.KeyboardModifier.AltModifier
                                           | Qt.KeyboardModifier.MetaModifier))
-        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and self.textCursor().hasSelection():
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            # with text selected: tag it; without: toggle the tag on the current passage
             self.tagKeyPressed.emit(key - Qt.Key.Key_1)
             return
         if plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):

@@ -73,13 +73,38 @@ def test_the_sidebar_lists_the_open_articles_passages_in_text_order(opened):
     assert count.text().startswith("3")
 
 
-def test_clicking_a_passage_in_the_sidebar_selects_it_in_the_reader(opened, qtbot, ui,
-                                                                   annotated):
+def test_clicking_a_passage_in_the_sidebar_shows_it_current_in_its_colour(opened, qtbot, ui,
+                                                                         annotated):
     click_row(qtbot, opened, annotated["the harbour plan"])
     start, end = ui.span(opened, "the harbour plan")
-    assert ui.reader_selection(opened) == ui.qt_span(opened, start, end)
-    assert ui.reader(opened).textCursor().selectedText() == "the harbour plan"
+    qt_start, qt_end = ui.qt_span(opened, start, end)
+    cursor = ui.reader(opened).textCursor()
+    # shown, not selected: a selection would paint over the tag's colour
+    assert not cursor.hasSelection() and cursor.position() == qt_start
     assert opened.sidebar.current_id() == annotated["the harbour plan"]
+    assert opened.reader.highlighter.current == annotated["the harbour plan"]
+    probe = QTextCursor(ui.reader(opened).document())
+    probe.setPosition(qt_start + 1)
+    shown = probe.charFormat().background().color()
+    passage = opened.sidebar.model.annotation(annotated["the harbour plan"])
+    expected = opened.reader.highlighter._brush([passage]).color()
+    assert shown == expected  # the current passage's stronger shade of its tag colour
+    assert shown != ui.reader(opened).palette().highlight().color()
+
+
+def test_a_number_key_without_a_selection_toggles_that_tag_on_the_current_passage(
+        opened, qtbot, ui, annotated):
+    click_row(qtbot, opened, annotated["the harbour plan"])
+    reader = ui.reader(opened)
+    reader.setFocus()
+    before = {a.id: a.tags for a in ui.stored()}[annotated["the harbour plan"]]
+    qtbot.keyClick(reader, Qt.Key.Key_2)  # evidence
+    after = {a.id: a.tags for a in ui.stored()}[annotated["the harbour plan"]]
+    assert set(after) == set(before) ^ {"evidence"}
+    qtbot.keyClick(reader, Qt.Key.Key_2)
+    assert {a.id: a.tags for a in ui.stored()}[annotated["the harbour plan"]] == before
+    opened.undo_stack.undo()
+    assert set({a.id: a.tags for a in ui.stored()}[annotated["the harbour plan"]]) == set(after)
 
 
 def test_moving_through_the_sidebar_with_the_keyboard_follows_in_the_reader(
@@ -88,7 +113,9 @@ def test_moving_through_the_sidebar_with_the_keyboard_follows_in_the_reader(
     view = annotation_list(opened)
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert opened.sidebar.current_id() == annotated["the harbour plan"]
-    assert ui.reader(opened).textCursor().selectedText() == "the harbour plan"
+    assert opened.reader.highlighter.current == annotated["the harbour plan"]
+    start, _ = ui.span(opened, "the harbour plan")
+    assert ui.reader(opened).textCursor().position() == ui.qt_span(opened, start, start)[0]
 
 
 def test_annotation_clicked_in_the_reader_makes_it_current_in_the_sidebar(opened, annotated):
