@@ -77,7 +77,7 @@ def test_clicking_a_passage_in_the_sidebar_shows_it_current_in_its_colour(opened
                                                                          annotated):
     click_row(qtbot, opened, annotated["the harbour plan"])
     start, end = ui.span(opened, "the harbour plan")
-    qt_start, qt_end = ui.qt_span(opened, start, end)
+    qt_start, _ = ui.qt_span(opened, start, end)
     cursor = ui.reader(opened).textCursor()
     # shown, not selected: a selection would paint over the tag's colour
     assert not cursor.hasSelection() and cursor.position() == qt_start
