@@ -214,6 +214,11 @@ class LibraryPane(QWidget):
         for combo in (self.tag_filter, self.annotator_filter):
             combo.addItem(ANY)
             combo.currentTextChanged.connect(lambda _text: self.filtersChanged.emit())
+            # sized by a few characters, not by the longest tag (the technique names are
+            # long): the pane keeps its width whatever the set or the theme
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
 
         self.view = QTableView(objectName="libraryView")
         self.view.setModel(self.proxy)

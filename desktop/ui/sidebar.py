@@ -142,6 +142,11 @@ class Sidebar(QWidget):
         for combo in (self.tag_filter, self.annotator_filter):
             combo.addItem(ANY)
             combo.currentTextChanged.connect(self._filter_changed)
+            # sized by a few characters, not by the longest tag (the technique names are
+            # long): the pane keeps its width whatever the set or the theme
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
 
         self.view = QListView(objectName="annotationList")
         self.view.setModel(self.proxy)
