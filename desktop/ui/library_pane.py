@@ -34,7 +34,7 @@ from desktop.ui.annotation_model import filter_change
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Title", "Published", "Notes")
+COLUMNS = ("Title", "Published", "Passages")
 OUTLET_ROLE = Qt.ItemDataRole.UserRole + 3
 ANY = "Any"
 
@@ -241,7 +241,7 @@ class LibraryPane(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, metrics.horizontalAdvance("2025-12-31") + 28)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, metrics.horizontalAdvance("Notes") + 28)
+        header.resizeSection(2, metrics.horizontalAdvance("Passages") + 28)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self.model.sort)

@@ -214,7 +214,9 @@ class MainWindow(QMainWindow):
         return True
 
     def show_heading(self, article: Article) -> None:
-        self.article_title.setText(article_heading(article))
+        heading = article_heading(article)
+        self.article_title.setText(heading)
+        self.article_title.setVisible(bool(heading))
         self.setWindowTitle(f"{article.title} — Closeread")
 
     def reopen_in_place(self) -> None:
@@ -405,7 +407,8 @@ def build_main_window(db_path: str | Path, settings: Settings | None = None) -> 
 
 
 def article_heading(article: Article) -> str:
-    """The reader's heading: the title, then outlet, author and date, as safe rich text."""
+    """The reader's heading: outlet, author and date, as safe rich text, under the title
+    unless the text itself opens with the title (then the page shows it already)."""
     published = ""
     if article.published:
         try:
@@ -416,5 +419,8 @@ def article_heading(article: Article) -> str:
             published = article.published
     details = " · ".join(html.escape(x) for x in (article.outlet, article.author, published)
                          if x)
+    first_line = article.text.lstrip().split("\n", 1)[0].strip()
+    if first_line and " ".join(first_line.split()) == " ".join(article.title.split()):
+        return f"<span style='color: gray'>{details}</span>" if details else ""
     heading = f"<b>{html.escape(article.title)}</b>"
     return heading + (f"<br><span style='color: gray'>{details}</span>" if details else "")

@@ -54,6 +54,10 @@ class Reader(QTextBrowser):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard
                                      | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.anchorClicked.connect(self._open_link)
+        # what a first start shows: no article yet, so say how to begin
+        self.setPlaceholderText("Pick an article in the library on the left to read it here."
+                                "\n\nThen select words and press 1–9 to tag them with the "
+                                "tags of the bar above, or right-click for every tag.")
         self.document().setUndoRedoEnabled(False)
         self.snap = True
         self.tags: list[Tag] = []

@@ -125,6 +125,9 @@ class AnnotationDelegate(QStyledItemDelegate):
 class Sidebar(QWidget):
     """The passages of the open article and the editor of the current one's note."""
 
+    EMPTY_HINT = ("No passages yet. Select words in the text and press 1–9 to tag them; "
+                  "they are listed here.")
+
     currentAnnotationChanged = Signal(str)  # "" when none
     noteEdited = Signal(str, str)  # annotation id, new note
     attachRequested = Signal(str)  # an orphan's id: give it the selected text
@@ -158,6 +161,7 @@ class Sidebar(QWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
         self.count_label = QLabel(objectName="annotationCount")
+        self.count_label.setWordWrap(True)
         self.note_editor = QPlainTextEdit(objectName="noteEditor")
         self.note_editor.setPlaceholderText("Note on the selected passage (Markdown)…")
         self.note_editor.setTabChangesFocus(True)
@@ -215,6 +219,7 @@ class Sidebar(QWidget):
         layout.addWidget(self.orphan_box)
         self._note_for = ""
         self._set_note_enabled(False)
+        self._update_count()
 
     # --- content -------------------------------------------------------------------------
 
@@ -307,6 +312,9 @@ class Sidebar(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
+        if not total:
+            self.count_label.setText(self.EMPTY_HINT)
+            return
         text = f"{total} passage{'s' if total != 1 else ''}"
         self.count_label.setText(text if shown == total else f"{shown} of {text}")
 

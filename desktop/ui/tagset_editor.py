@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -56,7 +57,15 @@ class TagSetEditor(QDialog):
         self.set_choice.currentIndexChanged.connect(self._switch_set)
         self.tree = QTreeWidget(objectName="tagTree")
         self.tree.setHeaderLabels(["Tag", "Key", "Uses"])
-        self.tree.setColumnWidth(0, 300)
+        # the name takes what the key and the count leave: no column cut off, no
+        # sideways scrolling
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.itemDoubleClicked.connect(lambda *_: self.rename())
         hint = QLabel("Keys 1–9 follow the order: move a tag up or down to change its key.")
         hint.setWordWrap(True)

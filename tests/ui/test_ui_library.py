@@ -171,7 +171,7 @@ def test_the_library_shows_each_articles_passage_count(db_path, open_window):
     view = library_view(window)
     model = view.model()
     notes = next(c for c in range(model.columnCount())
-                 if model.headerData(c, Qt.Orientation.Horizontal) == "Notes")
+                 if model.headerData(c, Qt.Orientation.Horizontal) == "Passages")
     counts = {model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1): model.index(r, notes).data()
               for r in range(model.rowCount())}
     assert counts[ids["harbour"]] == "1"
@@ -233,7 +233,7 @@ def _notes_of(window, article_id: str) -> str:
     view = library_view(window)
     model = view.model()
     notes = next(c for c in range(model.columnCount())
-                 if model.headerData(c, Qt.Orientation.Horizontal) == "Notes")
+                 if model.headerData(c, Qt.Orientation.Horizontal) == "Passages")
     row = next(r for r in range(model.rowCount())
                if model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) == article_id)
     return model.index(row, notes).data()
@@ -311,3 +311,40 @@ def test_sorting_by_a_column_orders_the_rows_and_keeps_the_selected_article(wind
             assert pane.current_id() == chosen
             assert [i.data(Qt.ItemDataRole.UserRole + 1)
                     for i in view.selectionModel().selectedRows()] == [chosen]
+
+
+def test_the_title_shows_once_above_an_article_that_opens_with_it(window, tmp_path, db_path):
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.io.importer import import_paths as import_files
+
+    with_title = tmp_path / "in" / "quay.md"
+    with_title.parent.mkdir(parents=True, exist_ok=True)
+    with_title.write_text("---\ntitle: Quay works begin\nauthor: Ana Ruiz\n---\n\n"
+                          "# Quay works begin\n\nThe quay closes on Monday.\n", encoding="utf-8")
+    without = tmp_path / "in" / "note.md"
+    without.write_text("---\ntitle: A note on the quay\n---\n\nThe quay reopens in May.\n",
+                       encoding="utf-8")
+    with Library(db_path) as library:
+        report = import_files(library, [with_title, without])
+        ids = {o.path.name: o.article.id for o in report.imported}
+    window.watcher.poll()
+    label = window.findChild(QLabel, "articleTitle")
+    assert window.open_article(ids["quay.md"])
+    assert window.reader.text.startswith("Quay works begin")
+    assert "Quay works begin" not in label.text()  # the page shows it already
+    assert "Ana Ruiz" in label.text()
+    assert window.open_article(ids["note.md"])
+    assert "A note on the quay" in label.text() and label.isVisibleTo(window)
+
+
+def test_a_first_start_says_what_to_do(open_window, db_path):
+    from PySide6.QtWidgets import QLabel, QTextBrowser
+
+    window = open_window()  # a new library: the samples, no article open yet
+    reader = window.findChild(QTextBrowser, "reader")
+    assert window.article_id == "" and reader.toPlainText() == ""
+    assert "Pick an article" in reader.placeholderText()
+    assert "press 1–9" in reader.placeholderText()
+    hint = window.findChild(QLabel, "annotationCount").text()
+    assert "Select words" in hint and "1–9" in hint

@@ -144,3 +144,21 @@ def test_the_editor_shows_a_tag_another_process_added(article_window, editor, qt
     tree = editor.findChild(QTreeWidget, "tagTree")
     ids = [tree.topLevelItem(i).data(0, ID_ROLE) for i in range(tree.topLevelItemCount())]
     assert all(ids)
+
+
+def test_the_tag_editor_shows_every_column_without_scrolling_sideways(article_window, qtbot):
+    article_window.library.tags.use_set("ptc")  # the long technique names
+    article_window.watcher.poll()
+    dialog = TagSetEditor(article_window)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.findChild(QTreeWidget, "tagTree")
+    header = tree.header()
+    visible = tree.viewport().width()
+    assert not tree.horizontalScrollBar().isVisible()
+    for column in (1, 2):
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert right <= visible, (column, right, visible)
+        assert header.sectionSize(column) >= tree.fontMetrics().horizontalAdvance(
+            tree.headerItem().text(column))
+    dialog.close()
