@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextBrowser, QToolTip, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QTextBrowser, QToolTip, QWidget
 
 from desktop.core.document import CODE, HEADING, INLINE_CODE, ITEM, LINK, QUOTE, Document
 from desktop.core.model import Annotation, Tag
@@ -55,9 +55,13 @@ class Reader(QTextBrowser):
                                      | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.anchorClicked.connect(self._open_link)
         # what a first start shows: no article yet, so say how to begin
-        self.setPlaceholderText("Pick an article in the library on the left to read it here."
-                                "\n\nThen select words and press 1–9 to tag them with the "
-                                "tags of the bar above, or right-click for every tag.")
+        self.hint = QLabel("Pick an article in the library on the left to read it here.\n\n"
+                           "Then select words and press 1–9 to tag them with the tags of "
+                           "the bar above, or right-click for every tag.", self.viewport())
+        self.hint.setObjectName("readerHint")
+        self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.document().setUndoRedoEnabled(False)
         self.snap = True
         self.tags: list[Tag] = []
@@ -83,6 +87,7 @@ class Reader(QTextBrowser):
         library to its colour (an annotation may carry a tag of another set).
         """
         self.text = document.text
+        self.hint.hide()
         self.positions = TextPositions(document.text)
         self.tags = tags
         self.colors = colors
@@ -111,6 +116,7 @@ class Reader(QTextBrowser):
         self.text = ""
         self.positions = TextPositions("")
         self._replace_document(QTextDocument(self))
+        self._place_hint()
         self.highlighter = Highlighter(self, self.document(), self.positions)
 
     def _replace_document(self, doc: QTextDocument) -> None:
@@ -213,6 +219,16 @@ class Reader(QTextBrowser):
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_width()
+        self._place_hint()
+
+    def _place_hint(self) -> None:
+        """The first-start hint, across the page's top, shown only without an article."""
+        margin = 24
+        width = max(100, min(self.viewport().width() - 2 * margin, 560))
+        self.hint.setFixedWidth(width)
+        self.hint.adjustSize()
+        self.hint.move(margin, margin)
+        self.hint.setVisible(not self.text)
 
     def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().paintEvent(event)  # type: ignore[arg-type]

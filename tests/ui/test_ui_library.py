@@ -344,7 +344,10 @@ def test_a_first_start_says_what_to_do(open_window, db_path):
     window = open_window()  # a new library: the samples, no article open yet
     reader = window.findChild(QTextBrowser, "reader")
     assert window.article_id == "" and reader.toPlainText() == ""
-    assert "Pick an article" in reader.placeholderText()
-    assert "press 1–9" in reader.placeholderText()
-    hint = window.findChild(QLabel, "annotationCount").text()
-    assert "Select words" in hint and "1–9" in hint
+    hint = reader.findChild(QLabel, "readerHint")
+    assert hint.isVisible() and "Pick an article" in hint.text() and "1–9" in hint.text()
+    assert hint.height() >= 2 * hint.fontMetrics().height()  # every line of it shows
+    sidebar_hint = window.findChild(QLabel, "annotationCount").text()
+    assert "Select words" in sidebar_hint and "1–9" in sidebar_hint
+    window.open_article(window.library.articles.list()[0].id)
+    assert not hint.isVisible()
