@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.errors import ClosereadError
+from desktop.ui import messages
 from desktop.ui import settings as keys
 from desktop.ui.dialogs import ask_annotator
 from desktop.ui.main_window import build_main_window
@@ -23,7 +24,7 @@ def run_app(db_path: str | Path, argv: list[str] | None = None) -> int:
     try:
         window = build_main_window(db_path, settings)
     except ClosereadError as error:
-        QMessageBox.critical(None, "Closeread", error.message)
+        messages.critical(None, "Closeread", error.message)
         return 1
     window.show()
     if not settings.get(keys.ANNOTATOR):

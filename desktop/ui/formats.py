@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -33,6 +32,7 @@ from desktop.io import formats as registry
 from desktop.io.formats import ExportFormat
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui.jobs import export
 from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
@@ -167,7 +167,7 @@ def import_annotations(window: MainWindow, paths: list[Path]) -> BackgroundJob:
         window.transfers.annotationsImported.emit(lines)
 
     def failed(message: str) -> None:
-        QMessageBox.warning(window, "Import annotations",
+        messages.warn(window, "Import annotations",
                             message + "\n\nNothing was imported.")
 
     return run_job(window, BackgroundJob(window.library.path, work, "Importing annotations"),

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.io import formats as registry
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def import_paths(window: MainWindow, paths: list[Path]) -> BackgroundJob:
 
     def failed(message: str) -> None:
         window.watcher.poll()  # what was imported before a cancel is kept
-        QMessageBox.warning(window, "Import", message)
+        messages.warn(window, "Import", message)
 
     job = BackgroundJob(window.library.path, work, "Importing articles",
                         cancel_message="Import cancelled; the files imported before were "
@@ -126,7 +127,7 @@ def export(window: MainWindow, kind: str, target: Path, where: AnnotationFilter,
         window.transfers.exportFinished.emit(report)
 
     def failed(message: str) -> None:
-        QMessageBox.warning(window, "Export bundle" if spec.name == "bundle" else "Export",
+        messages.warn(window, "Export bundle" if spec.name == "bundle" else "Export",
                             message)
 
     job = BackgroundJob(window.library.path, work,

@@ -13,7 +13,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation, Article
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui import settings as keys
 from desktop.ui.actions import build_actions
 from desktop.ui.annotating import AnnotationController
@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
     def _failed(self, message: str) -> None:
         self.save_state.setText("Not saved")
         self.save_state.setStyleSheet("color: #c0392b; font-weight: bold;")
-        QMessageBox.warning(self, "Closeread", message)
+        messages.warn(self, "Closeread", message)
 
     # --- annotator -----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QTextBrowser, QToolTip, QWidget
 from desktop.core.document import CODE, HEADING, INLINE_CODE, ITEM, LINK, QUOTE, Document
 from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
+from desktop.ui import messages
 from desktop.ui.highlighter import MARGIN, Highlighter, screenful
 from desktop.ui.positions import TextPositions
 
@@ -195,7 +196,7 @@ class Reader(QTextBrowser):
                 fmt.setAnchorHref(span.href)
                 fmt.setForeground(self.palette().color(QPalette.ColorRole.Link))
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setToolTip(span.href)
+                fmt.setToolTip(messages.plain_tip(span.href))
             cursor.mergeCharFormat(fmt)
 
     def _open_link(self, url: QUrl) -> None:

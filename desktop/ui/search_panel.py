@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.store.library import Library
+from desktop.ui import messages
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -46,7 +47,7 @@ class SearchPanel(QWidget):
             item = QListWidgetItem(f"{label} · {hit.article_title}\n{snippet}")
             item.setData(HIT_ROLE, (hit.article_id, hit.start if hit.start is not None else -1,
                                     hit.end if hit.end is not None else -1))
-            item.setToolTip(snippet)
+            item.setToolTip(messages.plain_tip(snippet))
             self.results.addItem(item)
         self.summary.setText(f"{len(hits)} result{'s' if len(hits) != 1 else ''}"
                              if hits else "Nothing found")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Annotation, Tag
+from desktop.ui import messages
 from desktop.ui.annotation_model import (
     ANNOTATION_ROLE,
     ID_ROLE,
@@ -238,8 +239,8 @@ class Sidebar(QWidget):
             tags = ", ".join(orphan.tag_paths) or "no tag"
             item = QListWidgetItem(f"“{' '.join(orphan.exact.split())}” — {tags}")
             item.setData(ID_ROLE, orphan.id)
-            item.setToolTip(f"{orphan.annotator}: {orphan.note}" if orphan.note
-                            else orphan.annotator)
+            item.setToolTip(messages.plain_tip(f"{orphan.annotator}: {orphan.note}"
+                                               if orphan.note else orphan.annotator))
             self.orphan_list.addItem(item)
         count = len(self.orphans)
         self.orphan_label.setText(f"{count} orphan{'s' if count != 1 else ''}: words no "

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QToolBar, QWidget
 
 from desktop.core.model import Tag
+from desktop.ui import messages
 
 
 def color_icon(color: str, size: int = 14) -> QIcon:
@@ -41,7 +42,8 @@ class TagBar(QToolBar):
             action = self.addAction(color_icon(tag.color), label)
             action.setObjectName(f"tagAction:{tag.path}")
             tip = tag.path + (f" (key {tag.shortcut})" if tag.shortcut else "")
-            action.setToolTip(tip + (f"\n{tag.description}" if tag.description else ""))
+            action.setToolTip(messages.plain_tip(
+                tip + (f"\n{tag.description}" if tag.description else "")))
             action.triggered.connect(lambda _=False, path=tag.path: self.tagTriggered.emit(path))
 
     def tag_at(self, index: int) -> Tag | None:

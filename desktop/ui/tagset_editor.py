@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.changes import ChangeBatch
 from desktop.core.model import Tag
+from desktop.ui import messages
 from desktop.ui.tag_bar import color_icon
 from desktop.ui.tag_commands import (
     AddTag,
@@ -121,7 +121,7 @@ class TagSetEditor(QDialog):
             item = QTreeWidgetItem([tag.name, tag.shortcut or "", str(tag.usage)])
             item.setIcon(0, color_icon(tag.color))
             item.setData(0, ID_ROLE, tag.id)
-            item.setToolTip(0, tag.description or tag.path)
+            item.setToolTip(0, messages.plain_tip(tag.description or tag.path))
             if tag.parent_name and tag.parent_name in parents:
                 parents[tag.parent_name].addChild(item)
             else:
@@ -144,7 +144,7 @@ class TagSetEditor(QDialog):
         """Pushes ``command`` on the window's undo stack; says why if it was refused."""
         self.window_.undo_stack.push(command)
         if command.error:
-            QMessageBox.warning(self, "Tags", command.error)
+            messages.warn(self, "Tags", command.error)
             return False
         return True
 
@@ -202,11 +202,9 @@ class TagSetEditor(QDialog):
         tag = self.current()
         if tag is None:
             return
-        if tag.usage:
-            answer = QMessageBox.question(
+        if tag.usage and not messages.ask(
                 self, "Remove tag", f"The tag {tag.name!r} is on {tag.usage} passage"
-                f"{'s' if tag.usage != 1 else ''}.\n\nRemove it from them too? The passages "
-                "themselves stay, and Undo puts the tag back on them.")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+                f"{'s' if tag.usage != 1 else ''}.\n\nRemove it from them too? The "
+                "passages themselves stay, and Undo puts the tag back on them."):
+            return
         self._run(RemoveTag(self.window_.editor, tag.id, tag.name))

@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui.jobs import export
 from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
@@ -51,7 +52,7 @@ def merge_bundles(window: MainWindow, paths: list[Path]) -> BackgroundJob:
         return merge_bundle_files(library, paths)
 
     def failed(message: str) -> None:
-        QMessageBox.warning(window, "Merge bundles", message)
+        messages.warn(window, "Merge bundles", message)
 
     def merged(reports: list[MergeReport]) -> None:
         window.watcher.poll()  # what the job wrote on its own connection, at once
@@ -60,12 +61,9 @@ def merge_bundles(window: MainWindow, paths: list[Path]) -> BackgroundJob:
 
     def previewed(reports: list[MergeReport]) -> None:
         if not any(report.changed for report in reports):
-            QMessageBox.information(window, "Merge bundles",
-                                    report_text(reports) + "\n\nNothing to merge.")
-        elif QMessageBox.question(
-                window, "Merge bundles", report_text(reports) + "\n\nMerge now?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        ) == QMessageBox.StandardButton.Yes:
+            messages.inform(window, "Merge bundles",
+                            report_text(reports) + "\n\nNothing to merge.")
+        elif messages.ask(window, "Merge bundles", report_text(reports) + "\n\nMerge now?"):
             run_job(window, BackgroundJob(window.library.path, merge, "Merging"),
                     merged, failed)
         window.transfers.mergePreviewed.emit(reports)

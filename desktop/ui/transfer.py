@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.core.errors import ClosereadError
@@ -197,6 +197,7 @@ def show_report(parent: QWidget, name: str, title: str, text: str,
                 warning: bool = False) -> QMessageBox:
     """A report that stays open beside the window (object name ``name``)."""
     box = QMessageBox(parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names and messages from outside: text
     box.setObjectName(name)
     box.setWindowTitle(title)
     box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)

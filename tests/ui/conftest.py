@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.model import Annotation
 from desktop.io.importer import import_paths
 from desktop.store.library import Library
-from desktop.ui import MainWindow, build_main_window
+from desktop.ui import MainWindow, build_main_window, messages
 from desktop.ui import settings as keys
 from desktop.ui import transfer as transfer_module
 from desktop.ui.settings import Settings
@@ -54,14 +54,15 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[object, ..
             return answer
         return fake
 
-    monkeypatch.setattr(QMessageBox, "warning",
-                        recorder("warning", QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "critical",
-                        recorder("critical", QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "question",
-                        recorder("question", QMessageBox.StandardButton.No))
-    monkeypatch.setattr(QMessageBox, "information",
-                        recorder("information", QMessageBox.StandardButton.Ok))
+    # the app's plain-text message boxes (ui/messages.py); Qt's own static ones too, so
+    # that a stray one fails loudly in the recorder instead of blocking the run
+    monkeypatch.setattr(messages, "warn", recorder("warning", None))
+    monkeypatch.setattr(messages, "critical", recorder("critical", None))
+    monkeypatch.setattr(messages, "ask", recorder("question", False))
+    monkeypatch.setattr(messages, "inform", recorder("information", None))
+    for name in ("warning", "critical", "question", "information"):
+        monkeypatch.setattr(QMessageBox, name, recorder(f"qt-{name}",
+                                                        QMessageBox.StandardButton.No))
     monkeypatch.setattr(QInputDialog, "getText", recorder("getText", ("", False)))
     monkeypatch.setattr(QFileDialog, "getOpenFileNames",
                         recorder("getOpenFileNames", ([], "")))

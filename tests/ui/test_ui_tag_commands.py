@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QPushButton, QTreeWidget
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QPushButton, QTreeWidget
 from test_ui_outside_changes import WITHIN, closeread
 from test_ui_undo import tag
 
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui.tagset_editor import ID_ROLE, TagSetEditor
 
 
@@ -71,8 +72,7 @@ def test_removing_a_used_tag_is_undone_with_its_passages_and_its_key(
     window = article_window
     tag(qtbot, ui, window, "cheered loudly", key=Qt.Key.Key_2)
     before = stored_tags(db_path)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(messages, "ask", lambda *a, **k: True)
     choose(editor, "evidence")
     click(qtbot, editor, "tagRemove")
     assert "evidence" not in stored_tags(db_path)

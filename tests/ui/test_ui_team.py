@@ -15,6 +15,7 @@ from desktop.io.bundle import export_bundle_file
 from desktop.io.importer import import_paths
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
+from desktop.ui import messages
 from desktop.ui.formats import ExportDialog
 from desktop.ui.team import export_bundle, merge_bundles
 
@@ -47,8 +48,8 @@ def colleague_bundle(tmp_path: Path, emoji_article: str) -> Path:
 def answer(monkeypatch, button, asked: list[str]) -> None:
     def question(_parent, _title, text, *_args, **_kwargs):
         asked.append(text)
-        return button
-    monkeypatch.setattr(QMessageBox, "question", question)
+        return button == QMessageBox.StandardButton.Yes
+    monkeypatch.setattr(messages, "ask", question)
 
 
 def test_the_file_menu_offers_bundle_export_and_merge(window, dialogs):
