@@ -73,7 +73,8 @@ class Document:
         return cls(
             text=text,
             blocks=tuple(Block(*b) for b in data.get("blocks", [])),
-            spans=tuple(Span(*s) for s in data.get("spans", [])),
+            # a layout stored before links were checked may still hold any address
+            spans=tuple(_checked(Span(*s)) for s in data.get("spans", [])),
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -81,6 +82,27 @@ class Document:
             "blocks": [asdict(b) for b in self.blocks],
             "spans": [asdict(s) for s in self.spans],
         }
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+# browsers ignore ASCII control characters and spaces in a scheme ("java\tscript:")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def safe_link(href: str | None) -> str | None:
+    """``href`` if it is a web or mail address (http, https, mailto), else None: a link
+    kept from an imported page never runs script, opens a local file or carries data."""
+    if not href:
+        return None
+    found = _SCHEME.match(_IGNORED_IN_URLS.sub("", href))
+    if not found or found.group(1).lower() not in LINK_SCHEMES:
+        return None
+    return href.strip()
+
+
+def _checked(span: Span) -> Span:
+    return span if span.kind != LINK else Span(span.start, span.end, LINK, safe_link(span.href))
 
 
 _BULLET = re.compile(r"^\s*([-*•]|\d{1,3}[.)])\s+")
@@ -278,8 +300,7 @@ class _DocumentBuilder:
         if tag in _INLINE_MARKS and end > start:
             self.spans.append(Span(start, end, _INLINE_MARKS[tag]))
         elif tag == "a" and end > start:
-            href = element.get("href")
-            self.spans.append(Span(start, end, LINK, href if href else None))
+            self.spans.append(Span(start, end, LINK, safe_link(element.get("href"))))
 
     def _text(self, text: str) -> None:
         if self.preformatted:

@@ -24,7 +24,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMenu, QTextBrowser, QToolTip, QWidget
 
-from desktop.core.document import CODE, HEADING, INLINE_CODE, ITEM, LINK, QUOTE, Document
+from desktop.core.document import (
+    CODE,
+    HEADING,
+    INLINE_CODE,
+    ITEM,
+    LINK,
+    LINK_SCHEMES,
+    QUOTE,
+    Document,
+)
 from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
 from desktop.ui import messages
@@ -200,8 +209,9 @@ class Reader(QTextBrowser):
             cursor.mergeCharFormat(fmt)
 
     def _open_link(self, url: QUrl) -> None:
-        # a link opens only on a click, in the user's browser, and only for web addresses
-        if url.scheme() in ("http", "https"):
+        # a link opens only on a click, in the user's browser or mail program, and only for
+        # web and mail addresses
+        if url.scheme() in LINK_SCHEMES:
             QDesktopServices.openUrl(url)
 
     # --- typography ----------------------------------------------------------------------

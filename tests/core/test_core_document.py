@@ -74,3 +74,48 @@ def test_plain_text_keeps_its_lines_and_marks_the_title():
         ("paragraph", "Exclusive"), ("heading", "The headline"),
         ("paragraph", "First paragraph."), ("item", "- a point"),
     ]
+
+
+def test_only_web_and_mail_links_are_kept():
+    source = (
+        "[web](https://news.example/a) [plain](http://news.example/b) "
+        "[mail](mailto:desk@news.example) [script](javascript:alert(1)) "
+        "[hidden script](java%0Ascript:alert(1)) [file](file:///etc/passwd) "
+        "[data](data:text/html;base64,PHNjcmlwdD4=) [relative](/local/page) "
+        "[spaced]( JAVASCRIPT:alert(2))"
+    )
+    document, _ = render_markdown(source)
+    links = {document.text[s.start:s.end]: s.href for s in document.spans if s.kind == LINK}
+    assert links == {
+        "web": "https://news.example/a", "plain": "http://news.example/b",
+        "mail": "mailto:desk@news.example", "script": None, "hidden script": None,
+        "file": None, "data": None, "relative": None, "spaced": None,
+    }
+    # the link's words stay in the text whatever happened to its address
+    assert "script" in document.text and "file" in document.text
+
+
+def test_a_stored_layout_with_a_script_link_is_checked_when_read():
+    stored = Document.from_json("click here", '{"blocks": [], "spans": [[0, 10, "link", '
+                                              '"javascript:alert(1)"], [0, 5, "link", '
+                                              '"https://ok.example/"]]}')
+    assert [s.href for s in stored.spans] == [None, "https://ok.example/"]
+
+
+def test_control_characters_in_a_scheme_do_not_hide_it():
+    from desktop.core.document import safe_link
+
+    for sneaky in ("java\tscript:alert(1)", "\x01javascript:alert(1)", "jav\nascript:x",
+                   "JaVaScRiPt:alert(1)", "vbscript:msgbox(1)"):
+        assert safe_link(sneaky) is None, sneaky
+    assert safe_link("  https://ok.example/x ") == "https://ok.example/x"
+
+
+def test_links_of_an_imported_page_are_checked_too():
+    from desktop.core.document import render_html_fragment
+
+    document = render_html_fragment(
+        '<p><a href="javascript:steal()">read</a> and <a href="file:///home">home</a> and '
+        '<a href="https://news.example/x">more</a></p>')
+    links = {document.text[s.start:s.end]: s.href for s in document.spans if s.kind == LINK}
+    assert links == {"read": None, "home": None, "more": "https://news.example/x"}
