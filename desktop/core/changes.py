@@ -56,7 +56,9 @@ class ChangeBatch:
             # what a view needs is where each thing ended up: added then updated is still
             # new, anything then removed is gone, removed then added is back
             before = ops.get(change.id)
-            ops[change.id] = ADDED if before == ADDED and change.op == UPDATED else change.op
+            if change.op == UPDATED and before in (ADDED, REMOVED):
+                continue  # an update of something new is still new, of something gone gone
+            ops[change.id] = change.op
 
     def __len__(self) -> int:
         return len(self.changes)
@@ -113,6 +115,10 @@ class EventHub:
                 self._subscribers.remove(subscriber)
 
         return unsubscribe
+
+    @property
+    def has_subscribers(self) -> bool:
+        return bool(self._subscribers)
 
     def publish(self, batch: ChangeBatch) -> None:
         if not batch:

@@ -15,14 +15,17 @@ counter for writes made outside a transaction) before any read of the journal.
 from __future__ import annotations
 
 import builtins
+import logging
 from typing import TYPE_CHECKING
 
 from desktop.core.changes import Change, ChangeBatch
+from desktop.core.errors import ClosereadError
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
 
 _COLUMNS = "seq, entity, entity_id, op, time, origin"
+_log = logging.getLogger("closeread.events")
 
 
 class Journal:
@@ -52,14 +55,27 @@ class Journal:
             return [Change(*row) for row in self.conn.execute(sql, params)]
 
     def catch_up(self) -> ChangeBatch:
-        """Reads the changes this connection has not seen and announces them."""
+        """Reads the changes this connection has not seen and announces them. With nobody
+        listening (the command line, a background job) it only notes how far it is."""
         self._data_version = self._read_data_version()
         self._own_changes = self.conn.total_changes
+        if not self.library.events.has_subscribers:
+            self.seen = self.last_seq()
+            return ChangeBatch(())
         batch = ChangeBatch(self.after(self.seen))
         if batch:
             self.seen = batch.last_seq
             self.library.events.publish(batch)
         return batch
+
+    def after_commit(self) -> None:
+        """``catch_up`` once a transaction has committed: the write is done whatever
+        happens here, so a failure to read the journal is logged, not raised (the next
+        poll reads what this one missed)."""
+        try:
+            self.catch_up()
+        except ClosereadError:
+            _log.exception("the change journal could not be read after a commit")
 
     def poll(self) -> ChangeBatch:
         """Catches up if anything was committed since the last look; otherwise costs one

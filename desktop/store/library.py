@@ -100,7 +100,7 @@ class Library:
         self.journal = Journal(self)
         self.db.begun = self._begun
         self.db.committing = self._committing
-        self.db.committed = self.journal.catch_up
+        self.db.committed = self.journal.after_commit
         # repositories import this module's Library only for typing; import here to
         # keep the modules independent of each other's load order
         from desktop.store.annotations import Annotations

@@ -24,6 +24,11 @@ class TextClashError(ClosereadError):
     """The new text is already another article's."""
 
 
+class TextChangedSinceError(ClosereadError):
+    """An undo or redo of a text edit would overwrite a change made to the text since."""
+
+
+
 @dataclass
 class Reanchored:
     """What replacing a text did to the article's annotations."""
@@ -151,17 +156,40 @@ def snapshot(library: Library, article_id: str) -> Snapshot:
     return Snapshot(article_id, row[0], row[1], row[2], row[3], tuple(selectors))
 
 
-def restore(library: Library, saved: Snapshot) -> Article:
+def restore(library: Library, saved: Snapshot, expected_sha256: str | None = None) -> Article:
     """Puts the article's text and its annotations' selectors back as ``saved`` has them
-    (the undo of a text edit), recording it as a revision like any other change."""
+    (the undo of a text edit), recording it as a revision like any other change. With
+    ``expected_sha256``, only if the text is still the one with that hash.
+
+    Passages made since the snapshot (by anyone) re-anchor onto the restored text, as
+    they would for any other change of text; the snapshot's own passages get their
+    selectors back exactly.
+    """
     with library.transaction():
         article = library.articles.get(saved.article_id)
+        if expected_sha256 is not None and article.text_sha256 != expected_sha256:
+            raise TextChangedSinceError(
+                f"the text of {article.title!r} was changed since (another edit, an import "
+                "or a merge); putting it back would undo that change too, so nothing was "
+                "changed")
         now = now_iso()
         digest = text_sha256(saved.text)
-        library.db.execute(
+        cursor = library.db.execute(
             "INSERT INTO article_revisions (article_id, replaced, old_text, old_sha256, "
             "new_sha256, source_path) VALUES (?, ?, ?, ?, ?, NULL)",
             [article.id, now, article.text, article.text_sha256, digest])
+        known = {row[0] for row in saved.selectors}
+        newer = [row for row in library.db.execute(
+            'SELECT id, start, "end", exact, prefix, suffix, anchor_state FROM annotations '
+            "WHERE article_id = ? AND deleted IS NULL", [article.id]).fetchall()
+            if row[0] not in known]
+        if newer and article.text != saved.text:
+            from desktop.core.anchoring import Anchor, reanchor
+
+            results = reanchor(article.text, saved.text,
+                               [Anchor(r[1], r[2], r[3], r[4], r[5]) for r in newer])
+            for row, result in zip(newer, results, strict=True):
+                _apply(library, row, result, cursor.lastrowid, now)
         library.db.execute(
             "UPDATE articles SET text = ?, text_sha256 = ?, layout = ?, format = ?, "
             "source = ?, updated_at = ? WHERE id = ?",

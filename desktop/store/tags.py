@@ -100,9 +100,9 @@ class TagRemoval:
 
     tag_id: str
     name: str
-    tags: tuple[tuple[object, ...], ...]
-    places: tuple[tuple[object, ...], ...]
-    links: tuple[tuple[object, ...], ...]
+    tags: tuple[tuple[str, str, str | None, str, str, str], ...]
+    places: tuple[tuple[str, str, int], ...]
+    links: tuple[tuple[str, str], ...]
 
 
 class Tags:
@@ -277,6 +277,15 @@ class Tags:
             self.db.execute("DELETE FROM tags WHERE id = ?", [tag.id])
         return int(used)
 
+    def remove_undoably(self, name: str) -> TagRemoval:
+        """Removes ``name`` (with its children, from every passage) and returns what it
+        took away, read in the same transaction: a passage tagged by another process in
+        between is in the record, so an undo gives it back too."""
+        with self.library.transaction():
+            removal = self.removal(name)
+            self.remove(removal.tag_id, force=True)
+        return removal
+
     def removal(self, name: str) -> TagRemoval:
         """What removing ``name`` takes away (the tag, its child tags, their places in the
         tag sets, and their links to passages), so that ``restore`` can put it back."""
@@ -301,16 +310,23 @@ class Tags:
         """Puts back a removed tag as ``removal`` recorded it: same id, children, places
         and passages (those passages that still exist)."""
         with self.library.transaction():
+            coming = {row[0] for row in removal.tags}
             for row in removal.tags:
-                clash = _tag_id(self.db, str(row[1]))
+                clash = _tag_id(self.db, row[1])
                 if clash and clash != row[0]:
                     raise TagExistsError(f"cannot bring back the tag {row[1]!r}: another tag "
                                          "has its name now")
+                parent = row[2]
+                if parent and parent not in coming and self.db.execute(
+                        "SELECT 1 FROM tags WHERE id = ?", [parent]).fetchone() is None:
+                    raise UnknownTagError(f"cannot bring back the tag {row[1]!r}: its parent "
+                                          "tag was removed since")
             conn = self.db.conn
             conn.executemany(
                 "INSERT OR IGNORE INTO tags (id, name, parent_id, color, description, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)", removal.tags)
-            for set_id, tag_id, position in removal.places:
+            # lowest place first: each insert makes room above itself for the next
+            for set_id, tag_id, position in sorted(removal.places, key=lambda p: (p[0], p[2])):
                 # make room: the set may have changed order since
                 conn.execute("UPDATE tag_set_tags SET position = position + 1 "
                              "WHERE tag_set_id = ? AND position >= ?", [set_id, position])

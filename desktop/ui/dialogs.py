@@ -113,4 +113,6 @@ def edit_article_text(window: MainWindow) -> None:
 def edit_tag_sets(window: MainWindow) -> None:
     from desktop.ui.tagset_editor import TagSetEditor
 
-    TagSetEditor(window).exec()
+    editor = TagSetEditor(window)
+    editor.exec()
+    editor.deleteLater()  # and with it its connection to the window's change events

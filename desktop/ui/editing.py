@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from desktop.core.errors import ClosereadError
-from desktop.core.model import Annotation, Tag
+from desktop.core.model import Annotation, Tag, text_sha256
 from desktop.core.selectors import Selection
 from desktop.store.library import Library
 from desktop.store.revisions import (
@@ -148,10 +148,16 @@ class SetTags(_EditCommand):
         self.new = list(tag_ids)
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self.new))
+        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self._existing(self.new)))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self.old))
+        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self._existing(self.old)))
+
+    def _existing(self, tag_ids: list[str]) -> list[str]:
+        """``tag_ids`` less those removed meanwhile (elsewhere): the passage gets the rest
+        of its tags back, not an error about a tag that is gone."""
+        known = {tag.id for tag in self.editor.library.tags.all(usage=False)}
+        return [tag_id for tag_id in tag_ids if tag_id in known]
 
 
 class SetNote(_EditCommand):
@@ -200,7 +206,8 @@ class AttachOrphan(_EditCommand):
 
 class EditText(QUndoCommand):
     """Replaces the open article's text; its annotations re-anchor. Undo puts the text and
-    every annotation back exactly as they were."""
+    every annotation back exactly as they were, as long as nobody changed the text since
+    (then the undo is refused and leaves the stack); passages made since re-anchor."""
 
     def __init__(self, editor: AnnotationEditor, article_id: str, text: str) -> None:
         super().__init__("Edit the article's text")
@@ -214,8 +221,8 @@ class EditText(QUndoCommand):
     def redo(self) -> None:
         library = self.editor.library
         try:
-            if self.after is not None:
-                restore(library, self.after)
+            if self.after is not None and self.before is not None:
+                restore(library, self.after, text_sha256(self.before.text))
             else:
                 self.before = snapshot(library, self.article_id)
                 article = library.articles.get(self.article_id)
@@ -232,9 +239,13 @@ class EditText(QUndoCommand):
         if self.before is None:
             return
         try:
-            restore(self.editor.library, self.before)
+            # only over the text this edit made: a change made since (another process,
+            # a merge) is not silently undone with it
+            restore(self.editor.library, self.before,
+                    text_sha256(self.after.text) if self.after is not None else None)
         except ClosereadError as error:
             self.editor.failed.emit(error.message)
+            self.setObsolete(True)
             return
         self.editor.saved.emit()
 

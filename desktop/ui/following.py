@@ -46,7 +46,9 @@ class ViewFollower:
         reopened = self._articles(batch) if batch.touches(ARTICLE) else False
         if batch.touches(ANNOTATION):
             self._annotations(batch, open_article_done=reopened)
-        elif batch.touches(TAG) and not reopened:
+        if batch.touches(TAG) and not reopened:
+            # a rename shows on every passage that carries the tag, not only on those the
+            # batch names
             self._retag_open_article()
         if batch.touches(ANNOTATOR, TAG):
             self.window.refresh_library_filters()
@@ -79,6 +81,9 @@ class ViewFollower:
         ids = batch.ids(ANNOTATION)
         articles = self.library.annotations.articles_of(ids)
         open_id = window.article_id
+        # a passage the open article shows may have moved to another article (a merge)
+        if any(window.shows_passage(annotation_id) for annotation_id in ids):
+            articles.add(open_id)
         if open_id in articles and not open_article_done:
             if len(ids) > RELOAD_PASSAGES:
                 window.reload_passages()

@@ -184,7 +184,9 @@ class MainWindow(QMainWindow):
 
     # --- opening an article --------------------------------------------------------------
 
-    def open_article(self, article_id: str) -> bool:
+    def open_article(self, article_id: str, current: str = "") -> bool:
+        """Shows the article; ``current`` is a passage to make current once it is listed
+        (a reopened article keeps its current passage)."""
         try:
             article = self.library.articles.get(article_id)
         except ClosereadError as error:
@@ -205,9 +207,10 @@ class MainWindow(QMainWindow):
                                  self.tag_colors())
         if progressive:
             self.sidebar.show_loading(article.annotation_count)
-            QTimer.singleShot(0, lambda: self._finish_opening(article.id))
+            QTimer.singleShot(0, lambda: self._finish_opening(article.id, current))
         else:
             self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
+            self._select_quietly(current)
         self.show_heading(article)
         self.library_pane.select(article.id)
         self.settings.set(keys.LAST_ARTICLE, article.id)
@@ -224,10 +227,9 @@ class MainWindow(QMainWindow):
         text at the top of the page and the same current passage."""
         top = self.reader.offset_at(QPoint(0, 0))
         current = self.sidebar.current_id()
-        if not self.open_article(self.article_id):
+        if not self.open_article(self.article_id, current=current):
             return
         self.reader.scroll_to_offset(top)
-        self._select_quietly(current)
 
     def reload_passages(self) -> None:
         """Reads the open article's passages again (many changed at once), keeping the
@@ -244,6 +246,12 @@ class MainWindow(QMainWindow):
         self.sidebar.show_annotations([], self.library.tags.all(usage=False))
         self.article_title.setText("")
 
+    def shows_passage(self, annotation_id: str) -> bool:
+        """Whether the open article's reader or sidebar shows this passage (or orphan)."""
+        return (annotation_id in self.reader.highlighter.annotations
+                or self.sidebar.model.annotation(annotation_id) is not None
+                or annotation_id in self.sidebar.orphans)
+
     def _select_quietly(self, annotation_id: str) -> None:
         """Makes a passage current in the sidebar without moving the reader to it."""
         if annotation_id:
@@ -251,13 +259,14 @@ class MainWindow(QMainWindow):
             self.sidebar.select(annotation_id)
             self._follow_sidebar = True
 
-    def _finish_opening(self, article_id: str) -> None:
+    def _finish_opening(self, article_id: str, current: str = "") -> None:
         """Loads every passage of a progressively opened article, unless another opened."""
         if article_id != self.article_id:
             return
         annotations = self._annotations_of(article_id)
         self.reader.highlighter.reset(annotations, self.tag_colors(), self.reader.page_color())
         self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
+        self._select_quietly(current)
 
     def _open_search_hit(self, article_id: str, start: int, end: int) -> None:
         if self.open_article(article_id) and start >= 0 and end > start:

@@ -59,8 +59,7 @@ class AddTag(_TagCommand):
 
     def undo(self) -> None:
         def take_back() -> None:
-            self.removal = self.tags.removal(self.tag_id)
-            self.tags.remove(self.tag_id, force=True)
+            self.removal = self.tags.remove_undoably(self.tag_id)
         self._attempt(take_back)
 
 
@@ -116,8 +115,7 @@ class RemoveTag(_TagCommand):
 
     def redo(self) -> None:
         def remove() -> None:
-            self.removal = self.tags.removal(self.tag_id)
-            self.tags.remove(self.tag_id, force=True)
+            self.removal = self.tags.remove_undoably(self.tag_id)
         self._attempt(remove)
 
     def undo(self) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.core.changes import ChangeBatch
+from desktop.core.changes import ANNOTATION, SETTING, TAG, TAG_SET, ChangeBatch
 from desktop.core.model import Tag
 from desktop.ui import messages
 from desktop.ui.tag_bar import color_icon
@@ -103,7 +103,10 @@ class TagSetEditor(QDialog):
     # --- view ----------------------------------------------------------------------------
 
     def _library_changed(self, batch: ChangeBatch) -> None:
-        self.refresh()
+        # tags, their order and sets; passages only for the use counts, while shown
+        if batch.touches(TAG, TAG_SET, SETTING) or (
+                self.isVisible() and batch.touches(ANNOTATION)):
+            self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
         """The sets and the active set's tags as the library has them; the current tag
@@ -202,9 +205,13 @@ class TagSetEditor(QDialog):
         tag = self.current()
         if tag is None:
             return
-        if tag.usage and not messages.ask(
-                self, "Remove tag", f"The tag {tag.name!r} is on {tag.usage} passage"
-                f"{'s' if tag.usage != 1 else ''}.\n\nRemove it from them too? The "
+        # the passages of its child tags lose them too
+        used = sum(t.usage for t in self.library.tags.list()
+                   if t.id == tag.id or t.parent_id == tag.id)
+        if used and not messages.ask(
+                self, "Remove tag", f"The tag {tag.name!r}"
+                f"{' with its child tags' if used != tag.usage else ''} is on {used} "
+                f"passage{'s' if used != 1 else ''}.\n\nRemove it from them too? The "
                 "passages themselves stay, and Undo puts the tag back on them."):
             return
         self._run(RemoveTag(self.window_.editor, tag.id, tag.name))
