@@ -151,17 +151,23 @@ def _v4(db: sqlite_utils.Database) -> None:
 # Which rows of which tables are which entity of the journal, and how each trigger names the
 # change. An annotation marked deleted is "removed" and one brought back "added"; a change of
 # an annotation's tags, or of a tag set's tags, is an update of the annotation or the set.
+# A row written already deleted (a merge brings a bundle's deletions) is "removed", and so
+# is any change to a deleted row: a reader of the journal never takes a deletion for new.
+_ANNOTATION_INSERT_OP = "CASE WHEN NEW.deleted IS NULL THEN 'added' ELSE 'removed' END"
 _ANNOTATION_UPDATE_OP = (
-    "CASE WHEN OLD.deleted IS NULL AND NEW.deleted IS NOT NULL THEN 'removed' "
-    "WHEN OLD.deleted IS NOT NULL AND NEW.deleted IS NULL THEN 'added' ELSE 'updated' END"
+    "CASE WHEN NEW.deleted IS NOT NULL THEN 'removed' "
+    "WHEN OLD.deleted IS NOT NULL THEN 'added' ELSE 'updated' END"
 )
-_JOURNALLED: list[tuple[str, str, str, str, str]] = [
-    # table, event, entity, the entity's id, the operation
+_JOURNALLED: list[tuple[str, str, str, str, str] | tuple[str, str, str, str, str, str]] = [
+    # table, event, entity, the entity's id, the operation[, only when]
     ("articles", "INSERT", "article", "NEW.id", "'added'"),
     ("articles", "UPDATE", "article", "NEW.id", "'updated'"),
     ("articles", "DELETE", "article", "OLD.id", "'removed'"),
-    ("annotations", "INSERT", "annotation", "NEW.id", "'added'"),
+    ("annotations", "INSERT", "annotation", "NEW.id", _ANNOTATION_INSERT_OP),
     ("annotations", "UPDATE", "annotation", "NEW.id", _ANNOTATION_UPDATE_OP),
+    # a passage moved to another article (a merge): the article it left has changed too
+    ("annotations", "UPDATE", "article", "OLD.article_id", "'updated'",
+     "OLD.article_id IS NOT NEW.article_id"),
     ("annotations", "DELETE", "annotation", "OLD.id", "'removed'"),
     ("annotation_tags", "INSERT", "annotation", "NEW.annotation_id", "'updated'"),
     ("annotation_tags", "DELETE", "annotation", "OLD.annotation_id", "'updated'"),
@@ -183,7 +189,8 @@ _JOURNALLED: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-def _journal_trigger(table: str, event: str, entity: str, key: str, op: str) -> str:
+def _journal_trigger(table: str, event: str, entity: str, key: str, op: str,
+                     when: str | None = None) -> str:
     """A trigger that appends a row to the journal for each row ``event`` touches.
 
     ``journal_state`` says which process writes (``origin``) and where its transaction's
@@ -191,8 +198,10 @@ def _journal_trigger(table: str, event: str, entity: str, key: str, op: str) -> 
     not written again, so a bulk insert of tagged annotations is one row an annotation.
     Outside a Closeread transaction ``since`` is NULL and every change is written.
     """
+    name = f"journal_{table}_{event.lower()}" + (f"_{entity}" if when else "")
     return f"""
-        CREATE TRIGGER journal_{table}_{event.lower()} AFTER {event} ON {table}
+        CREATE TRIGGER {name} AFTER {event} ON {table}
+        {f"WHEN {when}" if when else ""}
         BEGIN
             INSERT INTO changes (entity, entity_id, op, time, origin)
             SELECT '{entity}', {key}, {op}, strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),

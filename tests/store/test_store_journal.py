@@ -172,3 +172,40 @@ def test_unsubscribing_stops_the_events(library: Library) -> None:
     stop()
     add_article(library, text=TEXT + " More.")
     assert len(heard) == 1
+
+
+def test_a_deletion_arriving_as_a_row_is_journalled_as_removed(library: Library) -> None:
+    """A merge writes a bundle's deleted passages as rows already deleted, and may touch
+    them again: a reader of the journal must never take them for new passages."""
+    article = add_article(library)
+    made = library.annotations.create(article.id, select_quote(article.text, "plain and simple"),
+                                      ["propaganda"], "alice")
+    mark = library.journal.last_seq()
+    with library.transaction():
+        library.db.execute(
+            'INSERT INTO annotations (id, article_id, annotator_id, start, "end", exact, '
+            "prefix, suffix, note, anchor_state, created, updated, deleted) "
+            "SELECT 'tombstone', article_id, annotator_id, start, \"end\", exact, prefix, "
+            "suffix, '', anchor_state, created, updated, updated FROM annotations WHERE id = ?",
+            [made.id])
+    assert [(c.id, c.op) for c in library.journal.after(mark)] == [("tombstone", REMOVED)]
+    mark = library.journal.last_seq()
+    with library.transaction():
+        library.db.execute("UPDATE annotations SET note = 'x' WHERE id = 'tombstone'")
+    assert [(c.id, c.op) for c in library.journal.after(mark)] == [("tombstone", REMOVED)]
+    batch = ChangeBatch(library.journal.after(0))
+    assert batch.ids(ANNOTATION, REMOVED) == {"tombstone"}
+
+
+def test_a_passage_moved_to_another_article_changes_both_articles(library: Library) -> None:
+    first = add_article(library)
+    second = add_article(library, text=TEXT + " Another text.", title="Other")
+    made = library.annotations.create(first.id, select_quote(first.text, "plain and simple"),
+                                      ["propaganda"], "alice")
+    mark = library.journal.last_seq()
+    with library.transaction():
+        library.db.execute("UPDATE annotations SET article_id = ? WHERE id = ?",
+                           [second.id, made.id])
+    batch = ChangeBatch(library.journal.after(mark))
+    assert batch.ids(ARTICLE, UPDATED) == {first.id}
+    assert batch.ids(ANNOTATION, UPDATED) == {made.id}
