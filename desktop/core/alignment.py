@@ -17,7 +17,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.core.errors import InvalidArgumentError
+from desktop.core.errors import ClosereadError, InvalidArgumentError, NotFoundError
 
 DEFAULT_TOLERANCE = 2
 """Characters two boundaries may differ by and still count as the same (docs/review.md)."""
@@ -50,6 +50,29 @@ RULE_UNANIMOUS = "unanimous"
 RULE_MAJORITY = "majority"
 RULES = (RULE_MANUAL, RULE_UNANIMOUS, RULE_MAJORITY)
 AUTOMATIC_RULES = (RULE_UNANIMOUS, RULE_MAJORITY)
+
+
+# The review's errors; they sit here beside the review's rules until desktop/core/errors.py
+# takes them in with the others.
+class ReviewNotFoundError(NotFoundError):
+    """No session of that name or id."""
+
+
+class UnitNotFoundError(NotFoundError):
+    """No unit (or several) with that key in the session."""
+
+
+class ReviewExistsError(ClosereadError):
+    """A session of that name exists, or the name belongs to an annotator with passages."""
+
+
+class ReviewClosedError(ClosereadError):
+    """A closed session takes no decisions until it is opened again."""
+
+
+class DecisionError(ClosereadError):
+    """A decision cannot be taken as asked (an analyst without a version in the unit...)."""
+
 
 KEY_LENGTH = 12  # hex digits: 48 bits, no collision among any library's units in practice
 
@@ -444,10 +467,12 @@ def report_markdown(report: ReportData) -> str:
 
 
 def _md_text(text: str) -> str:
-    """Text that Markdown shows as it is: its markup characters escaped."""
+    """Text that Markdown shows as it is, on one line, inside a heading, list item or table
+    cell: the characters that make emphasis, code, links, HTML, entities or a cell's end
+    are escaped (those that matter only at the start of a line never stand there)."""
     out = []
     for char in " ".join(text.split()):
-        out.append("\\" + char if char in "\\`*_{}[]<>()#+-.!|~" else char)
+        out.append("\\" + char if char in "\\`*_{}[]<>|~&" else char)
     return "".join(out)
 
 

@@ -20,7 +20,9 @@ ANNOTATOR = "annotator"
 TAG = "tag"
 TAG_SET = "tag_set"
 SETTING = "setting"
-ENTITIES = (ARTICLE, ANNOTATION, ANNOTATOR, TAG, TAG_SET, SETTING)
+REVIEW = "review"  # a review session: its articles, analysts, reviewers and decisions
+REPLY = "reply"  # a reply in a discussion thread on a passage
+ENTITIES = (ARTICLE, ANNOTATION, ANNOTATOR, TAG, TAG_SET, SETTING, REVIEW, REPLY)
 
 # what happened to it; an annotation marked deleted is "removed", one brought back "added"
 ADDED = "added"

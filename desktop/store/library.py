@@ -105,6 +105,7 @@ class Library:
         # keep the modules independent of each other's load order
         from desktop.store.annotations import Annotations
         from desktop.store.articles import Articles
+        from desktop.store.reviews import Reviews
         from desktop.store.search import Search
         from desktop.store.tags import Tags
 
@@ -112,6 +113,7 @@ class Library:
         self.tags = Tags(self)
         self.annotations = Annotations(self)
         self.search = Search(self)
+        self.reviews = Reviews(self)
 
     # --- connection ----------------------------------------------------------------------
 

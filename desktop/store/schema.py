@@ -240,5 +240,98 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
+# --- schema 6: review sessions and discussion threads -----------------------------------
+
+# The journal entries of the review tables, created by _v6 once the tables exist (_v5 keeps
+# creating exactly the triggers it always did). A session's articles, analysts, reviewers
+# and decisions are updates of the session (entity "review"); a reply marked deleted is
+# "removed" and one brought back "added", as annotations are.
+_JOURNALLED_REVIEWS: list[tuple[str, str, str, str, str]] = [
+    ("reviews", "INSERT", "review", "NEW.id", "'added'"),
+    ("reviews", "UPDATE", "review", "NEW.id", "'updated'"),
+    ("reviews", "DELETE", "review", "OLD.id", "'removed'"),
+    ("review_articles", "INSERT", "review", "NEW.review_id", "'updated'"),
+    ("review_articles", "DELETE", "review", "OLD.review_id", "'updated'"),
+    ("review_annotators", "INSERT", "review", "NEW.review_id", "'updated'"),
+    ("review_annotators", "DELETE", "review", "OLD.review_id", "'updated'"),
+    ("review_reviewers", "INSERT", "review", "NEW.review_id", "'updated'"),
+    ("review_reviewers", "DELETE", "review", "OLD.review_id", "'updated'"),
+    ("review_decisions", "INSERT", "review", "NEW.review_id", "'updated'"),
+    ("review_decisions", "UPDATE", "review", "NEW.review_id", "'updated'"),
+    ("review_decisions", "DELETE", "review", "OLD.review_id", "'updated'"),
+    ("replies", "INSERT", "reply", "NEW.id", _ANNOTATION_INSERT_OP),
+    ("replies", "UPDATE", "reply", "NEW.id", _ANNOTATION_UPDATE_OP),
+    ("replies", "DELETE", "reply", "OLD.id", "'removed'"),
+]
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    """Review sessions (docs/review.md): the articles and analysts under review, the
+    reviewers, each unit's decision and the reconciled passage it made; and replies, the
+    discussion threads on passages (``references``: the root first, the parent last)."""
+    db.executescript(
+        """
+        CREATE TABLE reviews (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            tolerance INTEGER NOT NULL CHECK (tolerance >= 0),
+            annotator_id TEXT NOT NULL REFERENCES annotators(id),
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE review_articles (
+            review_id TEXT NOT NULL REFERENCES reviews(id),
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (review_id, article_id)
+        ) WITHOUT ROWID;
+        -- no reference to annotators: the session outlives an analyst removed from the
+        -- library, whose name it keeps
+        CREATE TABLE review_annotators (
+            review_id TEXT NOT NULL REFERENCES reviews(id),
+            annotator_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (review_id, annotator_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE review_reviewers (
+            review_id TEXT NOT NULL REFERENCES reviews(id),
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (review_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE review_decisions (
+            review_id TEXT NOT NULL REFERENCES reviews(id),
+            unit_key TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'edited', 'rejected')),
+            analyst_id TEXT,
+            annotation_id TEXT,
+            reviewer TEXT NOT NULL,
+            comment TEXT NOT NULL DEFAULT '',
+            rule TEXT NOT NULL CHECK (rule IN ('manual', 'unanimous', 'majority')),
+            unit_start INTEGER,
+            unit_end INTEGER,
+            decided TEXT NOT NULL,
+            PRIMARY KEY (review_id, unit_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX review_decisions_article ON review_decisions(review_id, article_id);
+        CREATE TABLE replies (
+            id TEXT PRIMARY KEY,
+            annotation_id TEXT NOT NULL,
+            "references" TEXT NOT NULL,
+            annotator_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            deleted TEXT
+        );
+        CREATE INDEX replies_root ON replies(annotation_id, created);
+        """
+    )
+    db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED_REVIEWS))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -265,7 +265,7 @@ def test_the_html_report_escapes_everything_from_the_library() -> None:
 
 def test_the_markdown_report_escapes_markup_and_table_bars() -> None:
     text = report_markdown(_report())
-    assert "\\<script\\>" in text and "\\| \\# Heading \\[link\\]" in text
+    assert "\\<script\\>" in text and "\\| # Heading \\[link\\](http://x)" in text
     table = [line for line in text.splitlines() if line.startswith("| `")]
     assert len(table) == 1 and table[0].count(" | ") == 7  # 8 cells, no stray bar
 
