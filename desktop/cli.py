@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import getpass
 import json
 import os
@@ -13,11 +14,19 @@ from typing import Any
 import click
 
 from desktop import __version__
+from desktop.core.alignment import (
+    DEFAULT_TOLERANCE,
+    REPORT_COLUMNS,
+    report_html,
+    report_markdown,
+    report_rows,
+)
 from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
 from desktop.io.brat import import_brat
 from desktop.io.bundle import merge_bundle_files
+from desktop.io.csv_export import neutralise
 from desktop.io.formats import (
     ANNOTATION_READERS,
     EXPORT_FORMATS,
@@ -28,11 +37,13 @@ from desktop.io.formats import (
     names,
 )
 from desktop.io.importer import FileOutcome, import_paths, replace_article
+from desktop.io.output import written_whole
 from desktop.io.ptc import import_ptc
 from desktop.io.samples import load_samples
 from desktop.io.terminal import render_marked
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
+from desktop.store.reviews import CLOSED, OPEN, unit_as_dict
 from desktop.store.revisions import history
 
 
@@ -633,6 +644,326 @@ def tags_use(state: _State, tag_set: str) -> None:
     """Switch to another tag set (default, or ptc for the 14 SemEval-2020 techniques)."""
     state.library.tags.use_set(tag_set)
     click.echo(f"active tag set: {tag_set}")
+
+
+# --- review sessions ---------------------------------------------------------------------
+
+_reviewer_option = click.option(
+    "--reviewer", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser,
+    show_default="your user name", help="Who decides (or set CLOSEREAD_ANNOTATOR).")
+
+
+def _names(value: str) -> list[str]:
+    """The names of a comma-separated option."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+@cli.group(cls=_Group)
+def review() -> None:
+    """Review sessions: align analysts' passages into units, decide each, export the
+    reconciled layer (docs/review.md)."""
+
+
+@review.command("create")
+@click.argument("name")
+@click.option("--annotators", required=True, metavar="A,B,C",
+              help="The analysts under review, comma-separated, in lane order.")
+@click.option("--articles", metavar="A,B,...",
+              help="The articles (ids, unique prefixes or external ids), comma-separated "
+                   "(default: every article any of the analysts annotated).")
+@click.option("--reviewer", "reviewers", multiple=True,
+              help="Who reviews; repeat for several (default: CLOSEREAD_ANNOTATOR or your "
+                   "user name).")
+@click.option("--tolerance", type=click.IntRange(min=0), default=DEFAULT_TOLERANCE,
+              show_default=True,
+              help="Characters by which boundaries may differ and passages lie apart and "
+                   "still be one unit.")
+@pass_state
+def review_create(state: _State, name: str, annotators: str, articles: str | None,
+                  reviewers: tuple[str, ...], tolerance: int) -> None:
+    """Open the review session NAME over the passages of --annotators.
+
+    The reconciled passages belong to an annotator called NAME: `closeread export
+    --annotator NAME` exports them in any format.
+    """
+    who = reviewers or (os.environ.get("CLOSEREAD_ANNOTATOR") or getpass.getuser(),)
+    library = state.library
+    session = library.reviews.create(
+        name, _names(annotators), None if articles is None else _names(articles), who,
+        tolerance)
+    progress = library.reviews.progress(session)
+    click.echo(f"created review session {session.name} ({session.id[:8]}): "
+               f"{_count(len(session.analysts), 'analyst')}, "
+               f"{_count(len(session.articles), 'article')}, {_count(progress.units, 'unit')}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _progress_words(progress: Any) -> str:
+    words = f"{progress.decided}/{progress.units} decided"
+    return words + (f", {progress.stale} stale" if progress.stale else "")
+
+
+@review.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def review_list(state: _State, as_json: bool) -> None:
+    """List the review sessions with their progress (units decided of all)."""
+    reviews = state.library.reviews
+    found = [(s, reviews.progress(s)) for s in reviews.list()]
+    if as_json:
+        _echo_json([{**s.as_dict(), "progress": p.as_dict()} for s, p in found])
+        return
+    if not found:
+        click.echo("No review sessions: `closeread review create --help`.")
+    for session, progress in found:
+        analysts = ", ".join(a.name for a in session.analysts)
+        click.echo(f"{session.name:16} {session.status:6}  "
+                   f"{_count(len(session.articles), 'article'):>12}  "
+                   f"{_progress_words(progress):24}  {analysts}")
+
+
+@review.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def review_show(state: _State, name: str, as_json: bool) -> None:
+    """Show a session: its analysts, reviewers, tolerance and progress by state and class."""
+    reviews = state.library.reviews
+    session = reviews.get(name)
+    progress = reviews.progress(session)
+    if as_json:
+        _echo_json({**session.as_dict(), "progress": progress.as_dict()})
+        return
+    click.echo(f"{session.name} ({session.id})  {session.status}, tolerance "
+               f"{session.tolerance}")
+    for analyst in session.analysts:
+        gone = "  (no longer in the library)" if analyst.missing else ""
+        click.echo(f"  lane {analyst.lane}: {analyst.name}{gone}")
+    click.echo(f"  reviewers: {', '.join(session.reviewers) or 'none'}")
+    click.echo(f"  articles: {len(session.articles)}; units: {_progress_words(progress)}")
+    click.echo("  states: " + ", ".join(f"{k} {n}" for k, n in progress.states.items()))
+    click.echo("  classes: " + ", ".join(f"{k} {n}" for k, n in progress.classes.items()))
+    if progress.stale:
+        click.echo(f"  {progress.stale} decisions no longer match a unit (its passages "
+                   "changed): decide those units again")
+
+
+@review.command("units")
+@click.argument("name")
+@click.option("--article", help="Only this article.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def review_units(state: _State, name: str, article: str | None, as_json: bool) -> None:
+    """List a session's units: key, article, span, class, state, each analyst's version
+    and the decision."""
+    library = state.library
+    session = library.reviews.get(name)
+    found = library.reviews.units(session.id, article)
+    texts: dict[str, str] = {}
+
+    def text(article_id: str) -> str:
+        if article_id not in texts:
+            texts[article_id] = library.articles.text(article_id)
+        return texts[article_id]
+
+    if as_json:
+        _echo_json([unit_as_dict(session, u, text(u.unit.article_id)) for u in found])
+        return
+    if not found:
+        click.echo("No units: the session's analysts marked nothing in its articles.")
+    for reviewed in found:
+        unit, decision = reviewed.unit, reviewed.decision
+        quote = " ".join(text(unit.article_id)[unit.start:unit.end].split())
+        quote = quote if len(quote) <= 50 else quote[:49] + "…"
+        click.echo(f"{unit.key}  {unit.article_id[:8]}  {f'{unit.start}-{unit.end}':11} "
+                   f"{unit.kind:20} {reviewed.state:12} {quote!r}")
+        for analyst in session.analysts:
+            shown = "; ".join(f"{p.start}-{p.end} {', '.join(sorted(p.tags)) or '(no tag)'}"
+                              for p in unit.versions(analyst.id)) or "—"
+            click.echo(f"    {analyst.lane} {analyst.name:12} {shown}")
+        if decision is not None:
+            whose = f" {session.name_of(decision.analyst_id)}'s version" \
+                if decision.analyst_id else ""
+            made = reviewed.reconciled
+            into = f" -> {made.start}-{made.end} {', '.join(sorted(made.tags))}" if made else ""
+            click.echo(f"    decided: {decision.decision}{whose}{into} ({decision.rule}, "
+                       f"{decision.reviewer})"
+                       + (f": {decision.comment}" if decision.comment else ""))
+
+
+@review.command("auto")
+@click.argument("name")
+@click.option("--rule", type=click.Choice(["unanimous", "majority"]), required=True,
+              help="unanimous: accept every unit all analysts agree on (the first analyst's "
+                   "version); majority: accept a version --min analysts share.")
+@click.option("--min", "min_votes", type=click.IntRange(min=1),
+              help="With --rule majority: how many analysts must share a version (default: "
+                   "more than half).")
+@click.option("--redo", is_flag=True,
+              help="Take the rule's earlier decisions again (a reviewer's own are kept).")
+@_reviewer_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def review_auto(state: _State, name: str, rule: str, min_votes: int | None, redo: bool,
+                reviewer: str, as_json: bool) -> None:
+    """Accept the units a rule settles; units already decided keep their decision."""
+    result = state.library.reviews.auto(name, rule, reviewer=reviewer, min_votes=min_votes,
+                                        redo=redo)
+    if as_json:
+        _echo_json(result.as_dict())
+        return
+    for accepted in result.accepted:
+        click.echo(f"accepted {accepted.unit_key}  {accepted.article_id[:8]}  "
+                   f"{accepted.start}-{accepted.end}  {', '.join(accepted.tags) or '(no tag)'}"
+                   f"  {accepted.analyst}'s version, shared by "
+                   f"{', '.join(accepted.supporters)}")
+    for key in result.reopened:
+        click.echo(f"reopened {key}")
+    click.echo(result.summary())
+
+
+@review.command("decide")
+@click.argument("name")
+@click.argument("unit")
+@click.option("--accept", "accept", metavar="ANALYST",
+              help="Accept this analyst's version (or the passage with this id).")
+@click.option("--span", type=(int, int), metavar="START END",
+              help="Decide with this passage of your own (code points, end exclusive).")
+@click.option("--tag", "tags", multiple=True, help="With --span: a tag; repeat for several.")
+@click.option("--note", default="", help="With --span: a note on the reconciled passage.")
+@click.option("--reject", is_flag=True, help="Nothing of this unit goes into the layer.")
+@click.option("--reopen", is_flag=True, help="Withdraw the unit's decision.")
+@click.option("--comment", default="", help="Why, for the record.")
+@_reviewer_option
+@pass_state
+def review_decide(state: _State, name: str, unit: str, accept: str | None,
+                  span: tuple[int, int] | None, tags: tuple[str, ...], note: str,
+                  reject: bool, reopen: bool, comment: str, reviewer: str) -> None:
+    """Decide UNIT (a key from `review units`, or a unique prefix): accept an analyst's
+    version, put a passage of your own (--span with --tag), or reject it.
+
+    Re-deciding a unit replaces its reconciled passage.
+    """
+    chosen = [accept is not None, span is not None, reject, reopen]
+    if sum(chosen) != 1:
+        raise InvalidArgumentError("give one of --accept ANALYST, --span START END, --reject "
+                                   "or --reopen")
+    if (tags or note) and span is None:
+        raise InvalidArgumentError("--tag and --note go with --span")
+    reviews = state.library.reviews
+    session = reviews.get(name)
+    if accept is not None:
+        known = {a.name for a in session.analysts} | {a.id for a in session.analysts}
+        analyst, passage = (accept, None) if accept in known else ("", accept)
+        change = reviews.accept(name, unit, analyst, passage_id=passage, reviewer=reviewer,
+                                comment=comment)
+    elif span is not None:
+        change = reviews.edit(name, unit, span[0], span[1], tags, reviewer=reviewer,
+                              comment=comment, note=note)
+    elif reject:
+        change = reviews.reject(name, unit, reviewer=reviewer, comment=comment)
+    else:
+        change = reviews.reopen(name, unit)
+        click.echo(f"unit {change.unit_key}: open again")
+        return
+    after = change.after
+    assert after is not None
+    words = after.decision
+    if after.analyst_id:
+        words += f" {session.name_of(after.analyst_id)}'s version"
+    if after.annotation_id:
+        words += f"; reconciled passage {after.annotation_id}"
+    replaced = " (replaces the earlier decision)" if change.before else ""
+    click.echo(f"unit {change.unit_key}: {words}{replaced}")
+    for earlier in change.superseded:
+        click.echo(f"  withdrew the stale decision on {earlier.unit_key}")
+
+
+@review.command("reply")
+@click.argument("name")
+@click.argument("target")
+@click.argument("text")
+@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser,
+              show_default="your user name", help="Who writes (or set CLOSEREAD_ANNOTATOR).")
+@pass_state
+def review_reply(state: _State, name: str, target: str, text: str, annotator: str) -> None:
+    """Reply to TARGET: a unit of the session (the thread of its first passage), a
+    passage or another reply (by id or unique prefix). TEXT is Markdown."""
+    reviews = state.library.reviews
+    reply = reviews.replies.add(reviews.thread_root(name, target), text, annotator)
+    click.echo(reply.id)
+
+
+@review.command("thread")
+@click.argument("name")
+@click.argument("target")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def review_thread(state: _State, name: str, target: str, as_json: bool) -> None:
+    """Print the discussion of TARGET: a unit (the threads of its passages), a passage or a
+    reply (its whole thread), answers indented under what they answer."""
+    threads = state.library.reviews.threads(name, target)
+    if as_json:
+        _echo_json([{"annotation_id": root, "replies": [r.as_dict() for r in replies]}
+                    for root, replies in threads])
+        return
+    if not any(replies for _, replies in threads):
+        click.echo("No replies yet.")
+    for root, replies in threads:
+        click.echo(f"passage {root}")
+        for reply in replies:
+            indent = "  " * reply.depth
+            text = "(deleted)" if reply.deleted else reply.text
+            click.echo(f"{indent}{reply.author} · {reply.created[:16].replace('T', ' ')} · "
+                       f"{reply.id[:8]}")
+            for line in text.splitlines() or [""]:
+                click.echo(f"{indent}  {line}")
+
+
+@review.command("report")
+@click.argument("name")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The file: .html, .md or .csv.")
+@pass_state
+def review_report(state: _State, name: str, output: str) -> None:
+    """Write a session's units with their classes, versions and decisions: an HTML page,
+    Markdown or CSV, by the ending of -o."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".csv"):
+        raise InvalidArgumentError(f"{output}: the report is .html, .md or .csv")
+    data = state.library.reviews.report(name)
+    if suffix == ".csv":
+        with written_whole(output, newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\r\n")
+            writer.writerow(REPORT_COLUMNS)
+            writer.writerows(tuple(neutralise(v) if isinstance(v, str) else v for v in row)
+                             for row in report_rows(data))
+    else:
+        page = report_markdown(data) if suffix == ".md" else report_html(data)
+        with written_whole(output) as stream:
+            stream.write(page)
+    click.echo(f"wrote {output}: {len(data.units)} units, {data.decided} decided", err=True)
+
+
+@review.command("close")
+@click.argument("name")
+@pass_state
+def review_close(state: _State, name: str) -> None:
+    """Close a session: it takes no more decisions until opened again."""
+    session = state.library.reviews.set_status(name, CLOSED)
+    click.echo(f"{session.name}: closed")
+
+
+@review.command("open")
+@click.argument("name")
+@pass_state
+def review_open(state: _State, name: str) -> None:
+    """Open a closed session again."""
+    session = state.library.reviews.set_status(name, OPEN)
+    click.echo(f"{session.name}: open")
 
 
 def main() -> None:
