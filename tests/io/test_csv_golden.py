@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -67,9 +69,7 @@ def spans_of(rng: random.Random, text: str, count: int) -> list[tuple[int, int]]
     return spans
 
 
-def _words(text: str):  # noqa: ANN202 - an iterator of re.Match
-    import re
-
+def _words(text: str) -> Iterator[re.Match[str]]:
     return re.finditer(r"\S+", text)
 
 
@@ -156,7 +156,7 @@ def exported(library: Library, where: AnnotationFilter | None = None,
 
 
 @pytest.fixture
-def fixed(tmp_path: Path):  # noqa: ANN201 - a Library
+def fixed(tmp_path: Path) -> Iterator[Library]:
     library = build_library(tmp_path / "golden.db", seed=4, articles=6, per_article=60)
     yield library
     library.close()
