@@ -966,5 +966,82 @@ def review_open(state: _State, name: str) -> None:
     click.echo(f"{session.name}: open")
 
 
+# --- agreement ---------------------------------------------------------------------------
+
+_PAIR_MEASURES = (("span_precision", "span P"), ("span_recall", "span R"),
+                  ("span_f1", "span F1"), ("span_f1_tagged", "F1 tags"),
+                  ("cohen_kappa", "Cohen κ"), ("krippendorff_alpha_u", "α_u"))
+
+
+@cli.command("agreement")
+@click.option("--articles", metavar="A,B,...",
+              help="The articles compared, comma-separated (default: every article the "
+                   "analysts annotated).")
+@click.option("--annotators", metavar="A,B,...",
+              help="The analysts, comma-separated (default: everyone with passages there, "
+                   "review sessions' reconciled layers aside).")
+@click.option("--tags", metavar="T,U,...",
+              help="Only these tags (and their child tags), listed even if nobody used them.")
+@click.option("--reference", metavar="NAME",
+              help="Also compare each analyst with this annotator's passages (a review "
+                   "session's name: its reconciled layer).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@pass_state
+def agreement(state: _State, articles: str | None, annotators: str | None, tags: str | None,
+              reference: str | None, as_json: bool) -> None:
+    """How far analysts agree on the passages they marked: span precision, recall and F1
+    (SemEval-2020 Task 11), Cohen's κ and Krippendorff's α_u for each pair, Fleiss' κ and
+    α_u for the group, over all tags and per tag (docs/agreement.md).
+    """
+    data = state.library.reviews.agreement_input(
+        articles=None if articles is None else _names(articles),
+        annotators=None if annotators is None else _names(annotators),
+        tags=None if tags is None else _names(tags), reference=reference)
+    report = data.report()
+    if as_json:
+        _echo_json(report)
+        return
+    for line in _agreement_lines(report):
+        click.echo(line)
+
+
+def _agreement_lines(report: dict[str, Any]) -> list[str]:
+    """The report as pairwise tables: overall, then one table a tag."""
+    reasons: dict[str, None] = {}
+
+    def cell(measure: dict[str, Any]) -> str:
+        if measure["value"] is None:
+            reasons.setdefault(str(measure["reason"]))
+            return "n/a"
+        return f"{measure['value']:.3f}"
+
+    analysts = ", ".join(report["analysts"]) or "none"
+    against = f" (reference: {report['reference']})" if report["reference"] else ""
+    lines = [f"analysts: {analysts}{against}; {_count(report['articles'], 'article')}, "
+             f"{_count(report['characters'], 'character')}",
+             f"tags: {', '.join(report['tags']) or 'none'}"]
+    width = max([len(f"{p['first']} / {p['second']}") for p in report["pairs"]]
+                + [len(f"tag {t}") for t in report["tags"]] + [8])
+
+    def table(title: str, measures_of: Any, group: dict[str, Any]) -> None:
+        lines.append("")
+        lines.append(f"{title:{width}}  " + "  ".join(f"{h:>7}" for _, h in _PAIR_MEASURES))
+        for pair in report["pairs"]:
+            measures = measures_of(pair)
+            lines.append(f"{pair['first'] + ' / ' + pair['second']:{width}}  "
+                         + "  ".join(f"{cell(measures[k]):>7}" for k, _ in _PAIR_MEASURES))
+        lines.append(f"{'group':{width}}  Fleiss κ {cell(group['fleiss_kappa'])}  "
+                     f"α_u {cell(group['krippendorff_alpha_u'])}")
+
+    table("all tags", lambda pair: pair["overall"], report["group"]["overall"])
+    for tag in report["tags"]:
+        table(f"tag {tag}", lambda pair, tag=tag: pair["tags"][tag],
+              report["group"]["tags"][tag])
+    if reasons:
+        lines.append("")
+        lines += [f"n/a: {reason.removeprefix('n/a: ')}" for reason in reasons]
+    return lines
+
+
 def main() -> None:
     cli(prog_name="closeread")

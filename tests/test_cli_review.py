@@ -279,3 +279,40 @@ def test_reports_in_three_formats_keep_analysts_words_as_data(
     assert "'=1+1" in table.read_text(encoding="utf-8")
     refused = run("review", "report", "gold", "-o", str(tmp_path / "report.pdf"), ok=False)
     assert ".html, .md or .csv" in refused.stderr
+
+
+# --- closeread agreement -------------------------------------------------------------------
+
+
+def test_agreement_prints_pairwise_tables_and_json(run: Cli, article: dict[str, Any]) -> None:
+    run("review", "create", "gold", "--annotators", "maya,li,sam")
+    run("review", "auto", "gold", "--rule", "unanimous")
+    text = run("agreement").stdout
+    assert text.startswith("analysts: li, maya, sam; 1 article")
+    assert "li / maya" in text and "maya / sam" in text and "Fleiss κ" in text
+    assert "tag propaganda" in text and "gold" not in text
+    report: dict[str, Any] = run.json("agreement", "--reference", "gold")  # type: ignore[assignment]
+    assert report["reference"] == "gold"
+    assert [(p["first"], p["second"]) for p in report["pairs"]] == [
+        ("li", "maya"), ("li", "sam"), ("maya", "sam"), ("li", "gold"), ("maya", "gold"),
+        ("sam", "gold")]
+    assert report["characters"] == len(article["text"])
+    overall = report["pairs"][0]["overall"]
+    assert set(overall) == {"span_precision", "span_recall", "span_f1", "span_f1_tagged",
+                            "cohen_kappa", "krippendorff_alpha_u"}
+    assert 0 < overall["span_f1"]["value"] <= 1
+
+
+def test_agreement_filters_and_degenerate_input(run: Cli, article: dict[str, Any]) -> None:
+    run("tags", "add", "framing")
+    report: dict[str, Any] = run.json(  # type: ignore[assignment]
+        "agreement", "--annotators", "maya,li", "--tags", "opinion,framing",
+        "--articles", article["id"][:8])
+    assert report["analysts"] == ["li", "maya"] and report["tags"] == ["framing", "opinion"]
+    framing = report["pairs"][0]["tags"]["framing"]["span_f1"]
+    assert framing["value"] is None and "nobody used" in framing["reason"]
+    assert report["pairs"][0]["tags"]["opinion"]["span_f1"]["value"] == 1.0
+    solo = run("agreement", "--annotators", "maya").stdout
+    assert "n/a: only one analyst" in solo
+    assert "no annotator 'zoe'" in run("agreement", "--annotators", "zoe", ok=False).stderr
+    assert "unknown tag" in run("agreement", "--tags", "nope", ok=False).stderr

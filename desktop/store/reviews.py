@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from desktop.core.agreement import UNTAGGED, Span, agreement_report
 from desktop.core.alignment import (
     AUTOMATIC_RULES,
     CLASSES,
@@ -198,6 +199,23 @@ class AutoResult:
                 "accepted": [a.as_dict() for a in self.accepted], "kept": self.kept,
                 "unchanged": self.unchanged, "reopened": self.reopened,
                 "undecided": self.undecided}
+
+
+@dataclass
+class AgreementInput:
+    """The arguments of ``core.agreement.agreement_report``: analyst name -> spans, article
+    id -> length, tags to list, and the reference layer (None: no reference)."""
+
+    spans: dict[str, builtins.list[Span]]
+    lengths: dict[str, int]
+    tags: builtins.list[str] = field(default_factory=list)
+    reference: builtins.list[Span] | None = None
+    reference_name: str = "reference"
+
+    def report(self) -> dict[str, object]:
+        """The agreement report (JSON-ready; its shape is in docs/agreement.md)."""
+        return agreement_report(self.spans, self.lengths, reference=self.reference,
+                                reference_name=self.reference_name, tags=self.tags)
 
 
 @dataclass(frozen=True)
@@ -809,6 +827,124 @@ class Reviews:
             roots.append(decision.annotation_id)
         counted = self.replies.counts(roots)
         return [(root, self.replies.thread(root)) for root in roots if counted.get(root)]
+
+    # --- agreement -----------------------------------------------------------------------
+
+    def agreement_input(self, articles: Sequence[str] | None = None,
+                        annotators: Sequence[str] | None = None,
+                        tags: Sequence[str] | None = None,
+                        reference: str | None = None) -> AgreementInput:
+        """What ``core/agreement.py`` measures: each analyst's spans (one a tag of each
+        anchored passage, by tag path), the length of every article compared, the tags to
+        list, and the reference layer's spans when ``reference`` (an annotator, such as a
+        session's reconciled layer) is given.
+
+        ``annotators`` (names) default to everyone with passages in the articles except
+        the reconciled layers of review sessions and the reference; ``articles`` (ids,
+        prefixes or external ids) to every article those analysts annotated; ``tags``
+        (names or paths) keep the spans of those tags and their child tags, and list the
+        tags even when nobody used them.
+        """
+        with self.library.errors():
+            known = {row[1]: row[0] for row in self.db.conn.execute(
+                "SELECT id, name FROM annotators")}
+            layers = {row[0] for row in self.db.conn.execute("SELECT annotator_id FROM reviews")}
+        if reference is not None:
+            reference = reference.strip()
+            if reference not in known:
+                raise NotFoundError(f"no annotator {reference!r} to compare with")
+        given = None if articles is None else self._article_ids(articles)
+        if annotators is None:
+            names = [n for n in self._annotators_with_passages(given)
+                     if known[n] not in layers and n != reference]
+        else:
+            names = [n for _, n in self._annotators(
+                builtins.list(dict.fromkeys(a.strip() for a in annotators if a.strip())))]
+            if reference in names:
+                raise InvalidArgumentError(
+                    f"{reference!r} is the reference layer and cannot be an analyst too")
+        article_ids = given if given is not None else \
+            self._annotated_articles([known[n] for n in names]) if names else []
+        wanted_tags: builtins.list[str] = []
+        keep: Callable[[str], bool] = lambda path: True  # noqa: E731
+        if tags is not None:
+            found = [self.library.tags.get(t) for t in tags if t.strip()]
+            wanted_tags = builtins.list(dict.fromkeys(t.path for t in found))
+            matchers = [self.library.tags.path_matcher(t.id) for t in found]
+            keep = lambda path: any(match(path) for match in matchers)  # noqa: E731
+        lengths = self._lengths(article_ids)
+        spans = self._spans(article_ids, [known[n] for n in names], keep)
+        result = AgreementInput(
+            spans={n: spans.get(known[n], []) for n in names}, lengths=lengths,
+            tags=wanted_tags)
+        if reference is not None:
+            result.reference_name = reference
+            result.reference = self._spans(article_ids, [known[reference]], keep).get(
+                known[reference], [])
+        return result
+
+    def session_agreement_input(self, ref: str, tags: Sequence[str] | None = None
+                                ) -> AgreementInput:
+        """``agreement_input`` for a session: its analysts still present, its articles,
+        and its reconciled layer as the reference."""
+        session = self.get(ref)
+        names = [a.name for a in session.analysts if not a.missing]
+        return self.agreement_input(articles=session.articles, annotators=names, tags=tags,
+                                    reference=session.name)
+
+    def _article_ids(self, refs: Sequence[str]) -> builtins.list[str]:
+        return builtins.list(dict.fromkeys(self.library.articles.get(a).id for a in refs))
+
+    def _annotators_with_passages(self, article_ids: Sequence[str] | None
+                                  ) -> builtins.list[str]:
+        sql = ("SELECT DISTINCT r.name FROM annotations n JOIN annotators r "
+               f"ON r.id = n.annotator_id WHERE n.deleted IS NULL AND n.anchor_state != "
+               f"'{ORPHAN}'")
+        if article_ids is None:
+            return sorted(row[0] for row in self.db.conn.execute(sql))
+        found: set[str] = set()
+        for chunk in range(0, len(article_ids), 900):
+            part = article_ids[chunk:chunk + 900]
+            found.update(row[0] for row in self.db.conn.execute(
+                sql + f" AND n.article_id IN ({','.join('?' * len(part))})", part))
+        return sorted(found)
+
+    def _lengths(self, article_ids: Sequence[str]) -> dict[str, int]:
+        # SQLite's length() of a text counts characters, code points as Python's len()
+        lengths: dict[str, int] = {}
+        for chunk in range(0, len(article_ids), 900):
+            part = article_ids[chunk:chunk + 900]
+            lengths.update(self.db.conn.execute(
+                f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                part).fetchall())
+        return {a: lengths[a] for a in article_ids if a in lengths}
+
+    def _spans(self, article_ids: Sequence[str], annotator_ids: Sequence[str],
+               keep: Callable[[str], bool]) -> dict[str, builtins.list[Span]]:
+        """Annotator id -> spans of the anchored passages in ``article_ids``."""
+        if not annotator_ids or not article_ids:
+            return {}
+        found: dict[str, builtins.list[Span]] = {}
+        who = ",".join("?" * len(annotator_ids))
+        for chunk in range(0, len(article_ids), 500):
+            part = article_ids[chunk:chunk + 500]
+            rows = self.db.conn.execute(
+                'SELECT n.annotator_id, n.article_id, n.start, n."end", '
+                "(SELECT json_group_array(coalesce(p.name || '/', '') || t.name) "
+                " FROM annotation_tags at JOIN tags t ON t.id = at.tag_id "
+                " LEFT JOIN tags p ON p.id = t.parent_id WHERE at.annotation_id = n.id) "
+                f"FROM annotations n WHERE n.deleted IS NULL AND n.anchor_state != '{ORPHAN}' "
+                f"AND n.annotator_id IN ({who}) "
+                f"AND n.article_id IN ({','.join('?' * len(part))}) "
+                'ORDER BY n.article_id, n.start, n."end"', [*annotator_ids, *part])
+            for annotator_id, article_id, start, end, tag_json in rows:
+                if end <= start:
+                    continue  # covers no character: nothing to agree on
+                paths = sorted(set(json.loads(tag_json))) or [UNTAGGED]
+                spans = found.setdefault(annotator_id, [])
+                spans.extend(Span(article_id, start, end, path) for path in paths
+                             if keep(path))
+        return found
 
     # --- the report ----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ write, undo and redo, the automatic rules, replies, degenerate inputs and the jo
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -586,3 +587,65 @@ def test_units_of_three_analysts_with_500_passages_each(library: Library) -> Non
     elapsed = time.perf_counter() - start
     assert len(units) == 500 and all(u.unit.kind == AGREE for u in units)
     assert elapsed < 1.0, f"{elapsed * 1000:.0f} ms"
+
+
+# --- the input of the agreement measures -------------------------------------------------
+
+
+def test_agreement_input_gives_spans_by_analyst_and_lengths_in_code_points(
+        library: Library, session: str, article: Article) -> None:
+    library.reviews.auto(session, "unanimous", reviewer="lead")  # the layer "gold" has one
+    emoji = add_article(library, "😀 Flags 🇫🇷 and words.", "Emoji")
+    mark(library, emoji, "maya", 2, 7, "opinion")
+    data = library.reviews.agreement_input()
+    # the reconciled layer of a session is no analyst unless asked for
+    assert sorted(data.spans) == ["li", "maya", "sam"]
+    assert data.lengths == {article.id: len(TEXT), emoji.id: len("😀 Flags 🇫🇷 and words.")}
+    assert data.lengths[emoji.id] == 21
+    assert sorted((s.start, s.end, s.tag) for s in data.spans["sam"]) == [
+        (0, 15, "propaganda"), (50, 64, "propaganda"), (100, 114, "evidence"),
+        (150, 164, "opinion")]
+    assert data.reference is None
+    report = data.report()
+    assert report["analysts"] == ["li", "maya", "sam"]
+    assert json.loads(json.dumps(report)) == report
+
+
+def test_agreement_input_filters_and_a_reference_layer(library: Library, session: str,
+                                                       article: Article) -> None:
+    library.reviews.auto(session, "unanimous", reviewer="lead")
+    library.tags.use_set("ptc")
+    loaded = library.tags.get("Loaded_Language")
+    mark(library, article, "li", 300, 310, loaded.name)
+    data = library.reviews.agreement_input(annotators=["maya", "li"], tags=["propaganda"],
+                                           reference="gold")
+    assert sorted(data.spans) == ["li", "maya"]
+    assert data.tags == ["propaganda"]
+    assert {s.tag for s in data.spans["li"]} == {"propaganda", "propaganda/Loaded_Language"}
+    assert data.reference is not None and [(s.start, s.end) for s in data.reference] == [
+        (0, 14)]
+    assert data.report()["reference"] == "gold"
+    unused = library.reviews.agreement_input(tags=["Doubt"])
+    assert unused.tags == ["propaganda/Doubt"] and all(not s for s in unused.spans.values())
+    pairs = unused.report()["pairs"]
+    assert pairs[0]["tags"]["propaganda/Doubt"]["cohen_kappa"]["value"] is None  # type: ignore[index]
+    with pytest.raises(InvalidArgumentError, match="reference layer"):
+        library.reviews.agreement_input(annotators=["maya", "gold"], reference="gold")
+    with pytest.raises(NotFoundError):
+        library.reviews.agreement_input(reference="nobody")
+    with pytest.raises(UnknownTagError):
+        library.reviews.agreement_input(tags=["nope"])
+
+
+def test_agreement_of_a_session_and_of_nobody(library: Library, session: str,
+                                              article: Article) -> None:
+    library.reviews.auto(session, "unanimous", reviewer="lead")
+    quiet = add_article(library, OTHER, "Quiet")
+    data = library.reviews.session_agreement_input(session)
+    assert sorted(data.spans) == ["li", "maya", "sam"] and data.reference_name == "gold"
+    assert list(data.lengths) == [article.id]
+    # an article nobody annotated counts as text everyone left unmarked
+    wider = library.reviews.agreement_input(articles=[article.id, quiet.id])
+    assert wider.lengths[quiet.id] == len(OTHER)
+    empty = library.reviews.agreement_input(articles=[quiet.id])
+    assert empty.spans == {} and empty.report()["analysts"] == []
