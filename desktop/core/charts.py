@@ -51,7 +51,7 @@ def _fmt(value: float) -> str:
 def bar_chart_svg(chart: Chart, width: int = 640) -> str:
     """The chart as an SVG document: horizontal bars, one group per row, a legend when
     there are several series."""
-    label_width = min(220, max([60, *(7 * len(label) for label, _ in chart.rows)]))
+    label_width = min(240, max([60, *(8 * len(label) + 12 for label, _ in chart.rows)]))
     value_width = 70
     plot_left = label_width + 10
     plot_width = max(80, width - plot_left - value_width)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -113,6 +114,12 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         action.setChecked(theme == current)
         group.addAction(action)
 
+    review_menu = menu.addMenu("&Review")
+    add(review_menu, "&New review session…", "actionReviewNew",
+        lambda: _review_sessions().new_session(window))
+    add(review_menu, "&Open review session…", "actionReviewOpen",
+        lambda: _review_sessions().choose_session(window), "Ctrl+Shift+R")
+
     tags_menu = menu.addMenu("&Tags")
     add(tags_menu, "&Edit tags and tag sets…", "actionEditTags", lambda: edit_tag_sets(window),
         "Ctrl+T")
@@ -121,6 +128,14 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         add(tags_menu, f"Use the {tag_set['title']} set", f"actionUseSet:{name}",
             lambda n=name: window_use_set(window, n))
     return found
+
+
+def _review_sessions() -> ModuleType:
+    """The review windows, loaded when first opened: a start of the app does not pay for
+    them (SVG, alignment, agreement)."""
+    from desktop.ui import review_sessions
+
+    return review_sessions
 
 
 def window_use_set(window: MainWindow, name: str) -> None:

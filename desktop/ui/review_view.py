@@ -1,0 +1,606 @@
+"""The review window: one session's units, article by article, decided with the keyboard.
+
+Left, the units of the article with their class and state; in the middle, the text with
+one lane per analyst (``review_lanes``); right, the current unit's versions, its decision
+and its discussion thread. Keys on the unit list or the text: 1–9 accept that analyst's
+version, E accepts the selected text as an edited version (with the chosen version's
+tags), R rejects, U reopens, N and P (or J and K) move to the next and previous unit.
+Every decision is a command on the main window's undo stack (Ctrl+Z works here too). The
+window follows the library's change events, so a colleague's decision or a new passage
+shows at once. The Charts tab draws the session's charts; the Analyst tab shows one
+analyst what the review did with each of their passages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QKeyEvent, QTextDocument
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.alignment import ReviewedUnit
+from desktop.core.changes import ANNOTATION, ARTICLE, REPLY, REVIEW, TAG, ChangeBatch
+from desktop.core.errors import ClosereadError
+from desktop.core.review_changes import analyst_changes
+from desktop.ui import messages
+from desktop.ui.review_commands import AutoDecide, DecideUnit
+from desktop.ui.review_lanes import LaneGutter, LaneMark, ReviewText
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+Index = QModelIndex | QPersistentModelIndex
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("#", "Passage", "Class", "State", "Decision")
+STATE_COLORS = {"accepted": "#2e7d32", "rejected": "#8e8e8e", "agreeing": "#0072B2",
+                "disagreeing": "#D55E00", "incomplete": "#CC79A7"}
+CLASS_WORDS = {"agree": "all agree", "boundaries": "boundaries differ",
+               "tags": "tags differ", "boundaries_and_tags": "boundaries and tags differ",
+               "partial": "only some marked"}
+
+
+class UnitTableModel(QAbstractTableModel):
+    """The units of one article, in text order."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.units: list[ReviewedUnit] = []
+        self.text = ""
+        self.names: dict[str, str] = {}
+
+    def reset(self, units: list[ReviewedUnit], text: str, names: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.units, self.text, self.names = units, text, names
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.units)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.units):
+            return None
+        reviewed = self.units[index.row()]
+        unit = reviewed.unit
+        column = index.column()
+        if role == KEY_ROLE:
+            return unit.key
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return index.row() + 1
+            if column == 1:
+                return " ".join(self.text[unit.start:unit.end].split())[:80]
+            if column == 2:
+                return CLASS_WORDS.get(unit.kind, unit.kind)
+            if column == 3:
+                return reviewed.state
+            if column == 4:
+                return decision_words(reviewed, self.names)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            return QColor(STATE_COLORS.get(reviewed.state, "#000000"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return messages.plain_tip(self.text[unit.start:unit.end])
+        return None
+
+    def row_of(self, key: str) -> int | None:
+        return next((row for row, r in enumerate(self.units) if r.unit.key == key), None)
+
+
+def decision_words(reviewed: ReviewedUnit, names: dict[str, str]) -> str:
+    decision = reviewed.decision
+    if decision is None:
+        return "open"
+    who = f" ({decision.rule})" if decision.rule != "manual" else ""
+    if decision.decision == "accepted":
+        return f"accepted {names.get(decision.analyst_id or '', '?')}'s{who}"
+    return decision.decision + who
+
+
+class ReviewView(QWidget):
+    """One review session, in a window of its own beside the main window."""
+
+    def __init__(self, window: MainWindow, session: str) -> None:
+        super().__init__(window, Qt.WindowType.Window)
+        self.setObjectName("reviewView")
+        self.window_ = window
+        self.library = window.library
+        self.reviews = window.library.reviews
+        self.session = self.reviews.get(session)
+        self.setWindowTitle(f"Review — {self.session.name}")
+        self.names = {a.id: a.name for a in self.session.analysts}
+        self.article_id = ""
+        self.current_key = ""
+        self._build()
+        self._bind_keys()
+        window.watcher.changed.connect(self._library_changed)
+        self.refresh_articles()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = QLabel(objectName="reviewTitle")
+        self.article_choice = QComboBox(objectName="reviewArticle")
+        self.article_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.article_choice.setMinimumContentsLength(24)
+        self.article_choice.currentIndexChanged.connect(self._article_chosen)
+        self.progress = QProgressBar(objectName="reviewProgress")
+        self.progress.setFormat("%v of %m units decided")
+        settle = QPushButton("Settle unanimous", objectName="autoUnanimous")
+        settle.setToolTip("Accept every unit on which all analysts agree (undoable)")
+        settle.clicked.connect(lambda: self.auto("unanimous"))
+        self.majority_min = QSpinBox(objectName="reviewMajorityMin")
+        self.majority_min.setRange(2, max(2, len(self.session.analysts)))
+        self.majority_min.setValue(max(2, len(self.session.analysts) // 2 + 1))
+        self.majority_min.setPrefix("at least ")
+        majority = QPushButton("Settle majority", objectName="autoMajority")
+        majority.clicked.connect(lambda: self.auto("majority", self.majority_min.value()))
+        top = QHBoxLayout()
+        for widget in (self.title, self.article_choice, self.progress, settle,
+                       self.majority_min, majority):
+            top.addWidget(widget)
+        top.setStretch(2, 1)
+
+        self.model = UnitTableModel(self)
+        self.unit_list = QTableView(objectName="unitList")
+        self.unit_list.setModel(self.model)
+        self.unit_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unit_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.unit_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_list.verticalHeader().hide()
+        self.unit_list.setWordWrap(False)
+        self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.unit_list.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.unit_list.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.text = ReviewText()
+        self.lanes = LaneGutter(self.text)
+        self.lanes.unitClicked.connect(self.select_unit)
+        self.lane_names = QLabel(objectName="reviewLaneNames")
+        self.lane_names.setWordWrap(True)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.lane_names)
+        text_row = QHBoxLayout()
+        text_row.setSpacing(0)
+        text_row.addWidget(self.lanes)
+        text_row.addWidget(self.text, 1)
+        middle_layout.addLayout(text_row, 1)
+
+        self.unit_heading = QLabel(objectName="unitHeading")
+        self.unit_heading.setWordWrap(True)
+        self.versions = QListWidget(objectName="unitVersions")
+        self.versions.setWordWrap(True)
+        self.versions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.decision_label = QLabel(objectName="unitDecision")
+        self.decision_label.setWordWrap(True)
+        self.comment = QLineEdit(objectName="decisionComment")
+        self.comment.setPlaceholderText("Comment on the decision (optional)")
+        buttons = QHBoxLayout()
+        for label, name, slot in (("Accept", "acceptVersion", self.accept_chosen),
+                                  ("Edited (E)", "editVersion", self.accept_edited),
+                                  ("Reject (R)", "rejectUnit", self.reject),
+                                  ("Reopen (U)", "reopenUnit", self.reopen)):
+            button = QPushButton(label, objectName=name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        self.thread_view = QTextBrowser(objectName="unitThread")
+        self.thread_view.setOpenLinks(False)
+        self.reply_editor = QPlainTextEdit(objectName="replyEditor")
+        self.reply_editor.setPlaceholderText("Reply on this unit (Markdown)…")
+        self.reply_editor.setMaximumHeight(80)
+        send = QPushButton("Reply", objectName="replySend")
+        send.clicked.connect(self.send_reply)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.unit_heading, self.versions, self.decision_label, self.comment):
+            side_layout.addWidget(widget)
+        side_layout.addLayout(buttons)
+        side_layout.addWidget(QLabel("Discussion"))
+        side_layout.addWidget(self.thread_view, 1)
+        side_layout.addWidget(self.reply_editor)
+        side_layout.addWidget(send, 0, Qt.AlignmentFlag.AlignRight)
+
+        split = QSplitter(Qt.Orientation.Horizontal, objectName="reviewSplitter")
+        split.addWidget(self.unit_list)
+        split.addWidget(middle)
+        split.addWidget(side)
+        split.setSizes([560, 520, 320])
+
+        self.charts = QWidget(objectName="reviewCharts")
+        self.charts_layout = QVBoxLayout(self.charts)
+        charts_scroll = QScrollArea()
+        charts_scroll.setWidgetResizable(True)
+        charts_scroll.setWidget(self.charts)
+
+        self.analyst_choice = QComboBox(objectName="analystChoice")
+        for analyst in self.session.analysts:
+            self.analyst_choice.addItem(analyst.name, analyst.id)
+        self.analyst_choice.currentIndexChanged.connect(self.show_analyst)
+        self.analyst_table = QTableWidget(0, 4, objectName="analystChanges")
+        self.analyst_table.setHorizontalHeaderLabels(
+            ["Article", "Your passage", "Decision", "What changed"])
+        analyst_header = self.analyst_table.horizontalHeader()
+        analyst_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        analyst_header.resizeSection(0, 240)
+        analyst_header.resizeSection(2, 220)
+        analyst_header.resizeSection(3, 320)
+        self.analyst_table.setWordWrap(True)
+        self.analyst_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        analyst_tab = QWidget()
+        analyst_layout = QVBoxLayout(analyst_tab)
+        analyst_layout.addWidget(self.analyst_choice)
+        analyst_layout.addWidget(self.analyst_table, 1)
+
+        self.tabs = QTabWidget(objectName="reviewTabs")
+        self.tabs.addTab(split, "Units")
+        self.tabs.addTab(charts_scroll, "Charts")
+        self.tabs.addTab(analyst_tab, "Analyst's view")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.resize(1400, 860)
+
+    def _bind_keys(self) -> None:
+        for widget in (self.unit_list, self.text, self.versions):
+            widget.installEventFilter(self)
+        for action in (self.window_.menu_actions["actionUndo"],
+                       self.window_.menu_actions["actionRedo"]):
+            self.addAction(action)  # Ctrl+Z and Ctrl+Shift+Z here too
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # type: ignore[override]
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                | Qt.KeyboardModifier.AltModifier):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            self.accept_lane(key - Qt.Key.Key_1 + 1)
+        elif key == Qt.Key.Key_E:
+            self.accept_edited()
+        elif key in (Qt.Key.Key_R, Qt.Key.Key_0):
+            self.reject()
+        elif key == Qt.Key.Key_U:
+            self.reopen()
+        elif key in (Qt.Key.Key_N, Qt.Key.Key_J):
+            self.step_unit(1)
+        elif key in (Qt.Key.Key_P, Qt.Key.Key_K):
+            self.step_unit(-1)
+        else:
+            return super().eventFilter(watched, event)
+        return True
+
+    # --- content -------------------------------------------------------------------------
+
+    def refresh_articles(self) -> None:
+        self.article_choice.blockSignals(True)
+        self.article_choice.clear()
+        for article_id in self.session.articles:
+            self.article_choice.addItem(self.library.articles.get(article_id).title,
+                                        article_id)
+        self.article_choice.blockSignals(False)
+        self.title.setText(f"<b>{_escape(self.session.name)}</b>")
+        self._article_chosen()
+
+    def _article_chosen(self, *_args: object) -> None:
+        article_id = self.article_choice.currentData() or ""
+        if article_id != self.article_id:
+            self.article_id = article_id
+            self.text.show_text(self.library.articles.text(article_id) if article_id else "")
+            self.current_key = ""
+        self.reload()
+
+    def reload(self) -> None:
+        """The article's units, lanes and progress as the library has them now; the
+        current unit stays current if it still exists."""
+        self.session = self.reviews.get(self.session.id)
+        self.names = {a.id: a.name for a in self.session.analysts}
+        units = self.reviews.units(self.session.id, self.article_id) if self.article_id \
+            else []
+        self.model.reset(units, self.text.text, self.names)
+        self._show_lanes(units)
+        progress = self.reviews.progress(self.session)
+        self.progress.setMaximum(max(1, progress.units))
+        self.progress.setValue(progress.decided)
+        self.progress.setFormat(f"{progress.decided} of {progress.units} units decided")
+        key = self.current_key
+        row = self.model.row_of(key) if key else None
+        if row is None and units:
+            row = 0
+        if row is not None:
+            self.unit_list.selectRow(row)
+            self._show_unit(self.model.units[row])
+        else:
+            self._show_unit(None)
+
+    def _show_lanes(self, units: list[ReviewedUnit]) -> None:
+        colors = {t.name: t.color for t in self.library.tags.all(usage=False)}
+        lanes: dict[str, list[LaneMark]] = {a.id: [] for a in self.session.analysts}
+        reconciled: list[LaneMark] = []
+        for reviewed in units:
+            for passage in reviewed.unit.passages:
+                tag = next(iter(sorted(passage.tags)), "")
+                lanes.setdefault(passage.annotator, []).append(LaneMark(
+                    reviewed.unit.key, passage.start, passage.end, colors.get(tag, "#999999")))
+            if reviewed.reconciled is not None:
+                passage = reviewed.reconciled
+                tag = next(iter(sorted(passage.tags)), "")
+                reconciled.append(LaneMark(reviewed.unit.key, passage.start, passage.end,
+                                           colors.get(tag, "#999999")))
+        names = [f"{a.lane} {a.name}" for a in self.session.analysts] + ["✓ reconciled"]
+        self.lanes.set_lanes(names, [lanes[a.id] for a in self.session.analysts]
+                             + [reconciled])
+        self.lane_names.setText("Lanes: " + " · ".join(_escape(n) for n in names))
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._show_unit(self.model.units[current.row()])
+
+    def select_unit(self, key: str) -> None:
+        row = self.model.row_of(key)
+        if row is not None:
+            self.unit_list.selectRow(row)
+
+    def step_unit(self, step: int) -> None:  # not move(): that is QWidget.move()
+        row = self.unit_list.currentIndex().row()
+        target = max(0, min(self.model.rowCount() - 1, row + step))
+        if self.model.rowCount():
+            self.unit_list.selectRow(target)
+
+    def _show_unit(self, reviewed: ReviewedUnit | None) -> None:
+        self.versions.clear()
+        if reviewed is None:
+            self.current_key = ""
+            self.unit_heading.setText("No units in this article: nobody marked it.")
+            self.decision_label.setText("")
+            self.thread_view.clear()
+            self.lanes.set_current("")
+            self.text.mark(0, 0)
+            return
+        unit = reviewed.unit
+        self.current_key = unit.key
+        self.unit_heading.setText(
+            f"Unit {(self.model.row_of(unit.key) or 0) + 1} · {CLASS_WORDS.get(unit.kind)} · "
+            f"{reviewed.state}")
+        for analyst in self.session.analysts:
+            versions = unit.versions(analyst.id)
+            if not versions:
+                item = QListWidgetItem(f"{analyst.lane} · {analyst.name}: — (not marked)")
+                item.setData(KEY_ROLE, "")
+            for passage in versions:
+                tags = ", ".join(sorted(passage.tags)) or "no tag"
+                quote = " ".join(self.text.text[passage.start:passage.end].split())
+                item = QListWidgetItem(f"{analyst.lane} · {analyst.name}: [{tags}] “{quote}” "
+                                       f"({passage.start}–{passage.end})")
+                item.setData(KEY_ROLE, passage.id)
+                self.versions.addItem(item)
+            if not versions:
+                self.versions.addItem(item)
+        self.decision_label.setText("Decision: " + decision_words(reviewed, self.names)
+                                    + (f" — {reviewed.decision.comment}"
+                                       if reviewed.decision and reviewed.decision.comment
+                                       else ""))
+        self.lanes.set_current(unit.key)
+        self.text.mark(unit.start, unit.end)
+        self._show_thread()
+
+    def _show_thread(self) -> None:
+        if not self.current_key:
+            self.thread_view.clear()
+            return
+        parts = []
+        for _root, replies in self.reviews.threads(self.session.id, self.current_key):
+            for reply in replies:
+                if reply.deleted:
+                    continue
+                indent = "> " * (reply.depth - 1)
+                head = f"**{_markdown_text(reply.author)}** · {reply.created[:16]}"
+                body = "\n".join(indent + line for line in reply.text.splitlines())
+                parts.append(f"{indent}{head}\n\n{body}")
+        # Qt's Markdown with raw HTML off: a reply formats text, never runs anything
+        self.thread_view.document().setMarkdown(
+            "\n\n---\n\n".join(parts) or "*No discussion yet.*",
+            QTextDocument.MarkdownFeature.MarkdownNoHTML)
+
+    # --- decisions -----------------------------------------------------------------------
+
+    @property
+    def reviewer(self) -> str:
+        return self.window_.editor.annotator
+
+    def _push(self, command: DecideUnit | AutoDecide) -> None:
+        self.window_.undo_stack.push(command)
+        if command.error:
+            messages.warn(self, "Review", command.error)
+
+    def _decide(self, text: str, decide: Any) -> None:
+        if not self.current_key:
+            return
+        self._push(DecideUnit(self.window_.editor, text, decide))
+        self.comment.clear()
+        self.step_unit(1)
+
+    def accept_lane(self, lane: int) -> None:
+        analyst = next((a for a in self.session.analysts if a.lane == lane), None)
+        unit = self._current_unit()
+        if analyst is None or unit is None:
+            return
+        if not unit.versions(analyst.id):
+            self.window_.statusBar().showMessage(
+                f"{analyst.name} did not mark this unit: nothing to accept.", 4000)
+            return
+        key, comment = unit.key, self.comment.text()
+        self._decide(f"Accept {analyst.name}'s version",
+                     lambda: self.reviews.accept(self.session.id, key, analyst.id,
+                                                 reviewer=self.reviewer, comment=comment))
+
+    def accept_chosen(self) -> None:
+        item = self.versions.currentItem()
+        passage_id = item.data(KEY_ROLE) if item is not None else ""
+        if not passage_id:
+            return
+        key, comment = self.current_key, self.comment.text()
+        self._decide("Accept a version",
+                     lambda: self.reviews.accept(self.session.id, key, "",
+                                                 passage_id=passage_id,
+                                                 reviewer=self.reviewer, comment=comment))
+
+    def accept_edited(self) -> None:
+        """The text selected in the middle pane as the unit's passage, with the tags of
+        the version chosen on the right (the first version if none is chosen)."""
+        unit = self._current_unit()
+        span = self.text.selected_range()
+        if unit is None or span is None:
+            self.window_.statusBar().showMessage(
+                "Select the passage's text in the middle pane, then press E.", 4000)
+            return
+        item = self.versions.currentItem()
+        chosen = next((p for p in unit.passages
+                       if item is not None and p.id == item.data(KEY_ROLE)), unit.passages[0])
+        key, comment, tags = unit.key, self.comment.text(), sorted(chosen.tags)
+        self._decide("Accept an edited version",
+                     lambda: self.reviews.edit(self.session.id, key, span[0], span[1], tags,
+                                               reviewer=self.reviewer, comment=comment))
+
+    def reject(self) -> None:
+        key, comment = self.current_key, self.comment.text()
+        self._decide("Reject a unit", lambda: self.reviews.reject(
+            self.session.id, key, reviewer=self.reviewer, comment=comment))
+
+    def reopen(self) -> None:
+        key = self.current_key
+        if key:
+            self._push(DecideUnit(self.window_.editor, "Reopen a unit",
+                                  lambda: self.reviews.reopen(self.session.id, key)))
+
+    def auto(self, rule: str, min_votes: int | None = None) -> None:
+        command = AutoDecide(self.window_.editor, self.session.name, rule, self.reviewer,
+                             min_votes)
+        self._push(command)
+        if command.result is not None:
+            self.window_.statusBar().showMessage(command.result.summary(), 8000)
+
+    def _current_unit(self) -> Any:
+        row = self.model.row_of(self.current_key) if self.current_key else None
+        return self.model.units[row].unit if row is not None else None
+
+    def send_reply(self) -> None:
+        text = self.reply_editor.toPlainText()
+        if not self.current_key or not text.strip():
+            return
+        try:
+            root = self.reviews.thread_root(self.session.id, self.current_key)
+            self.reviews.replies.add(root, text, self.reviewer)
+        except ClosereadError as error:
+            messages.warn(self, "Reply", error.message)
+            return
+        self.reply_editor.clear()
+
+    # --- following the library -----------------------------------------------------------
+
+    def _library_changed(self, batch: ChangeBatch) -> None:
+        if batch.touches(ANNOTATION, REVIEW, TAG, ARTICLE):
+            if batch.touches(ARTICLE) and self.article_id in batch.ids(ARTICLE):
+                self.text.show_text(self.library.articles.text(self.article_id))
+            self.reload()
+        elif batch.touches(REPLY):
+            self._show_thread()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1:
+            self.show_charts()
+        elif index == 2:
+            self.show_analyst()
+
+    def show_charts(self) -> None:
+        from desktop.core.review_charts import review_charts
+
+        while self.charts_layout.count():
+            item = self.charts_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        report = self.reviews.report(self.session.id)
+        agreement = self.reviews.session_agreement_input(self.session.id).report()
+        for chart in review_charts(report, agreement):
+            svg = chart.svg(760)
+            widget = QSvgWidget(objectName="reviewChart")
+            widget.load(svg.encode("utf-8"))
+            widget.setFixedSize(widget.sizeHint())
+            widget.setToolTip(messages.plain_tip(chart.title))
+            self.charts_layout.addWidget(widget)
+        self.charts_layout.addStretch(1)
+
+    def show_analyst(self, *_args: object) -> None:
+        analyst_id = self.analyst_choice.currentData()
+        rows = analyst_changes(self.reviews.units(self.session.id), analyst_id,
+                               self.reviews.report(self.session.id)) if analyst_id else []
+        self.analyst_table.setRowCount(len(rows))
+        for row, change in enumerate(rows):
+            for column, value in enumerate((change.article_title, change.passage,
+                                            change.decision, change.change)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(messages.plain_tip(value))
+                self.analyst_table.setItem(row, column, item)
+
+    def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        self.window_.watcher.changed.disconnect(self._library_changed)
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _markdown_text(text: str) -> str:
+    """A name inside Markdown, its markup characters escaped."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~" else c for c in text)
+
