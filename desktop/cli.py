@@ -934,7 +934,8 @@ def review_report(state: _State, name: str, output: str) -> None:
     suffix = Path(output).suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".csv"):
         raise InvalidArgumentError(f"{output}: the report is .html, .md or .csv")
-    data = state.library.reviews.report(name)
+    # the HTML page has the charts, agreement per tag among them
+    data = state.library.reviews.report(name, with_agreement=suffix in (".html", ".htm"))
     if suffix == ".csv":
         with written_whole(output, newline="") as stream:
             writer = csv.writer(stream, lineterminator="\r\n")

@@ -260,6 +260,12 @@ def test_reports_in_three_formats_keep_analysts_words_as_data(
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "Bridge &lt;b&gt;opens&lt;/b&gt;" in html
     assert "decided: 2 of 5 units" in html
+    # the charts, inline SVG: passages per tag and analyst, agreement per tag, open units
+    assert html.count("<svg ") == 3 and "<h2>Charts</h2>" in html
+    for title in ("Passages per tag and analyst", "Agreement per tag",
+                  "Open disagreements per article"):
+        assert f"<title>{title}</title>" in html
+    assert "<script" not in html.split("<h2>Charts</h2>", 1)[1]
     markdown = tmp_path / "report.md"
     run("review", "report", "gold", "-o", str(markdown))
     md = markdown.read_text(encoding="utf-8")

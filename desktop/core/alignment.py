@@ -16,6 +16,7 @@ import hashlib
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop.core.errors import ClosereadError, InvalidArgumentError, NotFoundError
 
@@ -330,6 +331,8 @@ class ReportData:
     texts: Mapping[str, str] = field(default_factory=dict)  # article id -> text
     stale: tuple[Decision, ...] = ()
     created: str = ""
+    # the agreement figures (core.agreement's report), when the report shows them
+    agreement: Mapping[str, Any] | None = None
 
     def analyst_name(self, annotator_id: str | None) -> str:
         for known, name in self.analysts:
@@ -543,10 +546,15 @@ def report_html(report: ReportData) -> str:
 
 
 def report_charts_html(report: ReportData) -> str:
-    """The charts section of the HTML report: empty for now.
+    """The charts section of the HTML report: the same SVG drawings as the app's Charts
+    tab (tags per analyst, agreement per tag when the report has the figures, open
+    disagreements per article); inline, escaped, no script, nothing remote."""
+    from desktop.core import review_charts
 
-    The place where the review's charts go (classes per article, progress, agreement):
-    return self-contained HTML (inline SVG, no script, no remote content), escaping every
-    name it shows; ``report_html`` puts it after the summary.
-    """
-    return ""
+    if report.agreement is not None:
+        charts = review_charts.review_charts(report, report.agreement)
+    else:
+        charts = [review_charts.tags_per_analyst(report),
+                  review_charts.open_units_per_article(report)]
+    figures = "".join(f"<figure>{chart.svg(720)}</figure>" for chart in charts)
+    return f"<section><h2>Charts</h2>{figures}</section>"

@@ -948,8 +948,9 @@ class Reviews:
 
     # --- the report ----------------------------------------------------------------------
 
-    def report(self, ref: str) -> ReportData:
-        """Everything the review report shows (``core/alignment.py`` renders it)."""
+    def report(self, ref: str, with_agreement: bool = False) -> ReportData:
+        """Everything the review report shows (``core/alignment.py`` renders it); with
+        ``with_agreement``, the session's agreement figures too (for its charts)."""
         session = self.get(ref)
         reviewed = self._reviewed(session, None)
         with self.library.errors():
@@ -965,7 +966,9 @@ class Reviews:
             units=tuple(reviewed),
             texts={a: self.library.articles.text(a) for a in session.articles},
             stale=tuple(self._stale(session, [r.unit for r in reviewed], None)),
-            created=session.created)
+            created=session.created,
+            agreement=self.session_agreement_input(session.id).report()
+            if with_agreement else None)
 
 
 _REPLY_COLUMNS = ('p.id, p.annotation_id, p."references", r.name, p.annotator_id, p.text, '

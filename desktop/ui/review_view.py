@@ -566,9 +566,8 @@ class ReviewView(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        report = self.reviews.report(self.session.id)
-        agreement = self.reviews.session_agreement_input(self.session.id).report()
-        for chart in review_charts(report, agreement):
+        report = self.reviews.report(self.session.id, with_agreement=True)
+        for chart in review_charts(report, report.agreement or {}):
             svg = chart.svg(760)
             widget = QSvgWidget(objectName="reviewChart")
             widget.load(svg.encode("utf-8"))
