@@ -189,10 +189,17 @@ class ReviewView(QWidget):
         self.unit_list.verticalHeader().hide()
         self.unit_list.setWordWrap(False)
         self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # widths from the font, not from measuring every row: a session has thousands
         header = self.unit_list.horizontalHeader()
-        for column in range(len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        metrics = self.unit_list.fontMetrics()
+        for column, sample in ((0, "9999"), (2, "boundaries and tags differ"),
+                               (3, "disagreeing"), (4, "accepted someone's (majority)")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        rows = self.unit_list.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(metrics.height() + 8)
         self.unit_list.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.text = ReviewText()
@@ -354,8 +361,9 @@ class ReviewView(QWidget):
         if row is None and units:
             row = 0
         if row is not None:
-            self.unit_list.selectRow(row)
-            self._show_unit(self.model.units[row])
+            self.unit_list.selectRow(row)  # shows the unit (currentRowChanged)
+            if self.unit_list.currentIndex().row() == row:
+                self._show_unit(self.model.units[row])
         else:
             self._show_unit(None)
 
@@ -435,7 +443,7 @@ class ReviewView(QWidget):
             self.thread_view.clear()
             return
         parts = []
-        for _root, replies in self.reviews.threads(self.session.id, self.current_key):
+        for replies in self._threads():
             for reply in replies:
                 if reply.deleted:
                     continue
@@ -447,6 +455,19 @@ class ReviewView(QWidget):
         self.thread_view.document().setMarkdown(
             "\n\n---\n\n".join(parts) or "*No discussion yet.*",
             QTextDocument.MarkdownFeature.MarkdownNoHTML)
+
+    def _threads(self) -> list[list[Any]]:
+        """The current unit's threads: one under each of its passages and its reconciled
+        passage that has replies (read from the unit shown, not from every unit)."""
+        row = self.model.row_of(self.current_key)
+        if row is None:
+            return []
+        reviewed = self.model.units[row]
+        roots = [p.id for p in reviewed.unit.passages]
+        if reviewed.decision is not None and reviewed.decision.annotation_id:
+            roots.append(reviewed.decision.annotation_id)
+        counted = self.reviews.replies.counts(roots)
+        return [self.reviews.replies.thread(root) for root in roots if counted.get(root)]
 
     # --- decisions -----------------------------------------------------------------------
 

@@ -217,3 +217,21 @@ def test_an_article_nobody_marked_says_so(window, qtbot, tmp_path, db_path):
     view.findChild(QTabWidget, "reviewTabs").setCurrentIndex(1)  # charts with one analyst
     assert len(view.findChildren(QSvgWidget, "reviewChart")) == 3
     view.close()
+
+
+def test_clicking_a_bar_in_a_lane_makes_its_unit_current(view, qtbot):
+    lanes = view.findChild(LaneGutter, "reviewLanes")
+    table = view.findChild(QTableView, "unitList")
+    table.selectRow(0)
+    placed = lanes._visible()[0]  # ann's lane: all four of her passages are on screen
+    assert len(placed) == 4
+    target = next(mark for _top, _bottom, mark in placed if mark.unit_key != view.current_key)
+    top, bottom, _ = next(p for p in placed if p[2] is target)
+    from PySide6.QtCore import QPoint
+
+    window = lanes.window()
+    offset = (view.text.viewport().mapTo(window, QPoint(0, 0)).y()
+              - lanes.mapTo(window, QPoint(0, 0)).y())
+    qtbot.mouseClick(lanes, Qt.MouseButton.LeftButton,
+                     pos=QPoint(10, (top + bottom) // 2 + offset))
+    assert view.current_key == target.unit_key
