@@ -66,7 +66,7 @@ COLUMNS = ("#", "Passage", "Class", "State", "Decision")
 STATE_COLORS = {"accepted": "#2e7d32", "rejected": "#8e8e8e", "agreeing": "#0072B2",
                 "disagreeing": "#D55E00", "incomplete": "#CC79A7"}
 CLASS_WORDS = {"agree": "all agree", "boundaries": "boundaries differ",
-               "tags": "tags differ", "boundaries_and_tags": "boundaries and tags differ",
+               "tags": "tags differ", "boundaries_and_tags": "both differ",
                "partial": "only some marked"}
 
 
@@ -187,13 +187,14 @@ class ReviewView(QWidget):
         self.unit_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.unit_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.unit_list.verticalHeader().hide()
+        self.unit_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unit_list.setWordWrap(False)
         self.unit_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         # widths from the font, not from measuring every row: a session has thousands
         header = self.unit_list.horizontalHeader()
         metrics = self.unit_list.fontMetrics()
-        for column, sample in ((0, "9999"), (2, "boundaries and tags differ"),
-                               (3, "disagreeing"), (4, "accepted someone's (majority)")):
+        for column, sample in ((0, "999"), (2, "boundaries differ"),
+                               (3, "disagreeing"), (4, "accepted maya's (majority)")):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -256,7 +257,7 @@ class ReviewView(QWidget):
         split.addWidget(self.unit_list)
         split.addWidget(middle)
         split.addWidget(side)
-        split.setSizes([560, 520, 320])
+        split.setSizes([640, 460, 300])
 
         self.charts = QWidget(objectName="reviewCharts")
         self.charts_layout = QVBoxLayout(self.charts)
@@ -448,7 +449,8 @@ class ReviewView(QWidget):
                 if reply.deleted:
                     continue
                 indent = "> " * (reply.depth - 1)
-                head = f"**{_markdown_text(reply.author)}** · {reply.created[:16]}"
+                when = reply.created[:16].replace("T", " ")
+                head = f"**{_markdown_text(reply.author)}** · {when}"
                 body = "\n".join(indent + line for line in reply.text.splitlines())
                 parts.append(f"{indent}{head}\n\n{body}")
         # Qt's Markdown with raw HTML off: a reply formats text, never runs anything
