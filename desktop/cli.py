@@ -6,6 +6,7 @@ import csv
 import getpass
 import json
 import os
+import shutil
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -129,18 +130,34 @@ def _list_library(state: _State) -> None:
         report = load_samples(library)
         click.echo(f"New library {state.db_path} with {len(report.imported)} sample articles.")
     _print_articles(library.articles.list())
-    click.echo("\nNext: `closeread show ARTICLE`, `closeread annotate --help`, "
-               "`closeread export --help`.")
+    me = _invoked_as()
+    click.echo(f"\nNext: `{me} show ARTICLE`, `{me} annotate --help`, `{me} export --help`.")
+
+
+def _invoked_as() -> str:
+    """The command as this user can type it again: `closeread` when that is on the PATH,
+    else the path they used (`.venv/bin/closeread`), or `python -m desktop`."""
+    program = sys.argv[0] if sys.argv else ""
+    if os.path.basename(program) == "__main__.py":
+        return "python -m desktop"
+    found = shutil.which("closeread")
+    if found and program and os.path.realpath(found) == os.path.realpath(program):
+        return "closeread"
+    return program if os.path.basename(program) == "closeread" else "closeread"
 
 
 def _print_articles(articles: list[Any]) -> None:
     if not articles:
-        click.echo("The library is empty: add articles with `closeread import PATH`.")
+        click.echo(f"The library is empty: add articles with `{_invoked_as()} import PATH`.")
         return
-    click.echo(f"{'id':8}  {'notes':>5}  {'published':10}  {'outlet':18}  title")
+    # the count is of passages (a passage may or may not carry a note)
+    click.echo(f"{'id':8}  {'passages':>8}  {'published':10}  {'outlet':18}  title")
     for a in articles:
-        click.echo(f"{a.id[:8]}  {a.annotation_count:>5}  {(a.published or '')[:10]:10}  "
-                   f"{(a.outlet or '')[:18]:18}  {a.title}")
+        outlet = a.outlet or ""
+        if len(outlet) > 18:
+            outlet = outlet[:17] + "…"
+        click.echo(f"{a.id[:8]}  {a.annotation_count:>8}  {(a.published or '')[:10]:10}  "
+                   f"{outlet:18}  {a.title}")
 
 
 @cli.command("import")

@@ -246,3 +246,31 @@ def test_changes_lists_the_journal_after_a_sequence_number(run, article_id):
         "last": later["last"], "changes": []}
     lines = run("changes", "--limit", "1").stdout.splitlines()
     assert len(lines) == 1 and "article" in lines[0] and "added" in lines[0]
+
+
+def test_articles_lists_passage_counts_and_elides_long_outlets(run, tmp_path):
+    long_outlet = "The Extremely Long Name of a Regional Weekly"
+    run("import", str(write(tmp_path / "a.txt", ARTICLE.replace("paper.example", long_outlet))))
+    lines = run("articles").stdout.splitlines()
+    assert lines[0].split()[:2] == ["id", "passages"]
+    assert "The Extremely Lon…" in lines[1] and long_outlet not in lines[1]
+
+
+def test_the_first_run_hint_names_the_command_as_it_can_be_typed(tmp_path):
+    """Run as .venv/bin/closeread (not on the PATH), the hint says that, not `closeread`."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("closeread")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                             "QT_QPA_PLATFORM")}
+    env["PATH"] = "/usr/bin:/bin"  # the virtual environment is not activated
+    done = subprocess.run([str(script), "--db", str(tmp_path / "new.db")], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"`{script} show ARTICLE`" in done.stdout
+    moduled = subprocess.run([sys.executable, "-m", "desktop", "--db", str(tmp_path / "n.db")],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert "`python -m desktop show ARTICLE`" in moduled.stdout
