@@ -10,7 +10,7 @@ commands.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
@@ -86,20 +86,29 @@ class AnnotationEditor(QObject):
         self.saved.emit()
 
 
-class _EditCommand(QUndoCommand):
+class LibraryCommand(QUndoCommand):
+    """An undoable edit of the library: ``_attempt`` runs one step of it; a step the library
+    refuses says why (``failed``, and ``error`` for the dialog that pushed the command) and
+    takes the command off the stack (obsolete), so it never pretends to be done."""
+
     def __init__(self, editor: AnnotationEditor, text: str) -> None:
         super().__init__(text)
         self.editor = editor
+        self.error = ""
 
-    def _attempt(self, action: object) -> None:
+    def _attempt(self, action: Callable[[], object]) -> bool:
         try:
-            action()  # type: ignore[operator]
+            action()
         except ClosereadError as error:
+            self.error = error.message
             self.editor.failed.emit(error.message)
             self.setObsolete(True)
+            return False
+        self.editor.saved.emit()
+        return True
 
 
-class CreateAnnotation(_EditCommand):
+class CreateAnnotation(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, article_id: str, selection: Selection,
                  tags: Sequence[Tag], note: str = "") -> None:
         super().__init__(editor, f"Tag “{_short(selection.exact)}” as "
@@ -124,7 +133,7 @@ class CreateAnnotation(_EditCommand):
         self._attempt(lambda: self.editor.delete(self.annotation_id))
 
 
-class DeleteAnnotation(_EditCommand):
+class DeleteAnnotation(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, annotation: Annotation) -> None:
         super().__init__(editor, f"Delete “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
@@ -136,7 +145,7 @@ class DeleteAnnotation(_EditCommand):
         self._attempt(lambda: self.editor.restore(self.annotation_id))
 
 
-class SetTags(_EditCommand):
+class SetTags(LibraryCommand):
     """Gives a passage other tags; old and new tags are held by id, so a tag renamed
     meanwhile (here or by another process) is still the tag an undo puts back."""
 
@@ -160,7 +169,7 @@ class SetTags(_EditCommand):
         return [tag_id for tag_id in tag_ids if tag_id in known]
 
 
-class SetNote(_EditCommand):
+class SetNote(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, annotation: Annotation, note: str) -> None:
         super().__init__(editor, f"Edit note on “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
@@ -174,7 +183,7 @@ class SetNote(_EditCommand):
         self._attempt(lambda: self.editor.set_note(self.annotation_id, self.old))
 
 
-class SetBounds(_EditCommand):
+class SetBounds(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, annotation: Annotation,
                  old: Selection, new: Selection) -> None:
         super().__init__(editor, f"Change the passage “{_short(annotation.exact)}”")
@@ -189,7 +198,7 @@ class SetBounds(_EditCommand):
         self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.old))
 
 
-class AttachOrphan(_EditCommand):
+class AttachOrphan(LibraryCommand):
     """Gives an orphan a place again: the selected text."""
 
     def __init__(self, editor: AnnotationEditor, orphan: Annotation, new: Selection) -> None:
@@ -250,7 +259,7 @@ class EditText(QUndoCommand):
         self.editor.saved.emit()
 
 
-class BulkTag(_EditCommand):
+class BulkTag(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, annotation_ids: Sequence[str], tag: Tag):
         super().__init__(editor, f"Tag {len(annotation_ids)} passages as {tag.name}")
         self.annotation_ids = list(annotation_ids)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from PySide6.QtGui import QTextCursor, QTextDocument
+
 
 class TextPositions:
     """Converts between code point offsets in ``text`` and Qt document positions."""
@@ -38,3 +40,19 @@ class TextPositions:
     @property
     def qt_length(self) -> int:
         return self.to_qt(self.length)
+
+
+def cursor_over(document: QTextDocument, positions: TextPositions, start: int,
+                end: int) -> QTextCursor:
+    """A cursor selecting code points ``start``..``end`` of ``document``."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(positions.to_qt(start))
+    cursor.setPosition(positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    return cursor
+
+
+def selected_span(cursor: QTextCursor, positions: TextPositions) -> tuple[int, int] | None:
+    """What ``cursor`` selects, in code points; None without a selection."""
+    if not cursor.hasSelection():
+        return None
+    return positions.from_qt(cursor.selectionStart()), positions.from_qt(cursor.selectionEnd())

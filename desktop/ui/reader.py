@@ -38,7 +38,7 @@ from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
 from desktop.ui import messages
 from desktop.ui.highlighter import MARGIN, Highlighter, screenful
-from desktop.ui.positions import TextPositions
+from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 READING_WIDTH_EM = 38  # about 70 characters a line
@@ -264,20 +264,16 @@ class Reader(QTextBrowser):
 
     def selected_range(self) -> tuple[int, int] | None:
         """The selection as ``(start, end)`` offsets, snapped to words when snapping is on."""
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
+        span = selected_span(self.textCursor(), self.positions)
+        if span is None:
             return None
-        start = self.positions.from_qt(cursor.selectionStart())
-        end = self.positions.from_qt(cursor.selectionEnd())
+        start, end = span
         if self.snap:
             start, end = snap_to_words(self.text, start, end)
         return (start, end) if end > start else None
 
     def select_range(self, start: int, end: int) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.positions.to_qt(start))
-        cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-        self.setTextCursor(cursor)
+        self.setTextCursor(cursor_over(self.document(), self.positions, start, end))
         self.ensureCursorVisible()
 
     def show_range(self, start: int, end: int) -> None:

@@ -10,31 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtGui import QUndoCommand
-
-from desktop.core.errors import ClosereadError
 from desktop.store.reviews import AutoResult, DecisionChange
-from desktop.ui.editing import AnnotationEditor
+from desktop.ui.editing import AnnotationEditor, LibraryCommand
 
 
-class _ReviewCommand(QUndoCommand):
+class _ReviewCommand(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, text: str) -> None:
-        super().__init__(text)
-        self.editor = editor
+        super().__init__(editor, text)
         self.reviews = editor.library.reviews
         self.changes: list[DecisionChange] | None = None
-        self.error = ""
-
-    def _attempt(self, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except ClosereadError as error:
-            self.error = error.message
-            self.editor.failed.emit(error.message)
-            self.setObsolete(True)
-            return False
-        self.editor.saved.emit()
-        return True
 
     def _decide(self) -> Sequence[DecisionChange]:
         raise NotImplementedError

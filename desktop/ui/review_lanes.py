@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from desktop.ui.positions import TextPositions
+from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 LANE_WIDTH = 22
 
@@ -73,11 +73,9 @@ class ReviewText(QTextBrowser):
         if end <= start:
             self.setExtraSelections([])
             return
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.positions.to_qt(start))
-        cursor.setPosition(self.positions.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
+        selection.cursor = cursor_over(  # type: ignore[attr-defined]
+            self.document(), self.positions, start, end)
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(255, 214, 102, 150))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
@@ -93,12 +91,8 @@ class ReviewText(QTextBrowser):
 
     def selected_range(self) -> tuple[int, int] | None:
         """The text the reviewer selected, in code points (for an edited version)."""
-        cursor = self.textCursor()
-        if not cursor.hasSelection():
-            return None
-        start = self.positions.from_qt(cursor.selectionStart())
-        end = self.positions.from_qt(cursor.selectionEnd())
-        return (start, end) if end > start else None
+        span = selected_span(self.textCursor(), self.positions)
+        return span if span is not None and span[1] > span[0] else None
 
     def y_range(self, start: int, end: int) -> tuple[int, int]:
         """The vertical extent, in document coordinates, of the lines ``start``..``end``

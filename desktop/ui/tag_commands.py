@@ -11,29 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from desktop.core.errors import ClosereadError
 from desktop.store.tags import TagRemoval
-from desktop.ui.editing import AnnotationEditor
+from desktop.ui.editing import AnnotationEditor, LibraryCommand
 
 
-class _TagCommand(QUndoCommand):
+class _TagCommand(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, text: str) -> None:
-        super().__init__(text)
-        self.editor = editor
+        super().__init__(editor, text)
         self.tags = editor.library.tags
-        self.error = ""
-
-    def _attempt(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except ClosereadError as error:
-            self.error = error.message
-            self.editor.failed.emit(error.message)
-            self.setObsolete(True)
-        else:
-            self.editor.saved.emit()
 
 
 class AddTag(_TagCommand):
