@@ -133,6 +133,58 @@ def plain_document(text: str, heading_lines: frozenset[int] = frozenset()) -> Do
 
 _MARKDOWN_EXTENSIONS = ["meta", "fenced_code", "tables", "sane_lists"]
 
+# Nesting. Python-Markdown parses nested lists and quotes recursively (a list 300 levels
+# deep raised RecursionError; 3,000 items each indented one step further ran for minutes),
+# and the HTML parser stops at 256 levels, dropping the rest of the text. No article
+# nests a tenth as deep, so what lies deeper is flattened: the text is kept, at the
+# deepest level allowed.
+MAX_MARKDOWN_NESTING = 32  # quote and list markers at the start of one line
+MAX_MARKDOWN_INDENT = 4 * MAX_MARKDOWN_NESTING  # columns of indentation
+MAX_HTML_DEPTH = 100  # elements the renderer descends into; deeper ones are read flat
+_CONTAINER_MARKS = re.compile(r"^[ \t]*(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]*)+")
+_CONTAINER_MARK = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]*")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+
+
+class NestingError(ValueError):
+    """A document nested too deep to be read whole even flattened (over 2,048 levels of
+    HTML elements); the caller names the file."""
+
+
+def cap_markdown_nesting(source: str) -> tuple[str, int]:
+    """``source`` with every line nested deeper than ``MAX_MARKDOWN_NESTING`` quote or
+    list markers, or indented more than ``MAX_MARKDOWN_INDENT`` columns, brought back to
+    that depth, and the number of lines changed. Lines within the limits, and the lines
+    of fenced code blocks, are left exactly as they are."""
+    lines = source.split("\n")
+    changed = 0
+    fenced = False
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        capped = _cap_line(line)
+        if capped is not line:
+            lines[number] = capped
+            changed += 1
+    return ("\n".join(lines), changed) if changed else (source, 0)
+
+
+def _cap_line(line: str) -> str:
+    lead = _CONTAINER_MARKS.match(line)
+    body_at = lead.end() if lead else 0
+    head = line[:body_at] if lead else ""
+    stripped = line.lstrip(" \t")
+    indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+    marks = _CONTAINER_MARK.findall(head)
+    if len(marks) <= MAX_MARKDOWN_NESTING and indent <= MAX_MARKDOWN_INDENT:
+        return line
+    kept = "".join(mark.strip() + " " for mark in marks[:MAX_MARKDOWN_NESTING])
+    return " " * min(indent, MAX_MARKDOWN_INDENT) + kept + line[body_at:].lstrip(" \t") \
+        if marks else " " * MAX_MARKDOWN_INDENT + stripped
+
 # Whose content is never text: scripts and styles are dropped (invariant 9), as are
 # embedded objects and images (no remote content is ever fetched).
 _DROPPED = {"script", "style", "noscript", "template", "iframe", "object", "embed", "img",
@@ -156,8 +208,12 @@ def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
     """
     import markdown  # loaded on first use: opening the app needs no Markdown
 
+    source, _ = cap_markdown_nesting(source)
     md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
-    html = md.convert(source)
+    try:
+        html = md.convert(source)
+    except RecursionError:  # nesting the line caps do not see; never seen in a test
+        raise NestingError("nested too deep for the Markdown parser") from None
     meta = {key.lower(): " ".join(v.strip() for v in values).strip()
             for key, values in getattr(md, "Meta", {}).items()}
     return render_html_fragment(html), meta
@@ -169,7 +225,12 @@ def render_html_fragment(html: str) -> Document:
 
     if not html.strip():
         return Document(text="")
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    # huge_tree: up to 2,048 levels are parsed (the default stops at 256 and drops the
+    # rest); the builder reads whatever lies deeper than MAX_HTML_DEPTH flat
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise NestingError("HTML nested more than 2,048 levels deep")
     builder = _DocumentBuilder()
     builder.container(root, quote_depth=0, list_depth=0)
     return builder.document()
@@ -187,6 +248,7 @@ class _DocumentBuilder:
         self.block_start = 0
         self.pending_space = False
         self.preformatted = False
+        self.depth = 0  # elements descended into; see MAX_HTML_DEPTH
 
     def document(self) -> Document:
         return Document("".join(self.parts), tuple(self.blocks), tuple(self.spans))
@@ -194,6 +256,17 @@ class _DocumentBuilder:
     # blocks
 
     def container(self, element: lxml.html.HtmlElement, quote_depth: int, list_depth: int) -> None:
+        if self.depth >= MAX_HTML_DEPTH:
+            self._flat(element, quote_depth, list_depth)
+            return
+        self.depth += 1
+        try:
+            self._container(element, quote_depth, list_depth)
+        finally:
+            self.depth -= 1
+
+    def _container(self, element: lxml.html.HtmlElement, quote_depth: int,
+                   list_depth: int) -> None:
         loose: list[object] = []  # inline content lying directly in a container
         if element.text and element.text.strip():
             loose.append(element.text)
@@ -290,6 +363,21 @@ class _DocumentBuilder:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _DROPPED or not tag:
             return
+        if self.depth >= MAX_HTML_DEPTH:
+            for kind, text in _walk_flat(element):
+                if kind == "text":
+                    self._text(text)
+                elif kind == "br":
+                    self.pending_space = False
+                    self._raw("\n")
+            return
+        self.depth += 1
+        try:
+            self._marked(element, tag)
+        finally:
+            self.depth -= 1
+
+    def _marked(self, element: lxml.html.HtmlElement, tag: str) -> None:
         if tag == "br":
             self.pending_space = False
             self._raw("\n")
@@ -320,6 +408,22 @@ class _DocumentBuilder:
         self.parts.append(text)
         self.length += len(text)
 
+    def _flat(self, element: lxml.html.HtmlElement, quote_depth: int, list_depth: int) -> None:
+        """``element``'s content without recursion, at the current level: each block
+        element still starts a new block, but inline marks and links are not kept."""
+        kind, level = self._kind_for(quote_depth, list_depth)
+        self._begin()
+        for what, text in _walk_flat(element):
+            if what == "text":
+                self._text(text)
+            elif what == "br":
+                self.pending_space = False
+                self._raw("\n")
+            else:  # a block boundary
+                self._end(kind, level)
+                self._begin()
+        self._end(kind, level)
+
     def _begin(self) -> None:
         if self.blocks or self.length:
             self._raw(BLOCK_SEPARATOR)
@@ -345,3 +449,43 @@ class _DocumentBuilder:
             return
         self.blocks.append(Block(self.block_start, self.length, kind, level))
         self.pending_space = False
+
+
+_BLOCK_TAGS = frozenset(_HEADINGS) | _LEAF_BLOCKS | _CONTAINERS | {"hr"}
+
+
+def _walk_flat(element: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """The content of ``element`` in document order, without recursion: ("text", words),
+    ("br", "") and ("block", "") where a block element begins or ends. Dropped elements
+    (scripts, images …) and comments give only their tails."""
+    found: list[tuple[str, str]] = []
+    if element.text:
+        found.append(("text", element.text))
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if node is not element:
+                if node.tag in _BLOCK_TAGS:
+                    found.append(("block", ""))
+                if node.tail:
+                    found.append(("text", node.tail))
+            continue
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _DROPPED or not tag:
+            if child.tail:
+                found.append(("text", child.tail))
+            continue
+        if tag == "br":
+            found.append(("br", ""))
+            if child.tail:
+                found.append(("text", child.tail))
+            continue
+        if tag in _BLOCK_TAGS:
+            found.append(("block", ""))
+        if child.text:
+            found.append(("text", child.text))
+        stack.append((child, iter(child)))
+    return found

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.errors import NoArticleTextError
+from desktop.core.errors import NestingTooDeepError, NoArticleTextError
 from desktop.core.metadata import parse_date
 
 
@@ -50,8 +50,31 @@ def _body(document: object) -> str:
     return (getattr(document, "text", None) or "").strip() if document is not None else ""
 
 
+def _check_depth(path: Path, html: str) -> None:
+    """Refuses a page nested deeper than the HTML parser reads (libxml2 stops at 256
+    levels and drops everything after, which left an article without its body, or with
+    half of it, and no word said). Closeread's renderer would flatten such a page, but
+    the parser under trafilatura never gives it the rest; no news page nests that deep."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    try:
+        lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return  # an empty or odd document: trafilatura's extraction reports it
+    for entry in parser.error_log:
+        if "Excessive depth" in entry.message:
+            raise NestingTooDeepError(
+                path, "the page nests its elements more than 255 levels deep, and the text "
+                      "beyond that cannot be read; save the article itself (as text, "
+                      "Markdown or a simpler page) and import that")
+
+
 def extract_page(path: Path, html: str) -> ExtractedPage:
-    """The article in ``html``; raises ``NoArticleTextError`` when the page has none."""
+    """The article in ``html``; raises ``NoArticleTextError`` when the page has none, and
+    ``NestingTooDeepError`` when it is nested too deep to be read whole."""
+    _check_depth(path, html)
     document = _extract(html, precise=False)
     body = _body(document)
     if body and len(body.split()) < _SHORT_WORDS and not _body(_extract(html, precise=True)):

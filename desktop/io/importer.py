@@ -13,8 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.cleaning import CleanResult, clean_text
-from desktop.core.document import plain_document, render_markdown
-from desktop.core.errors import ClosereadError, ImportFileError, UnsupportedFormatError
+from desktop.core.document import (
+    MAX_MARKDOWN_NESTING,
+    Document,
+    NestingError,
+    cap_markdown_nesting,
+    plain_document,
+    render_markdown,
+)
+from desktop.core.errors import (
+    ClosereadError,
+    ImportFileError,
+    NestingTooDeepError,
+    UnsupportedFormatError,
+    readable,
+)
 from desktop.core.metadata import Metadata, parse_date, text_metadata
 from desktop.core.model import Article, text_sha256
 from desktop.io.decoding import decode, read_bytes
@@ -121,7 +134,11 @@ def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArtic
         heading = frozenset({found.title_line}) if found.title_line is not None else frozenset()
         document = plain_document(body, heading)
     elif fmt == "markdown":
-        document, meta = render_markdown(source)
+        capped, deep = cap_markdown_nesting(source)
+        if deep:
+            notes.append(f"{deep} line{'s' if deep != 1 else ''} nested deeper than "
+                         f"{MAX_MARKDOWN_NESTING} levels flattened to that depth")
+        document, meta = _render(path, capped)
         found = _markdown_metadata(meta, document.text)
     else:
         page = extract_page(path, source)
@@ -129,7 +146,7 @@ def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArtic
         if clean:
             cleaned = clean_text(markdown)
             markdown = cleaned.text
-        document, _ = render_markdown(markdown)
+        document, _ = _render(path, markdown)
         found = Metadata(title=page.title, author=page.author, outlet=page.outlet,
                          published=page.published, url=page.url)
         if cleaned and cleaned.outlet_hint:
@@ -151,10 +168,20 @@ def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArtic
         published=found.published,
         url=found.url,
         source=source,
-        source_path=str(path),
+        # a file name that is not UTF-8 is stored as it is shown, \xff escapes and all
+        source_path=readable(path),
         import_report="; ".join(notes),
     )
     return new, "; ".join(notes)
+
+
+def _render(path: Path, markdown: str) -> tuple[Document, dict[str, str]]:
+    """``render_markdown``, its refusal of impossibly deep nesting naming the file."""
+    try:
+        return render_markdown(markdown)
+    except NestingError as error:
+        raise NestingTooDeepError(path, f"{error}; save the article with less nesting and "
+                                        "import it again") from None
 
 
 def _markdown_metadata(meta: dict[str, str], text: str) -> Metadata:
