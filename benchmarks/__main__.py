@@ -1,5 +1,5 @@
 """``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
-[reanchor] [jsonld] [idle]``.
+[reanchor] [jsonld] [idle] [open] [export-cli]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -16,6 +16,7 @@ from types import ModuleType
 
 from benchmarks import (
     bench_export,
+    bench_export_cli,
     bench_idle,
     bench_import,
     bench_insert,
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "reanchor": bench_reanchor,
     "jsonld": bench_jsonld,
     "idle": bench_idle,
+    "export-cli": bench_export_cli,
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import random
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +39,9 @@ class Corpus:
 
 
 _ARTICLES: dict[tuple[int, int], Corpus] = {}
-_ANNOTATED: dict[tuple[int, int, int], tuple[Path, int]] = {}
+_ANNOTATED: dict[tuple[int, int, int, str], tuple[Path, int]] = {}
+# where an article's passages go: (rng, text, count) -> [(start, end), ...]
+Spans = Callable[[random.Random, str, int], list[tuple[int, int]]]
 
 
 def _rng_uuid(rng: random.Random) -> str:
@@ -127,15 +129,18 @@ def articles_library(count: int, words: int) -> Corpus:
     return corpus
 
 
-def annotated_library(count: int, words: int, per_article: int) -> tuple[Path, int]:
+def annotated_library(count: int, words: int, per_article: int,
+                      spans: Spans = passage_spans) -> tuple[Path, int]:
     """A copy of ``articles_library(count, words)`` with ``per_article`` annotations on each
-    article, one tag each; returns the file and the number of annotations."""
-    key = (count, words, per_article)
+    article, one tag each, placed by ``spans`` (``data.passage_spans``: 1 to 24 words;
+    ``data.repeated_spans``: one or two words that recur in the article); returns the file
+    and the number of annotations."""
+    key = (count, words, per_article, spans.__name__)
     if key in _ANNOTATED:
         return _ANNOTATED[key]
     corpus = articles_library(count, words)
     path = copy_db(corpus.path, corpus.path.with_name(
-        f"annotated-{count}x{words}x{per_article}.db"))
+        f"annotated-{count}x{words}x{per_article}-{spans.__name__}.db"))
     rng = random.Random(SEED + 1)
     with _loading(path) as conn:
         tag_ids = [conn.execute("SELECT id FROM tags WHERE name = ?", [name]).fetchone()[0]
@@ -155,7 +160,7 @@ def annotated_library(count: int, words: int, per_article: int) -> tuple[Path, i
                 # "2024-07-01T00:00:05.123+00:00": one second per article, ms per passage
                 second = _iso(_EPOCH + timedelta(days=30, seconds=index))
                 head, tail = second[:20], second[23:]
-                for number, (start, end) in enumerate(passage_spans(rng, text, per_article)):
+                for number, (start, end) in enumerate(spans(rng, text, per_article)):
                     annotation_id = _rng_uuid(rng)
                     created = f"{head}{number % 1000:03d}{tail}"
                     rows.append((

@@ -195,6 +195,27 @@ def passage_spans(rng: random.Random, text: str, count: int,
     return spans
 
 
+def repeated_spans(rng: random.Random, text: str, count: int) -> list[tuple[int, int]]:
+    """``count`` passages of ``text`` of one or two whole words, each of which occurs
+    more than once in ``text`` - so a text-fragment link to it needs context - as
+    (start, end) offsets. On news-like text most are common words and word pairs that
+    occur dozens of times."""
+    words = [m.span() for m in _WORD_SPAN.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    attempts = 0
+    while len(spans) < count:
+        attempts += 1
+        if attempts > 100 * count + 1000:
+            raise ValueError("the text has too few repeated words for repeated_spans")
+        length = min(len(words), rng.choice((1, 2)))
+        first = rng.randrange(len(words) - length + 1)
+        start, end = words[first][0], words[first + length - 1][1]
+        quote = text[start:end]
+        if text.find(quote, text.find(quote) + 1) != -1:
+            spans.append((start, end))
+    return spans
+
+
 NOTES = ("", "", "", "", "slogan", "loaded language; compare the ministry's figures",
          "unsourced claim", "=SUM(A1:A9) looks like a formula", "- see the earlier report",
          "appeal to fear\nsecond line of the note")

@@ -12,13 +12,11 @@ import csv
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from desktop.core.fragments import text_fragment_link
-from desktop.core.model import ORPHAN
-from desktop.core.selectors import is_unique
+from desktop.core.fragments import FragmentLinks
 from desktop.io.output import written_whole
-from desktop.store.annotations import AnnotationFilter, passage_rows
+from desktop.store.annotations import AnnotationFilter, passages_by_article
 from desktop.store.library import Library
 
 CSV_COLUMNS = (
@@ -47,6 +45,7 @@ COLUMN_DOCS = {
 }
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_SET = frozenset(_FORMULA_STARTS)  # a cell's first character, or ""
 
 
 def neutralise(value: str) -> str:
@@ -63,34 +62,84 @@ def write_passages_csv(
     excel: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Writes the CSV to ``out`` (opened with ``newline=''``); returns the number of rows."""
+    """Writes the CSV to ``out`` (opened with ``newline=''``); returns the number of rows.
+
+    ``progress`` is called with the rows written so far, about every 10,000 rows (after
+    the article that passes each ten thousand) and at the end.
+    """
     if excel:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    text_of = _ArticleTexts(library)
+    csv.writer(out, lineterminator="\r\n").writerow(CSV_COLUMNS)
+    # An export of many passages spends most of its time in csv.writer, which looks at
+    # every character it writes, and in the links. So the rows come an article at a time
+    # (passages_by_article): the article's five cells are encoded once and put before
+    # each of its rows, csv.writer encodes the ten cells between them and the link, and
+    # the link's cell, which this module makes and knows, is put after them (csv encodes
+    # each cell on its own, so the bytes are the same); the links are made by one
+    # FragmentLinks, which works out each quote once per article. The bytes are those of
+    # one text_fragment_link, is_unique and csv.writer row per passage, as before
+    # (tests/io/test_csv_golden.py).
+    lines: list[str] = []
+    rows = csv.writer(_Collector(lines.append), lineterminator="\r\n")
+    links = FragmentLinks()
+    names = _Neutralised()  # annotators, tags and tag paths: a few values, many rows
+    starts = _FORMULA_START_SET
     count = 0
-    for (article_id, title, outlet, url, published, annotation_id, annotator, tag, tag_path,
-         start, end, quote, note, created, updated, prefix, suffix, state) in passage_rows(
-            library, where):
-        if state == ORPHAN:
-            continue  # its quote is no longer in the text: the JSON outputs list orphans
-        link = ""
-        if url:
-            unique = is_unique(text_of(article_id), quote, start)
-            link = text_fragment_link(url, quote, prefix, suffix, unique)
-        writer.writerow((
-            article_id, neutralise(title or ""), neutralise(outlet or ""), neutralise(url or ""),
-            published or "", annotation_id, neutralise(annotator), neutralise(tag),
-            neutralise(tag_path), start, end, neutralise(quote), neutralise(note), created,
-            updated, neutralise(link),
-        ))
-        count += 1
-        if progress and count % 10_000 == 0:
+    for (article_id, title, outlet, url, published), passages in passages_by_article(
+            library, where, orphans=False):  # an orphan's quote is no longer in the text
+        rows.writerows([
+            (annotation_id, names[annotator], names[tag], names[tag_path], start, end,
+             "'" + quote if quote[:1] in starts else quote,
+             "'" + note if note[:1] in starts else note, created, updated)
+            for (annotation_id, annotator, tag, tag_path, start, end, quote, note, created,
+                 updated, _prefix, _suffix, _state) in passages])
+        if not lines:
+            continue
+        cells = _link_cells(links, url, library.articles.text(article_id), passages) \
+            if url else [",\r\n"] * len(lines)
+        rows.writerow((article_id, neutralise(title or ""), neutralise(outlet or ""),
+                       neutralise(url or ""), published or ""))
+        head = lines.pop()[:-2] + ","  # the five cells without the line's end
+        out.write(head + head.join([line[:-2] + cell for line, cell in zip(lines, cells,
+                                                                            strict=True)]))
+        written = count
+        count += len(lines)
+        lines.clear()
+        if progress and count // 10_000 != written // 10_000:
             progress(count)
     if progress:
         progress(count)
     return count
+
+
+def _link_cells(links: FragmentLinks, url: str, text: str,
+                passages: list[tuple[Any, ...]]) -> list[str]:
+    """The ``link`` cells of an article's rows as csv.writer writes a row's last cell
+    (QUOTE_MINIMAL: quoted when it has a comma, a quote or a line break, quotes doubled),
+    each with the comma before it and the line's end after it."""
+    links.article(url, text)
+    link = links.link
+    base = links.base
+    lead = "'" if neutralise(base) != base else ""  # every link starts with the base
+    if '"' in base or "\r" in base or "\n" in base:
+        return [f",{_cell(neutralise(link(quote, start, prefix, suffix)))}\r\n"
+                for (_id, _annotator, _tag, _path, start, _end, quote, _note, _created,
+                     _updated, prefix, suffix, _state) in passages]
+    # the rest of a link is percent-encoded words and the directive's "-," and ",": a
+    # comma is the only character that makes its cell quoted
+    return [f',"{cell}"\r\n' if "," in (cell := lead + link(quote, start, prefix, suffix))
+            else f",{cell}\r\n"
+            for (_id, _annotator, _tag, _path, start, _end, quote, _note, _created,
+                 _updated, prefix, suffix, _state) in passages]
+
+
+def _cell(value: str) -> str:
+    """``value`` as csv.writer writes a cell (QUOTE_MINIMAL, doubled quotes)."""
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\r" in value or "\n" in value:
+        return '"' + value + '"'
+    return value
 
 
 def export_csv_file(
@@ -114,16 +163,16 @@ def export_csv_file(
     return count
 
 
-class _ArticleTexts:
-    """The text of the article whose rows are being written; rows come grouped by article."""
+class _Collector:
+    """A file-like end for ``csv.writer`` that hands each line it writes to ``write``."""
 
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self.article_id: str | None = None
-        self.text = ""
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
 
-    def __call__(self, article_id: str) -> str:
-        if article_id != self.article_id:
-            self.article_id = article_id
-            self.text = self.library.articles.text(article_id)
-        return self.text
+
+class _Neutralised(dict[str, str]):
+    """``neutralise`` of cells that repeat on many rows, each worked out once."""
+
+    def __missing__(self, value: str) -> str:
+        cell = self[value] = neutralise(value)
+        return cell

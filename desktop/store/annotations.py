@@ -363,3 +363,67 @@ def passage_rows(library: Library, where: AnnotationFilter | None = None
     """
     with library.errors():
         yield from library.db.execute(sql, params)
+
+
+ARTICLE_COLUMNS = ("article_id", "article_title", "outlet", "url", "published")
+ARTICLE_PASSAGE_COLUMNS = (
+    "annotation_id", "annotator", "tag", "tag_path", "start", "end", "quote", "note",
+    "created", "updated", "prefix", "suffix", "anchor_state",
+)
+
+Values = tuple[Any, ...]  # SQLite values: str, int or None
+
+
+def passages_by_article(library: Library, where: AnnotationFilter | None = None,
+                        orphans: bool = True
+                        ) -> Iterator[tuple[Values, builtins.list[Values]]]:
+    """``passage_rows`` grouped by article: each article's ``ARTICLE_COLUMNS`` once, with
+    its rows (``ARTICLE_PASSAGE_COLUMNS``) - the same rows, in the same order; without
+    ``orphans``, only the anchored passages' rows (and the articles that have some).
+
+    Faster for a long export (the CSV): the article's five columns are not read and
+    decoded again for every passage, the articles come in order from the covering index
+    ``articles_listing`` instead of each passage's article row (whose ``imported_at`` lies
+    past the text, on overflow pages), and only one article's rows are sorted at a time.
+    One query lists the articles, one per article reads its passages; the articles' cursor
+    stays open until the last article is read, so SQLite keeps one read transaction - one
+    snapshot - over all of them, as ``passage_rows``'s single statement does. Memory holds
+    one article's rows at a time.
+    """
+    where = where or AnnotationFilter()
+    clause, params = where.where(library)
+    tag_join = "LEFT JOIN annotation_tags at ON at.annotation_id = n.id " \
+               "LEFT JOIN tags t ON t.id = at.tag_id LEFT JOIN tags p ON p.id = t.parent_id"
+    row_clause, row_params = clause, builtins.list(params)
+    if where.tag:
+        tag = library.tags.get(where.tag)
+        row_clause += " AND (t.id = ? OR t.parent_id = ?)"
+        row_params += [tag.id, tag.id]
+    if not orphans:
+        clause += f" AND n.anchor_state = '{ANCHORED}'"
+        row_clause += f" AND n.anchor_state = '{ANCHORED}'"
+    only = "a.id = ? AND " if where.article_id else ""
+    articles_sql = f"""
+        SELECT a.id, a.title, a.outlet, a.url, a.published
+          FROM articles a
+         WHERE {only}EXISTS (SELECT 1 FROM annotations n
+                                JOIN annotators r ON r.id = n.annotator_id
+                               WHERE n.article_id = a.id AND {clause})
+         ORDER BY a.imported_at, a.rowid
+    """
+    rows_sql = f"""
+        SELECT n.id, r.name, coalesce(t.name, ''),
+               coalesce(coalesce(p.name || '/', '') || t.name, ''),
+               n.start, n."end", n.exact, n.note, n.created, n.updated, n.prefix, n.suffix,
+               n.anchor_state
+          FROM annotations n
+          JOIN annotators r ON r.id = n.annotator_id
+          {tag_join}
+         WHERE n.article_id = ? AND {row_clause}
+         ORDER BY n.start, n."end", n.id, t.name
+    """
+    conn = library.db.conn
+    with library.errors():
+        articles = conn.execute(articles_sql, [where.article_id, *params] if only else params)
+        for article in articles:
+            yield article, conn.execute(rows_sql, [article[0], *row_params]).fetchall()

@@ -82,8 +82,12 @@ def build_library(path: Path, seed: int, articles: int, per_article: int) -> Lib
     rng = random.Random(seed)
     library = Library(path)
     tag_ids = {t.path: t.id for t in library.tags.all(usage=False)}
+    # a url with a fragment, none, an empty one, one with spaces and accents, one whose
+    # cell csv must quote (a quote, a comma, a line break), one a spreadsheet would run,
+    # and a bare fragment (its links have no page before the directive)
     urls = ("https://paper.example/news/harbour-vote#comments", None, "",
-            "https://caf\u00e9.example/a b?x=1&y=\u00e9")
+            "https://caf\u00e9.example/a b?x=1&y=\u00e9",
+            'https://paper.example/"quoted",\npath#top', "=HYPERLINK(1)", "#top")
     with library.transaction():
         conn = library.db.conn
         annotator_ids = []
@@ -157,7 +161,7 @@ def exported(library: Library, where: AnnotationFilter | None = None,
 
 @pytest.fixture
 def fixed(tmp_path: Path) -> Iterator[Library]:
-    library = build_library(tmp_path / "golden.db", seed=4, articles=6, per_article=60)
+    library = build_library(tmp_path / "golden.db", seed=4, articles=8, per_article=60)
     yield library
     library.close()
 
