@@ -32,9 +32,20 @@ def iso_utc(value: str) -> str:
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC: out of range
+        raise ValueError(f"{value!r} is out of range in UTC") from None
     spec = "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds"
     return moment.isoformat(timespec=spec)
+
+
+def iso_date(value: str) -> str:
+    """A published date as the library stores it (``2019-10-31`` or
+    ``2019-10-31T17:44``), checked: a real date in years 1 to 9999. Raises
+    ``ValueError``."""
+    datetime.fromisoformat(value)  # month 13, day 32, year 0 or 99999: ValueError
+    return value
 
 
 def text_sha256(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -74,11 +75,25 @@ def normalize_color(value: str) -> str:
     return value.upper()
 
 
+# control characters (a tab, a line feed, an ESC), line and paragraph separators, and
+# lone surrogates (a file name's undecodable byte, a JSON "\ud800"): a tag name is shown
+# on one line, written into tab-separated PTC and brat files, and stored as UTF-8
+_NOT_IN_NAMES = {"Cc": "a control character", "Zl": "a line break", "Zp": "a line break",
+                 "Cs": "a character that is not valid text"}
+
+
 def validate_tag_name(name: str) -> str:
-    """The tag name, stripped; refuses empty names and '/', which separates tag paths."""
+    """The tag name, stripped; refuses empty names, '/', which separates tag paths, and
+    the characters of ``_NOT_IN_NAMES``."""
     name = name.strip()
     if not name:
         raise InvalidArgumentError("a tag name must not be empty")
+    for character in name:
+        what = _NOT_IN_NAMES.get(unicodedata.category(character))
+        if what:
+            raise InvalidArgumentError(  # repr: the character shown as an escape
+                f"tag name {name!r} contains {what} (U+{ord(character):04X}); tag names "
+                "are one line of text")
     if "/" in name:
         raise InvalidArgumentError(f"tag name {name!r} must not contain '/'")
     if len(name) > 80:

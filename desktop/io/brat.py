@@ -70,8 +70,14 @@ from itertools import pairwise
 from pathlib import Path
 
 from desktop.core.document import plain_document
-from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
+from desktop.core.errors import (
+    ClosereadError,
+    ImportFileError,
+    InvalidArgumentError,
+    UnknownTagError,
+)
 from desktop.core.model import ORPHAN, Annotation, text_sha256
+from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FileOutcome
@@ -94,6 +100,9 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK_RUN = re.compile(f"[\t{LINE_BREAKS}]+")
 _T_ID = re.compile(r"^T[0-9]+\S*$")
 _NUMBER = re.compile(r"^[0-9]+$")
+MAX_OFFSET_DIGITS = 18  # past any text's length; Python refuses int() of 4,300 digits
+# control characters of a title line (an ESC would drive the terminal it is listed on)
+_TITLE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:closeread:brat-annotation")
 # what the other kinds of brat line are, by the first character of their id
@@ -148,7 +157,7 @@ def new_article(path: Path, text: str) -> NewArticle:
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip("\ufeff \t\r"))
     return NewArticle(
-        title=lines[first].strip("\ufeff \t\r"),
+        title=_TITLE_CONTROLS.sub("", lines[first]).strip("\ufeff \t\r") or path.stem,
         text=text,
         format="text",
         layout=plain_document(text, frozenset({first})).to_json(),
@@ -212,12 +221,20 @@ def _text_bound(where: str, number: int, ann_id: str, rest: str, text: str) -> T
     if "/" in kind:
         raise BratError(where, f"{ann_id}: the type {kind!r} contains '/', which Closeread "
                                "tag names cannot")
+    try:
+        validate_tag_name(kind)
+    except InvalidArgumentError as error:
+        raise BratError(where, f"{ann_id}: the type is not a tag name: {error.message}"
+                        ) from None
     fragments = []
     for part in offsets.split(";"):
         numbers = part.split()
         if len(numbers) != 2 or not all(_NUMBER.match(n) for n in numbers):
-            raise BratError(where, f"{ann_id}: bad offsets {offsets!r}: expected START END, or "
-                                   "START END;START END for a discontinuous span")
+            raise BratError(where, f"{ann_id}: bad offsets {_short(offsets)!r}: expected START "
+                                   "END, or START END;START END for a discontinuous span")
+        if any(len(n) > MAX_OFFSET_DIGITS for n in numbers):
+            raise BratError(where, f"{ann_id}: an offset of {_short(offsets)!r} has more than "
+                                   f"{MAX_OFFSET_DIGITS} digits: far past the end of any text")
         start, end = int(numbers[0]), int(numbers[1])
         if end > len(text):
             raise BratError(where, f"{ann_id}: the span {start}..{end} is out of range: the "
@@ -272,7 +289,7 @@ def read_conf(path: Path) -> dict[str, str]:
     section = ""
     ancestors: list[str] = []  # the type at each depth of the current branch
     parents: dict[str, str] = {}
-    for raw in content.split("\n"):
+    for number, raw in enumerate(content.split("\n"), start=1):
         line = raw.rstrip("\r")
         header = re.match(r"^\s*\[(.*)\]\s*$", line)
         if header:
@@ -285,6 +302,10 @@ def read_conf(path: Path) -> dict[str, str]:
         term = line.split()[0].split("|")[0].lstrip("!")
         if not term:
             continue
+        control = _TITLE_CONTROLS.search(term)
+        if control:  # a type becomes a tag, and tag names hold no control characters
+            raise BratError(f"{path}: line {number}", f"the type {term!r} contains a control "
+                                                      f"character (U+{ord(control.group()):04X})")
         depth = min(indent, len(ancestors))
         del ancestors[depth:]
         if ancestors:

@@ -26,12 +26,20 @@ by text, and deletions travel as records, so a merge does not bring them back. T
 Offsets are code points of the article's text, end exclusive, as everywhere in Closeread.
 A name ending in ``.gz`` is written gzip-compressed; a compressed bundle is read whatever
 its name. A bundle of a later ``version`` than this program reads is refused.
+
+Reading is bounded: a bundle's JSON is read up to ``MAX_BUNDLE_BYTES`` (512 MB), packed or
+not. A compressed bundle is unpacked as a stream, a megabyte at a time, and refused as
+soon as it passes that size, or as soon as it has unpacked to more than
+``MAX_UNPACK_RATIO`` times the bytes it came from (past its first 16 MB): JSON compresses
+about tenfold, while a decompression bomb (a megabyte of gzip that unpacks to a
+gigabyte) does a thousandfold. Without the stream, such a file took 3 GB of memory.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
+import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -50,16 +58,26 @@ from desktop.core.bundle import (
     BundleTag,
     check,
 )
-from desktop.core.model import iso_utc, now_iso
+from desktop.core.errors import (
+    DecompressionBombError,
+    EmptyFileError,
+    FileTooLargeError,
+    InvalidArgumentError,
+)
+from desktop.core.model import iso_date, iso_utc, now_iso
+from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
-from desktop.io.decoding import read_bytes
+from desktop.io.decoding import load_json
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.bundle_contents import BundleSelection, bundle_selection
 from desktop.store.library import Library
 from desktop.store.merging import MergeReport, merge
 
-MAX_BUNDLE_BYTES = 4_000_000_000
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024  # of JSON, unpacked: memory stays a few times this
+MAX_UNPACK_RATIO = 200  # unpacked bytes per packed byte, checked past _RATIO_FROM
+_RATIO_FROM = 16 * 1024 * 1024
+_CHUNK = 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -144,38 +162,118 @@ def export_bundle_file(library: Library, output: str | Path,
     """Writes the bundle to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_bundle(library, sys.stdout, where)
+    if is_device(output):
+        return _write_device(output, lambda stream: write_bundle(library, stream, where))
     with written_whole(output, compress=str(output).endswith(".gz")) as stream:
         written = write_bundle(library, stream, where)
     return written
 
 
+def is_device(output: str | Path) -> bool:
+    """True when ``output`` is an existing file that is not a regular one (/dev/full, a
+    named pipe, a terminal): it is written directly, since a partial file renamed over it
+    would replace the device itself."""
+    try:
+        return not stat.S_ISREG(os.stat(output).st_mode) and not os.path.isdir(output)
+    except OSError:
+        return False
+
+
+def _write_device(output: str | Path, write: Callable[[Any], Any]) -> Any:
+    """Writes straight to a device or pipe, a write error naming it."""
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            return write(stream)
+    except OSError as error:
+        raise BundleError(output, f"cannot write ({error.strerror})") from None
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_bundle(path: str | Path) -> Bundle:
-    """The bundle in the file at ``path``, checked (``desktop.core.bundle.check``)."""
+def read_bundle(path: str | Path, limit: int | None = None) -> Bundle:
+    """The bundle in the file at ``path``, checked (``desktop.core.bundle.check``); its
+    JSON is read up to ``limit`` bytes (``MAX_BUNDLE_BYTES``), compressed or not."""
     path = Path(path)
-    data = read_bytes(path, MAX_BUNDLE_BYTES)
-    if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
-            raise BundleError(path, f"a damaged gzip file ({error})") from None
+    data = _json_bytes(path, MAX_BUNDLE_BYTES if limit is None else limit)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BundleError(path, f"not a bundle: not UTF-8 text (byte {error.start})"
                           ) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BundleError(path, f"not valid JSON: {error.msg} at line {error.lineno} "
-                                f"column {error.colno}") from None
-    except RecursionError:
-        raise BundleError(path, "not valid JSON: nested too deeply") from None
+    del data  # the text is a copy: keep one of the two in memory, not both
+    document = load_json(path, text, BundleError)
+    del text
     bundle = _parse(path, document)
     check(bundle)
     return bundle
+
+
+def _json_bytes(path: Path, limit: int) -> bytes | bytearray:
+    """The file's bytes, unpacked when it is gzip, never more than ``limit`` of them."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            if stream.read(2) != _GZIP_MAGIC:
+                if size == 0:
+                    raise EmptyFileError(path, "the file is empty")
+                if size > limit:
+                    raise FileTooLargeError(
+                        path, f"the file is {_megabytes(size)}; bundles over "
+                              f"{_megabytes(limit)} are not read")
+                stream.seek(0)
+                return stream.read()
+            stream.seek(0)
+            return _gunzip(path, stream, limit)
+    except FileNotFoundError:
+        raise BundleError(path, "no such file") from None
+    except IsADirectoryError:
+        raise BundleError(path, "a folder, not a bundle file") from None
+    except OSError as error:
+        raise BundleError(path, f"cannot read the file ({error.strerror})") from None
+
+
+def _gunzip(path: Path, stream: Any, limit: int) -> bytearray:
+    """The gzip members of ``stream`` unpacked, a megabyte at a time: refused past
+    ``limit`` bytes, or past ``MAX_UNPACK_RATIO`` times what they were unpacked from."""
+    unpacked = bytearray()
+    packed = 0  # bytes read from the file
+    member = zlib.decompressobj(wbits=31)  # 31: gzip, header and checksum checked
+    try:
+        while chunk := stream.read(_CHUNK):
+            packed += len(chunk)
+            pending = chunk
+            while pending:
+                unpacked += member.decompress(pending, _CHUNK)
+                pending = member.unconsumed_tail
+                if len(unpacked) > limit:
+                    raise DecompressionBombError(
+                        path, f"unpacks to more than {_megabytes(limit)} (a compressed "
+                              f"file of {_megabytes(os.fstat(stream.fileno()).st_size)}); "
+                              "bundles are read up to that size")
+                used = packed - len(pending)
+                if len(unpacked) > _RATIO_FROM and len(unpacked) > MAX_UNPACK_RATIO * used:
+                    raise DecompressionBombError(
+                        path, f"unpacks to over {MAX_UNPACK_RATIO} times its size "
+                              f"({_megabytes(len(unpacked))} from the first "
+                              f"{_megabytes(used)}): a decompression bomb, not a bundle")
+                if member.eof:
+                    # another gzip member may follow (a concatenated file); zeros are
+                    # padding some tools leave at the end
+                    rest = member.unused_data + pending
+                    if rest.strip(b"\x00"):
+                        member, pending = zlib.decompressobj(wbits=31), rest
+                    else:
+                        pending = b""
+        if not member.eof:
+            raise BundleError(path, "a damaged gzip file (it ends before its data does)")
+    except zlib.error as error:
+        raise BundleError(path, f"a damaged gzip file ({error})") from None
+    return unpacked
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB" if size >= 100_000 else f"{size:,} bytes"
 
 
 def _parse(path: Path, document: Any) -> Bundle:
@@ -266,6 +364,13 @@ def _article(fields: _Fields, record: dict[str, Any], label: str) -> BundleArtic
     text = fields.required(record, "text", label)
     if not text.strip():
         raise fields.fail(label, "its text is empty")
+    if optional["published"] is not None:
+        try:
+            iso_date(optional["published"])
+        except ValueError:
+            raise fields.fail(label, f"\"published\" {optional['published']!r} is not an "
+                                     "ISO 8601 date (2019-10-31 or 2019-10-31T17:44)"
+                              ) from None
     return BundleArticle(
         id=fields.required(record, "id", label),
         title=fields.required(record, "title", label),
@@ -279,8 +384,15 @@ def _article(fields: _Fields, record: dict[str, Any], label: str) -> BundleArtic
 
 
 def _tag(fields: _Fields, record: dict[str, Any], label: str) -> BundleTag:
+    path = fields.required(record, "path", label).strip()
+    for part in path.split("/"):
+        if part.strip():  # an empty part is the path rule of check()
+            try:
+                validate_tag_name(part)
+            except InvalidArgumentError as error:
+                raise fields.fail(label, error.message) from None
     return BundleTag(
-        path=fields.required(record, "path", label).strip(),
+        path=path,
         color=fields.required(record, "color", label),
         description=fields.text(record, "description", label, optional=True) or "",
     )

@@ -49,7 +49,8 @@ from typing import Any, TextIO
 from desktop import __version__
 from desktop.core.errors import ImportFileError
 from desktop.core.model import ORPHAN, Annotation, new_id, now_iso
-from desktop.io.decoding import decode, read_bytes
+from desktop.io.bundle import is_device
+from desktop.io.decoding import decode, load_json, read_bytes
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.interchange import (
@@ -156,6 +157,12 @@ def export_jsonld_file(library: Library, output: str | Path,
     """Writes the collection to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_jsonld(library, sys.stdout, where)
+    if is_device(output):  # /dev/full, a named pipe: written directly (see is_device)
+        try:
+            with open(output, "w", encoding="utf-8") as stream:
+                return write_jsonld(library, stream, where)
+        except OSError as error:
+            raise JsonLdError(output, f"cannot write ({error.strerror})") from None
     with written_whole(output) as stream:
         count = write_jsonld(library, stream, where)
     return count
@@ -191,14 +198,9 @@ def import_jsonld(library: Library, path: str | Path, annotator: str) -> Interch
 
 def read_annotations(library: Library, path: Path, annotator: str) -> list[IncomingAnnotation]:
     """The annotations of the file, checked for shape and matched to articles."""
-    decoded = decode(path, read_bytes(path, MAX_JSONLD_BYTES))
-    try:
-        data = json.loads(decoded.text)
-    except json.JSONDecodeError as error:
-        raise JsonLdError(path, f"not valid JSON: {error.msg} at line {error.lineno} "
-                                f"column {error.colno}") from None
-    except RecursionError:
-        raise JsonLdError(path, "not valid JSON: nested too deeply") from None
+    # control characters are the JSON parser's to judge: raw ones in a string are invalid
+    decoded = decode(path, read_bytes(path, MAX_JSONLD_BYTES), strip_controls=False)
+    data = load_json(path, decoded.text, JsonLdError)
     articles = _ArticleMatcher(library)
     found: list[IncomingAnnotation] = []
     for number, item in enumerate(_annotations_in(path, data), start=1):

@@ -30,8 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.document import plain_document
-from desktop.core.errors import ClosereadError, ImportFileError, UnknownTagError
+from desktop.core.errors import (
+    ClosereadError,
+    ImportFileError,
+    InvalidArgumentError,
+    UnknownTagError,
+)
 from desktop.core.model import ORPHAN
+from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
 from desktop.io.importer import FORMAT_CHOICES, FileOutcome
@@ -53,6 +59,9 @@ SI_TAG = "propaganda"
 ARTICLE_NAME = re.compile(r"^article(.+)\.txt$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _NUMBER = re.compile(r"^[0-9]+$")
+MAX_OFFSET_DIGITS = 18  # past any text's length; Python refuses int() of 4,300 digits
+# control characters of a title line (an ESC would drive the terminal it is listed on)
+_TITLE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:closeread:ptc-label")
 
 
@@ -69,7 +78,7 @@ def read_article(path: Path) -> NewArticle:
     if not match:
         raise PtcError(path, "not a PTC article: the name must be article<ID>.txt")
     text = read_verbatim(path, PtcError, "a PTC article")
-    title = text.split("\n", 1)[0].strip("\ufeff \t\r") or path.stem
+    title = _TITLE_CONTROLS.sub("", text.split("\n", 1)[0]).strip("\ufeff \t\r") or path.stem
     return NewArticle(
         title=title,
         text=text,
@@ -170,6 +179,10 @@ def _parse_line(path: Path, number: int, line: str) -> Label:
         technique = technique.strip()
         if not technique or "/" in technique:
             raise PtcError(where, f"bad technique {technique!r} (empty, or it contains '/')")
+        try:
+            technique = validate_tag_name(technique)
+        except InvalidArgumentError as error:
+            raise PtcError(where, f"bad technique: {error.message}") from None
     else:
         raise PtcError(where, f"expected 3 tab-separated columns (id, start, end) or 4 (id, "
                               f"technique, start, end), found {len(columns)}")
@@ -179,7 +192,11 @@ def _parse_line(path: Path, number: int, line: str) -> Label:
     offsets = []
     for what, value in (("start", start), ("end", end)):
         if not _NUMBER.match(value.strip()):
-            raise PtcError(where, f"the {what} offset {value!r} is not a whole number")
+            raise PtcError(where, f"the {what} offset {_short(value)!r} is not a whole number")
+        if len(value.strip()) > MAX_OFFSET_DIGITS:
+            raise PtcError(where, f"the {what} offset {_short(value.strip())} has "
+                                  f"{len(value.strip()):,} digits: far past the end of any "
+                                  "article")
         offsets.append(int(value))
     return Label(path, number, article, technique, offsets[0], offsets[1])
 
@@ -374,3 +391,7 @@ def export_ptc(library: Library, directory: str | Path,
         report.si_lines += len(si)
     write_files_whole(folder, files)
     return report
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
