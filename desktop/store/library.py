@@ -27,8 +27,10 @@ import sqlite_utils
 from desktop.core.changes import EventHub
 from desktop.core.errors import (
     DatabaseError,
+    DatabaseFolderReadOnlyError,
     DatabaseLockedError,
     DatabaseReadOnlyError,
+    ForeignDatabaseError,
     NotADatabaseError,
     SchemaTooNewError,
 )
@@ -89,7 +91,11 @@ class Library:
         self.busy_timeout = busy_timeout
         self.origin = default_origin(client)
         self.created = not self.path.exists()
-        self.read_only = not self.created and _is_read_only(self.path)
+        # a library in a read-only folder is opened read-only too: WAL mode writes its
+        # -wal and -shm files beside the library (see _connect)
+        self.folder_read_only = not self.created and not _folder_writable(self.path)
+        self.read_only = not self.created and (self.folder_read_only
+                                               or _is_read_only(self.path))
         self.db = self._connect()
         with self.errors():
             self._migrate()
@@ -129,7 +135,7 @@ class Library:
         try:
             if self.read_only:
                 conn = sqlite3.connect(
-                    f"{self.path.resolve().as_uri()}?mode=ro",
+                    f"{self.path.resolve().as_uri()}?{self._read_only_mode()}",
                     uri=True,
                     timeout=self.busy_timeout,
                     check_same_thread=False,
@@ -147,6 +153,30 @@ class Library:
         except sqlite3.Error as error:
             raise self._translate(error) from None
         return db
+
+    def _read_only_mode(self) -> str:
+        """The URI parameters of a read-only connection.
+
+        In a writable folder, ``mode=ro``. In a read-only folder SQLite cannot make the
+        shared-memory file (-shm) a WAL reader needs: when one is there (a writer with
+        more rights has the library open) ``mode=ro`` uses it; when neither it nor a
+        write-ahead log is there, nobody is writing the file and nobody can start to
+        (the folder is read-only for them too, short of an administrator), so it is
+        opened ``immutable``, which needs no -shm; a log without its -shm holds saved
+        changes that only a writer can replay, so the library is refused rather than
+        read without them.
+        """
+        if not self.folder_read_only:
+            return "mode=ro"
+        wal = Path(f"{self.path}-wal")
+        if Path(f"{self.path}-shm").exists():
+            return "mode=ro"
+        if wal.exists() and wal.stat().st_size > 0:
+            raise DatabaseFolderReadOnlyError(
+                f"{self.path}: the folder {self.path.parent} is read-only, and the library's "
+                f"write-ahead log ({wal.name}) holds changes that only a program allowed to "
+                "write there can bring in; open it once from a writable folder")
+        return "mode=ro&immutable=1"
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -172,6 +202,8 @@ class Library:
                 f"{version}; this program knows up to {SCHEMA_VERSION}). Upgrade Closeread "
                 "to open it; the file was not changed."
             )
+        if version == 0 and not self.read_only:
+            self._refuse_foreign()
         if not self.read_only:
             # only now, once the file is known to be ours: a refused file stays untouched
             self.db.execute("PRAGMA journal_mode = WAL")
@@ -191,6 +223,21 @@ class Library:
                     from desktop.store.tags import install_shipped_tag_sets
 
                     install_shipped_tag_sets(self.db)
+
+    def _refuse_foreign(self) -> None:
+        """Refuses an SQLite file with tables but no Closeread schema (user_version 0):
+        another program's database, which a migration would fill with twenty tables of
+        ours. An empty SQLite file (a new library made by hand) has none and is fine."""
+        names = [str(row[0]) for row in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+            "ORDER BY type = 'table' DESC, name")]
+        if names:
+            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
+                                            else "")
+            raise ForeignDatabaseError(
+                f"{self.path}: not a Closeread library: an SQLite database of another "
+                f"program (it has {shown}, and no Closeread schema). Give the path of a "
+                "library, or a new file name to start one; the file was not changed.")
 
     # --- transactions and errors ---------------------------------------------------------
 
@@ -226,6 +273,12 @@ class Library:
                 f"{self.busy_timeout:g} s); close the other program or try again"
             )
         if "readonly" in message or "read-only" in message:
+            if self.folder_read_only:
+                return DatabaseFolderReadOnlyError(
+                    f"{self.path}: the folder {self.path.parent} is read-only, so the library "
+                    "can be read but not changed (SQLite keeps its journal beside the "
+                    "library); nothing was changed"
+                )
             return DatabaseReadOnlyError(
                 f"{self.path}: the library file is read-only; nothing was changed"
             )
@@ -255,3 +308,8 @@ def _is_read_only(path: Path) -> bool:
     return not (mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)) or not os.access(
         path, os.W_OK
     )
+
+
+def _folder_writable(path: Path) -> bool:
+    """True when files can be made beside ``path`` (SQLite's -wal and -shm)."""
+    return os.access(path.resolve().parent, os.W_OK | os.X_OK)
