@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from desktop.core.fragments import FragmentLinks
 from desktop.io.output import written_whole
-from desktop.store.annotations import AnnotationFilter, passages_by_article
+from desktop.store.annotations import AnnotationFilter, ArticlePassages
 from desktop.store.library import Library
 
 CSV_COLUMNS = (
@@ -82,20 +82,22 @@ def write_passages_csv(
     lines: list[str] = []
     rows = csv.writer(_Collector(lines.append), lineterminator="\r\n")
     links = FragmentLinks()
-    names = _Neutralised()  # annotators, tags and tag paths: a few values, many rows
+    passages = ArticlePassages(library, where)  # anchored: an orphan's quote is gone
+    # the cells of each annotator and tag (name, path), neutralised once
+    annotators = _Cells(lambda key: neutralise(passages.annotators[key]))
+    tags = _Cells(lambda key: tuple(neutralise(name) for name in passages.tags[key]))
     starts = _FORMULA_START_SET
     count = 0
-    for (article_id, title, outlet, url, published), passages in passages_by_article(
-            library, where, orphans=False):  # an orphan's quote is no longer in the text
+    for (article_id, title, outlet, url, published), article_rows in passages:
         rows.writerows([
-            (annotation_id, names[annotator], names[tag], names[tag_path], start, end,
+            (annotation_id, annotators[annotator], *tags[tag], start, end,
              "'" + quote if quote[:1] in starts else quote,
              "'" + note if note[:1] in starts else note, created, updated)
-            for (annotation_id, annotator, tag, tag_path, start, end, quote, note, created,
-                 updated, _prefix, _suffix, _state) in passages])
+            for (annotation_id, annotator, tag, start, end, quote, note, created, updated,
+                 _prefix, _suffix) in article_rows])
         if not lines:
             continue
-        cells = _link_cells(links, url, library.articles.text(article_id), passages) \
+        cells = _link_cells(links, url, library.articles.text(article_id), article_rows) \
             if url else [",\r\n"] * len(lines)
         rows.writerow((article_id, neutralise(title or ""), neutralise(outlet or ""),
                        neutralise(url or ""), published or ""))
@@ -113,24 +115,24 @@ def write_passages_csv(
 
 
 def _link_cells(links: FragmentLinks, url: str, text: str,
-                passages: list[tuple[Any, ...]]) -> list[str]:
-    """The ``link`` cells of an article's rows as csv.writer writes a row's last cell
-    (QUOTE_MINIMAL: quoted when it has a comma, a quote or a line break, quotes doubled),
-    each with the comma before it and the line's end after it."""
+                rows: list[tuple[Any, ...]]) -> list[str]:
+    """The ``link`` cells of an article's rows (``ArticlePassages.COLUMNS``) as csv.writer
+    writes a row's last cell (QUOTE_MINIMAL: quoted when it has a comma, a quote or a line
+    break, quotes doubled), each with the comma before it and the line's end after it."""
     links.article(url, text)
     link = links.link
     base = links.base
     lead = "'" if neutralise(base) != base else ""  # every link starts with the base
     if '"' in base or "\r" in base or "\n" in base:
         return [f",{_cell(neutralise(link(quote, start, prefix, suffix)))}\r\n"
-                for (_id, _annotator, _tag, _path, start, _end, quote, _note, _created,
-                     _updated, prefix, suffix, _state) in passages]
+                for (_id, _annotator, _tag, start, _end, quote, _note, _created, _updated,
+                     prefix, suffix) in rows]
     # the rest of a link is percent-encoded words and the directive's "-," and ",": a
     # comma is the only character that makes its cell quoted
     return [f',"{cell}"\r\n' if "," in (cell := lead + link(quote, start, prefix, suffix))
             else f",{cell}\r\n"
-            for (_id, _annotator, _tag, _path, start, _end, quote, _note, _created,
-                 _updated, prefix, suffix, _state) in passages]
+            for (_id, _annotator, _tag, start, _end, quote, _note, _created, _updated,
+                 prefix, suffix) in rows]
 
 
 def _cell(value: str) -> str:
@@ -170,9 +172,14 @@ class _Collector:
         self.write = write
 
 
-class _Neutralised(dict[str, str]):
-    """``neutralise`` of cells that repeat on many rows, each worked out once."""
+class _Cells(dict[Any, Any]):
+    """Cells worked out once per key by ``make``: an export's few annotators and tags
+    appear on many rows."""
 
-    def __missing__(self, value: str) -> str:
-        cell = self[value] = neutralise(value)
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: Any) -> Any:
+        cell = self[key] = self._make(key)
         return cell

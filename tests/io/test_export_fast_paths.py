@@ -3,8 +3,8 @@
 - ``FragmentLinks`` (one article's links, each quote worked out once) against one
   ``text_fragment_link`` and ``is_unique`` per passage, on texts full of repeats, odd
   whitespace, characters a directive escapes and passages at the edges.
-- ``passages_by_article`` against ``passage_rows``: the same rows in the same order, for
-  every filter.
+- ``ArticlePassages`` against ``passage_rows``: the same anchored rows in the same order,
+  for every filter.
 - ``csv_export._cell`` and the split row against ``csv.writer``.
 """
 
@@ -23,13 +23,13 @@ from desktop.core.model import ANCHORED
 from desktop.core.selectors import is_unique, select_range
 from desktop.io.csv_export import _cell
 from desktop.store.annotations import (
-    ARTICLE_COLUMNS,
-    ARTICLE_PASSAGE_COLUMNS,
     PASSAGE_COLUMNS,
     AnnotationFilter,
+    ArticlePassages,
+    NewAnnotation,
     passage_rows,
-    passages_by_article,
 )
+from desktop.store.articles import NewArticle
 from desktop.store.library import Library
 
 # few letters, so quotes repeat; whitespace of every kind str.split and the regex of
@@ -101,41 +101,66 @@ def _library(tmp_path: Path) -> Library:
     return build_library(tmp_path / "grouped.db", seed=11, articles=7, per_article=50)
 
 
-def flattened(library: Library, where: AnnotationFilter | None = None,
-              orphans: bool = True) -> list[tuple[object, ...]]:
-    order = [(ARTICLE_COLUMNS + ARTICLE_PASSAGE_COLUMNS).index(name)
-             for name in PASSAGE_COLUMNS]
+def flattened(library: Library, where: AnnotationFilter | None = None
+              ) -> list[tuple[object, ...]]:
+    """ArticlePassages's rows as passage_rows gives them."""
+    grouped = ArticlePassages(library, where)
     rows = []
-    for article, passages in passages_by_article(library, where, orphans=orphans):
+    for article, passages in grouped:
         assert passages, "an article is listed only with rows"
-        for passage in passages:
-            values = article + passage
-            rows.append(tuple(values[i] for i in order))
+        for (annotation_id, annotator, tag, start, end, quote, note, created, updated, prefix,
+             suffix) in passages:
+            rows.append((*article, annotation_id, grouped.annotators[annotator],
+                         *grouped.tags[tag], start, end, quote, note, created, updated,
+                         prefix, suffix, ANCHORED))
     return rows
 
 
-def test_grouped_rows_are_passage_rows_for_every_filter(tmp_path: Path) -> None:
+def anchored_rows(library: Library, where: AnnotationFilter | None = None
+                  ) -> list[tuple[object, ...]]:
+    return [row for row in passage_rows(library, where)
+            if row[PASSAGE_COLUMNS.index("anchor_state")] == ANCHORED]
+
+
+def test_grouped_rows_are_the_anchored_passage_rows_for_every_filter(tmp_path: Path) -> None:
     library = _library(tmp_path)
     article_id = library.articles.list()[2].id
     try:
+        assert len(anchored_rows(library)) < len(list(passage_rows(library)))  # orphans
         for where in (None, AnnotationFilter(tag="propaganda"),
                       AnnotationFilter(tag="evidence", annotator="li"),
                       AnnotationFilter(article_id=article_id),
                       AnnotationFilter(annotator="=bob"),
                       AnnotationFilter(overlapping=(10, 200)),
                       AnnotationFilter(search="plan")):
-            assert flattened(library, where) == list(passage_rows(library, where)), where
+            assert flattened(library, where) == anchored_rows(library, where), where
     finally:
         library.close()
 
 
-def test_without_orphans_only_anchored_rows_are_given(tmp_path: Path) -> None:
-    library = _library(tmp_path)
+def test_a_passage_with_several_tags_has_its_rows_in_the_order_of_their_names(
+        tmp_path: Path) -> None:
+    # names whose order differs by case and by id: "b" < "C" only without case
+    library = Library(tmp_path / "tags.db")
     try:
-        everything = list(passage_rows(library))
-        anchored = [row for row in everything if row[-1] == ANCHORED]
-        assert len(anchored) < len(everything)
-        assert flattened(library, orphans=False) == anchored
+        text = "one two three"
+        article, _ = library.articles.add(NewArticle("T", text, "text"))
+        for name in ("C", "b", "a_", "A"):
+            if not any(t.name.lower() == name.lower() for t in library.tags.all(usage=False)):
+                library.tags.add(name)
+        made = library.annotations.create_many(
+            [NewAnnotation(article.id, select_range(text, 4, 7), ["C", "b", "A"]),
+             NewAnnotation(article.id, select_range(text, 4, 7), ["a_", "b"]),
+             NewAnnotation(article.id, select_range(text, 0, 3), [])], "ana")
+        assert len(made) == 3
+        assert flattened(library) == anchored_rows(library)
+        # a tag made after the grouped reader read its tags still finds its place
+        grouped = ArticlePassages(library)
+        library.tags.add("B2")
+        library.annotations.add_tag([made[0].id], "B2")
+        rows = [(*article_values, *row) for article_values, rows in grouped for row in rows]
+        assert [grouped.tags[row[7]][0] for row in rows if row[5] == made[0].id] == \
+            ["A", "b", "B2", "C"]
     finally:
         library.close()
 
