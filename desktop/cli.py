@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import getpass
 import json
+import math
 import os
 import shutil
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -22,7 +23,12 @@ from desktop.core.alignment import (
     report_markdown,
     report_rows,
 )
-from desktop.core.errors import ClosereadError, InvalidArgumentError
+from desktop.core.errors import (
+    ClosereadError,
+    InvalidArgumentError,
+    InvalidEnvironmentError,
+    readable,
+)
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.autotag import autotag
 from desktop.io.brat import import_brat
@@ -41,7 +47,13 @@ from desktop.io.importer import FileOutcome, import_paths, replace_article
 from desktop.io.output import written_whole
 from desktop.io.ptc import import_ptc
 from desktop.io.samples import load_samples
-from desktop.io.terminal import render_marked
+from desktop.io.terminal import (
+    readable_streams,
+    render_marked,
+    stdout_broken,
+    stdout_gone,
+    unstorable_argument,
+)
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
 from desktop.store.reviews import CLOSED, OPEN, unit_as_dict
@@ -52,6 +64,10 @@ class _Group(click.Group):
     """Shows a ``ClosereadError`` as one line on stderr, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        readable_streams()  # a file name that is not UTF-8 prints as \xff escapes
+        # what was typed, for naming the argument SQLite could not take (below)
+        given = [*getattr(ctx, "_protected_args", []), *ctx.args,
+                 *(str(value) for value in ctx.params.values())]
         try:
             return super().invoke(ctx)
         except ClosereadError as error:
@@ -60,14 +76,52 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was left half-done.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `closeread articles | head -1`: the reader has enough
+            stdout_gone()
+            ctx.exit(0)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except Exception as error:  # a bug: say so in one line, details on request
-            if os.environ.get("CLOSEREAD_DEBUG"):
-                raise
-            click.echo(f"Error: unexpected {type(error).__name__}: {error} "
-                       "(run again with CLOSEREAD_DEBUG=1 for details)", err=True)
-            ctx.exit(70)
+        except OSError as error:
+            if not stdout_broken(error):
+                _bug(ctx, error)
+            click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+            ctx.exit(1)
+        except (UnicodeEncodeError, OverflowError) as error:
+            # SQLite takes neither a lone surrogate (an argument that is not UTF-8, on
+            # POSIX) nor an integer past 2**63 - 1: name what was typed
+            message = unstorable_argument(error, given)
+            if message is None:
+                _bug(ctx, error)
+            click.echo(f"Error: {message}", err=True)
+            ctx.exit(2)
+        except Exception as error:
+            _bug(ctx, error)
+
+
+def _bug(ctx: click.Context, error: Exception) -> NoReturn:
+    """An exception nothing explains is a bug: say so in one line, details on request."""
+    if os.environ.get("CLOSEREAD_DEBUG"):
+        raise error
+    click.echo(f"Error: unexpected {type(error).__name__}: {error} "
+               "(run again with CLOSEREAD_DEBUG=1 for details)", err=True)
+    ctx.exit(70)
+
+
+def _busy_timeout() -> float:
+    """Seconds a writer waits for another (``CLOSEREAD_BUSY_TIMEOUT``, 5 when unset or
+    empty); anything but a number from 0 to 3600 is refused naming the variable."""
+    raw = os.environ.get("CLOSEREAD_BUSY_TIMEOUT", "")
+    if not raw.strip():
+        return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= 3600:  # also false for nan; inf and 1e999 are over 3600
+        raise InvalidEnvironmentError(
+            f"CLOSEREAD_BUSY_TIMEOUT='{readable(raw)}': give the seconds a command waits for "
+            "another program's write, a number from 0 to 3600")
+    return seconds
 
 
 class _State:
@@ -78,8 +132,7 @@ class _State:
     @property
     def library(self) -> Library:
         if self._library is None:
-            timeout = float(os.environ.get("CLOSEREAD_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
-            self._library = Library(self.db_path, busy_timeout=timeout, client="cli")
+            self._library = Library(self.db_path, busy_timeout=_busy_timeout(), client="cli")
         return self._library
 
 
@@ -1062,4 +1115,17 @@ def _agreement_lines(report: dict[str, Any]) -> list[str]:
 
 
 def main() -> None:
-    cli(prog_name="closeread")
+    try:
+        cli(prog_name="closeread")
+    except SystemExit:
+        # what is still buffered is written now, while a closed pipe can be told apart
+        # from a full disk, not in Python's flush at exit (a traceback, exit 120)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            stdout_gone()
+        except OSError as error:
+            stdout_gone()
+            click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+            sys.exit(1)
+        raise

@@ -35,7 +35,7 @@ def iso_utc(value: str) -> str:
     try:
         moment = moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC: out of range
-        raise ValueError(f"{value!r} is out of range in UTC") from None
+        raise ValueError("before year 1 or after 9999 once in UTC") from None
     spec = "milliseconds" if moment.microsecond % 1000 == 0 else "microseconds"
     return moment.isoformat(timespec=spec)
 

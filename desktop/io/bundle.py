@@ -352,9 +352,9 @@ class _Fields:
             return None
         try:
             return iso_utc(value)
-        except ValueError:
-            raise self.fail(label, f"\"{key}\" {value!r} is not an ISO 8601 date and time"
-                            ) from None
+        except ValueError as error:  # the reason: month 13, year 0, out of range in UTC …
+            raise self.fail(label, f"\"{key}\" {value!r} is not an ISO 8601 date and time "
+                                   f"({error})") from None
 
 
 def _article(fields: _Fields, record: dict[str, Any], label: str) -> BundleArticle:

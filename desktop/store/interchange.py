@@ -438,9 +438,10 @@ def _timestamp(item: IncomingAnnotation, value: str | None, what: str) -> str | 
         return None
     try:
         return iso_utc(str(value))
-    except ValueError:
+    except ValueError as error:  # the reason: month 13, year 0, out of range in UTC …
         raise AnnotationImportError(
-            item.origin, f"{what} time {value!r} is not an ISO 8601 date and time") from None
+            item.origin, f"{what} time {value!r} is not an ISO 8601 date and time ({error})"
+        ) from None
 
 
 def _is_int(value: object) -> bool:
