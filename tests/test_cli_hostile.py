@@ -113,6 +113,38 @@ def test_a_file_name_that_is_not_utf8_prints_in_a_real_process(tmp_path):
     assert f"imported  {tmp_path}/bad\\xff.txt -> ".encode() in result.stdout
 
 
+def test_names_that_are_not_utf8_inside_folders_and_of_bundles(run, article, tmp_path):
+    base = os.fsencode(tmp_path)
+
+    def made(*parts: bytes, content: bytes) -> str:
+        path = os.path.join(base, *parts)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as stream:
+            stream.write(content)
+        return os.fsdecode(path)
+
+    made(b"brat", b"doc\xff.txt", content=b"Brat title\n\nSome brat text.\n")
+    made(b"ptc\xfe", b"article5.txt", content=b"Ptc title\n\nSome PTC text.\n")
+    run("import", "--format", "brat", str(tmp_path / "brat"))
+    run("import", "--format", "ptc", os.fsdecode(os.path.join(base, b"ptc\xfe")))
+    paths = {a["title"]: a["source_path"] for a in json.loads(run("articles", "--json").stdout)}
+    assert paths["Brat title"] == f"{tmp_path}/brat/doc\\xff.txt"
+    assert paths["Ptc title"] == f"{tmp_path}/ptc\\xfe/article5.txt"
+    # a PTC id is the file name's: one that is not text is refused
+    bad = made(b"ptc2", b"article\xff.txt", content=b"T\n\nText.\n")
+    refused(run, ["import", "--format", "ptc", str(tmp_path / "ptc2")],
+            f"{tmp_path}/ptc2/article\\xff.txt: the PTC id in the file name is not valid "
+            "UTF-8 text; rename the file (and its labels' first column)")
+    assert bad
+    # a bundle's name goes into the import report of the articles it adds
+    other = Cli(tmp_path / "other.db")
+    other("import", made(b"o", b"new.txt", content=b"Bundle title\n\nA text to merge.\n"))
+    bundle = made(b"b\xff.json", content=b"")
+    other("export", "--format", "bundle", "-o", bundle)
+    merged = run("merge", bundle)
+    assert f"{tmp_path}/b\\xff.json: articles: 1 added" in merged.stdout
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "nan", "inf", "-inf", "1e999", "3601",
                                    "5 s", "0x10"])
 def test_a_bad_busy_timeout_is_refused_naming_the_variable(run, article, value):

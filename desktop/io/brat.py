@@ -75,6 +75,7 @@ from desktop.core.errors import (
     ImportFileError,
     InvalidArgumentError,
     UnknownTagError,
+    readable,
 )
 from desktop.core.model import ORPHAN, Annotation, text_sha256
 from desktop.core.tagsets import validate_tag_name
@@ -162,7 +163,7 @@ def new_article(path: Path, text: str) -> NewArticle:
         format="text",
         layout=plain_document(text, frozenset({first})).to_json(),
         source=text,
-        source_path=str(path),
+        source_path=readable(path),  # a name that is not UTF-8 with \xff escapes
     )
 
 

@@ -63,6 +63,7 @@ from desktop.core.errors import (
     EmptyFileError,
     FileTooLargeError,
     InvalidArgumentError,
+    readable,
 )
 from desktop.core.model import iso_date, iso_utc, now_iso
 from desktop.core.tagsets import validate_tag_name
@@ -74,7 +75,7 @@ from desktop.store.bundle_contents import BundleSelection, bundle_selection
 from desktop.store.library import Library
 from desktop.store.merging import MergeReport, merge
 
-MAX_BUNDLE_BYTES = 512 * 1024 * 1024  # of JSON, unpacked: memory stays a few times this
+MAX_BUNDLE_BYTES = 512_000_000  # of JSON, unpacked: memory stays a few times this
 MAX_UNPACK_RATIO = 200  # unpacked bytes per packed byte, checked past _RATIO_FROM
 _RATIO_FROM = 16 * 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -290,7 +291,7 @@ def _parse(path: Path, document: Any) -> Bundle:
                   f"version {BUNDLE_VERSION}: update Closeread to merge it")
     fields = _Fields(path)
     return Bundle(
-        origin=str(path),
+        origin=readable(path),  # stored in the import report: \xff escapes, never bytes
         version=version,
         generator=fields.text(document, "generator", "the bundle", optional=True) or "",
         created=fields.time(document, "created", "the bundle", optional=True) or "",

@@ -35,6 +35,7 @@ from desktop.core.errors import (
     ImportFileError,
     InvalidArgumentError,
     UnknownTagError,
+    readable,
 )
 from desktop.core.model import ORPHAN
 from desktop.core.tagsets import validate_tag_name
@@ -77,6 +78,9 @@ def read_article(path: Path) -> NewArticle:
     match = ARTICLE_NAME.match(path.name)
     if not match:
         raise PtcError(path, "not a PTC article: the name must be article<ID>.txt")
+    if readable(match.group(1)) != match.group(1):
+        raise PtcError(path, "the PTC id in the file name is not valid UTF-8 text; rename "
+                             "the file (and its labels' first column)")
     text = read_verbatim(path, PtcError, "a PTC article")
     title = _TITLE_CONTROLS.sub("", text.split("\n", 1)[0]).strip("\ufeff \t\r") or path.stem
     return NewArticle(
@@ -86,7 +90,7 @@ def read_article(path: Path) -> NewArticle:
         layout=plain_document(text, frozenset({0})).to_json(),
         external_id=match.group(1),
         source=text,
-        source_path=str(path),
+        source_path=readable(path),  # a name that is not UTF-8 with \xff escapes
     )
 
 
