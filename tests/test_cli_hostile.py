@@ -145,6 +145,23 @@ def test_names_that_are_not_utf8_inside_folders_and_of_bundles(run, article, tmp
     assert f"{tmp_path}/b\\xff.json: articles: 1 added" in merged.stdout
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("args", [["import", "PIPE"], ["merge", "PIPE"],
+                                  ["import-annotations", "--format", "ptc", "PIPE"],
+                                  ["import-annotations", "--format", "jsonld", "PIPE"],
+                                  ["import", "--format", "ptc", "PIPE"],
+                                  ["merge", "DEVICE"]])
+def test_a_named_pipe_or_a_device_is_refused_not_waited_on(run, article, tmp_path, args):
+    # reading a named pipe waits for a writer for ever; /dev/zero never ends
+    pipe = tmp_path / "article7.txt"
+    os.mkfifo(pipe)
+    device = "/dev/zero"
+    named = {"PIPE": str(pipe), "DEVICE": device}
+    where = named["PIPE" if "PIPE" in args else "DEVICE"]
+    refused(run, [named.get(a, a) for a in args],
+            f"{where}: not a regular file (a device or a named pipe); give a saved file")
+
+
 @pytest.mark.parametrize("value", ["abc", "-1", "nan", "inf", "-inf", "1e999", "3601",
                                    "5 s", "0x10"])
 def test_a_bad_busy_timeout_is_refused_naming_the_variable(run, article, value):

@@ -68,7 +68,7 @@ from desktop.core.errors import (
 from desktop.core.model import iso_date, iso_utc, now_iso
 from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
-from desktop.io.decoding import load_json
+from desktop.io.decoding import load_json, refuse_special
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.bundle_contents import BundleSelection, bundle_selection
@@ -212,6 +212,7 @@ def read_bundle(path: str | Path, limit: int | None = None) -> Bundle:
 
 def _json_bytes(path: Path, limit: int) -> bytes | bytearray:
     """The file's bytes, unpacked when it is gzip, never more than ``limit`` of them."""
+    refuse_special(path, BundleError)
     try:
         size = path.stat().st_size
         with path.open("rb") as stream:

@@ -81,6 +81,13 @@ class DecodedFile:
     note: str = ""  # what a user should know about the decoding, if anything
 
 
+def refuse_special(path: Path, error: type[ImportFileError]) -> None:
+    """Refuses a path that exists but is not a file or a folder: a named pipe would wait
+    for a writer for ever, and a device (/dev/zero, /dev/urandom) never ends."""
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise error(path, "not a regular file (a device or a named pipe); give a saved file")
+
+
 def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes; refuses missing, empty and oversized files."""
     try:
@@ -89,6 +96,7 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise ImportFileError(path, "no such file") from None
     except OSError as error:
         raise ImportFileError(path, f"cannot read the file ({error.strerror})") from None
+    refuse_special(path, ImportFileError)
     if size == 0:
         raise EmptyFileError(path, "the file is empty")
     if size > limit:
@@ -242,6 +250,7 @@ def read_line_file(path: Path, error: type[ImportFileError], what: str) -> str:
     """A small file of lines (PTC labels, brat annotations) as UTF-8 text, a byte-order
     mark dropped; an empty file is fine (an article without spans). A decoding error names
     the line."""
+    refuse_special(path, error)
     try:
         data = path.read_bytes()
     except OSError as problem:
