@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -163,30 +162,9 @@ def export_bundle_file(library: Library, output: str | Path,
     """Writes the bundle to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_bundle(library, sys.stdout, where)
-    if is_device(output):
-        return _write_device(output, lambda stream: write_bundle(library, stream, where))
     with written_whole(output, compress=str(output).endswith(".gz")) as stream:
         written = write_bundle(library, stream, where)
     return written
-
-
-def is_device(output: str | Path) -> bool:
-    """True when ``output`` is an existing file that is not a regular one (/dev/full, a
-    named pipe, a terminal): it is written directly, since a partial file renamed over it
-    would replace the device itself."""
-    try:
-        return not stat.S_ISREG(os.stat(output).st_mode) and not os.path.isdir(output)
-    except OSError:
-        return False
-
-
-def _write_device(output: str | Path, write: Callable[[Any], Any]) -> Any:
-    """Writes straight to a device or pipe, a write error naming it."""
-    try:
-        with open(output, "w", encoding="utf-8") as stream:
-            return write(stream)
-    except OSError as error:
-        raise BundleError(output, f"cannot write ({error.strerror})") from None
 
 
 # --- reading -------------------------------------------------------------------------------

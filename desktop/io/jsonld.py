@@ -49,7 +49,6 @@ from typing import Any, TextIO
 from desktop import __version__
 from desktop.core.errors import ImportFileError
 from desktop.core.model import ORPHAN, Annotation, new_id, now_iso
-from desktop.io.bundle import is_device
 from desktop.io.decoding import decode, load_json, read_bytes
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
@@ -157,12 +156,6 @@ def export_jsonld_file(library: Library, output: str | Path,
     """Writes the collection to ``output`` ("-" for standard output), all or nothing."""
     if str(output) == "-":
         return write_jsonld(library, sys.stdout, where)
-    if is_device(output):  # /dev/full, a named pipe: written directly (see is_device)
-        try:
-            with open(output, "w", encoding="utf-8") as stream:
-                return write_jsonld(library, stream, where)
-        except OSError as error:
-            raise JsonLdError(output, f"cannot write ({error.strerror})") from None
     with written_whole(output) as stream:
         count = write_jsonld(library, stream, where)
     return count

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -19,9 +21,18 @@ def written_whole(target: str | Path, newline: str = "\n",
     cancelled export never leaves half a file under the real name. ``compress`` writes
     gzip. An ``OSError`` becomes one message naming the file."""
     target = Path(target)
+    opener = gzip.open if compress else open
+    if is_device(target):
+        # a partial file renamed over /dev/full or a named pipe would replace the device
+        # itself: such a target is written directly (there is no half file to fear)
+        try:
+            with opener(target, "wt", encoding="utf-8", newline=newline) as stream:
+                yield stream
+        except OSError as error:
+            raise ClosereadError(f"{target}: cannot write ({error.strerror})") from None
+        return
     partial = target.with_name(target.name + ".partial")
     try:
-        opener = gzip.open if compress else open
         with opener(partial, "wt", encoding="utf-8", newline=newline) as stream:
             yield stream
         partial.replace(target)
@@ -31,6 +42,16 @@ def written_whole(target: str | Path, newline: str = "\n",
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def is_device(output: str | Path) -> bool:
+    """True when ``output`` is an existing file that is not a regular one (/dev/full, a
+    named pipe, a terminal): it is written directly, since a partial file renamed over it
+    would replace the device itself."""
+    try:
+        return not stat.S_ISREG(os.stat(output).st_mode) and not os.path.isdir(output)
+    except OSError:
+        return False
 
 
 def write_files_whole(folder: Path, files: dict[str, bytes]) -> None:
