@@ -22,7 +22,8 @@ TAG_SET = "tag_set"
 SETTING = "setting"
 REVIEW = "review"  # a review session: its articles, analysts, reviewers and decisions
 REPLY = "reply"  # a reply in a discussion thread on a passage
-ENTITIES = (ARTICLE, ANNOTATION, ANNOTATOR, TAG, TAG_SET, SETTING, REVIEW, REPLY)
+GROUP = "group"  # a team server's group and its members (docs/server.md)
+ENTITIES = (ARTICLE, ANNOTATION, ANNOTATOR, TAG, TAG_SET, SETTING, REVIEW, REPLY, GROUP)
 
 # what happened to it; an annotation marked deleted is "removed", one brought back "added"
 ADDED = "added"

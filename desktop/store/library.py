@@ -120,6 +120,9 @@ class Library:
         self.annotations = Annotations(self)
         self.search = Search(self)
         self.reviews = Reviews(self)
+        from desktop.store.accounts import Accounts  # the team server's (docs/server.md)
+
+        self.accounts = Accounts(self)
 
     # --- connection ----------------------------------------------------------------------
 

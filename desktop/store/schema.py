@@ -333,5 +333,74 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED_REVIEWS))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6]
+# --- schema 7: the team server's accounts, groups and who reads what ---------------------
+
+# Groups and their members are journalled as the entity "group" (a member added or taken
+# away is an update of the group), so a client following the journal learns of them.
+# Users and tokens are not: a token's hash is nobody's business but the server's, and a
+# user shows through the groups and annotations that name them.
+_JOURNALLED_TEAM: list[tuple[str, str, str, str, str]] = [
+    ("team_groups", "INSERT", "group", "NEW.id", "'added'"),
+    ("team_groups", "UPDATE", "group", "NEW.id", "'updated'"),
+    ("team_groups", "DELETE", "group", "OLD.id", "'removed'"),
+    ("team_group_members", "INSERT", "group", "NEW.group_id", "'updated'"),
+    ("team_group_members", "DELETE", "group", "OLD.group_id", "'updated'"),
+]
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    """The team server (docs/server.md): users, their API tokens (only a SHA-256 of each
+    is kept), groups with their members, and each annotation's or reply's group and
+    whether it is shared with the group or private to its author. An annotation without
+    a row in ``annotation_access`` (one made by the app or the command line) is shared
+    with ``__world__``, everyone with an account; the annotations table is unchanged."""
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id),
+            token_sha256 TEXT NOT NULL UNIQUE,
+            label TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            revoked TEXT
+        );
+        CREATE INDEX api_tokens_user ON api_tokens(user_id);
+        CREATE TABLE team_groups (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            creator_id TEXT REFERENCES users(id),
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE team_group_members (
+            group_id TEXT NOT NULL REFERENCES team_groups(id),
+            user_id TEXT NOT NULL REFERENCES users(id),
+            added TEXT NOT NULL,
+            PRIMARY KEY (group_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX team_group_members_user ON team_group_members(user_id, group_id);
+        -- keyed by an annotation's id or a reply's id (the replies table)
+        CREATE TABLE annotation_access (
+            annotation_id TEXT PRIMARY KEY,
+            group_id TEXT NOT NULL REFERENCES team_groups(id),
+            shared INTEGER NOT NULL CHECK (shared IN (0, 1))
+        ) WITHOUT ROWID;
+        CREATE INDEX annotation_access_group ON annotation_access(group_id);
+        INSERT INTO team_groups (id, name, description, created, updated)
+        VALUES ('__world__', 'Everyone', 'Everyone with an account on this server',
+                strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'),
+                strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'));
+        """
+    )
+    db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED_TEAM))
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

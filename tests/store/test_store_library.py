@@ -384,7 +384,8 @@ def test_a_library_of_schema_2_is_upgraded_in_place_and_keeps_its_data(db_path: 
     conn.execute("DROP TABLE changes")
     conn.execute("DROP TABLE journal_state")
     for table in ("review_decisions", "review_reviewers", "review_annotators",
-                  "review_articles", "reviews", "replies"):
+                  "review_articles", "reviews", "replies", "annotation_access",
+                  "team_group_members", "team_groups", "api_tokens", "users"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
