@@ -1114,6 +1114,174 @@ def _agreement_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+# --- the team server: accounts, tokens, groups, serve ------------------------------------
+
+
+@cli.group("user", cls=_Group)
+def user_group() -> None:
+    """The team server's user accounts (docs/server.md)."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--display-name", default="", help="The name shown beside the user's notes.")
+@pass_state
+def user_add(state: _State, name: str, display_name: str) -> None:
+    """Add a user NAME (letters, digits, '.', '_', '-'); what they write through the
+    server is annotated as NAME."""
+    user = state.library.accounts.add_user(name, display_name)
+    click.echo(f"added user {user.name}")
+
+
+@user_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def user_list(state: _State, as_json: bool) -> None:
+    """List the users."""
+    users = state.library.accounts.users()
+    if as_json:
+        _echo_json([asdict(user) for user in users])
+        return
+    for user in users:
+        click.echo(f"{user.name:24} {user.display_name}")
+
+
+@cli.group("token", cls=_Group)
+def token_group() -> None:
+    """API tokens for the team server (only a hash of each is stored)."""
+
+
+@token_group.command("create")
+@click.option("--user", "user_name", required=True, help="Whose token (added if new).")
+@click.option("--label", default="", help="What the token is for (a machine, a script).")
+@pass_state
+def token_create(state: _State, user_name: str, label: str) -> None:
+    """Make a token for --user; it is printed once, alone on the last line: keep it, it
+    cannot be shown again."""
+    token, value = state.library.accounts.create_token(user_name, label)
+    click.echo(f"token {token.id} for {token.user} (send it as 'Authorization: Bearer "
+               "<token>'; it is not shown again):")
+    click.echo(value)
+
+
+@token_group.command("revoke")
+@click.argument("token")
+@pass_state
+def token_revoke(state: _State, token: str) -> None:
+    """Revoke a token, given by its value or its id (or a unique prefix of the id); the
+    server refuses it from the next request on."""
+    revoked = state.library.accounts.revoke(token)
+    click.echo(f"revoked token {revoked.id} of {revoked.user}")
+
+
+@token_group.command("list")
+@click.option("--user", "user_name", help="Only this user's tokens.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def token_list(state: _State, user_name: str | None, as_json: bool) -> None:
+    """List tokens: id, user, label, when made and revoked (never the token itself)."""
+    tokens = state.library.accounts.tokens(user_name)
+    if as_json:
+        _echo_json([asdict(token) for token in tokens])
+        return
+    for token in tokens:
+        state_text = f"revoked {token.revoked[:19]}" if token.revoked else "active"
+        click.echo(f"{token.id}  {token.user:16} {token.created[:19].replace('T', ' ')}  "
+                   f"{state_text:27} {token.label}")
+
+
+@cli.group("group", cls=_Group)
+def group_group() -> None:
+    """The team server's groups: who reads the annotations shared with each."""
+
+
+@group_group.command("create")
+@click.argument("name")
+@click.option("--creator", help="The user who may change the group and its members "
+                                "(and its first member).")
+@click.option("--description", default="", help="What the group is for.")
+@pass_state
+def group_create(state: _State, name: str, creator: str | None, description: str) -> None:
+    """Create a group NAME (3 to 25 characters); prints its id."""
+    group = state.library.accounts.create_group(name, creator, description)
+    click.echo(f"created group {group.name} ({group.id})")
+
+
+@group_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def group_list(state: _State, as_json: bool) -> None:
+    """List the groups with their ids, creators and member counts."""
+    groups = state.library.accounts.groups()
+    if as_json:
+        _echo_json([asdict(group) for group in groups])
+        return
+    for group in groups:
+        members = "everyone" if group.id == "__world__" else f"{group.member_count} members"
+        click.echo(f"{group.id:10} {group.name:26} {members:12} {group.creator or '-'}")
+
+
+@group_group.command("add-member")
+@click.argument("group")
+@click.argument("user")
+@pass_state
+def group_add_member(state: _State, group: str, user: str) -> None:
+    """Put USER in GROUP (an id or a name)."""
+    accounts = state.library.accounts
+    found = accounts.group(group)
+    added = accounts.add_member(found.id, user)
+    click.echo(f"{user} {'added to' if added else 'is already in'} {found.name}")
+
+
+@group_group.command("remove-member")
+@click.argument("group")
+@click.argument("user")
+@pass_state
+def group_remove_member(state: _State, group: str, user: str) -> None:
+    """Take USER out of GROUP (an id or a name)."""
+    accounts = state.library.accounts
+    found = accounts.group(group)
+    removed = accounts.remove_member(found.id, user)
+    click.echo(f"{user} {'removed from' if removed else 'was not in'} {found.name}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True,
+              help="The port to listen on.")
+@click.option("--authority", default="localhost", show_default=True,
+              help="The domain in user ids (acct:NAME@AUTHORITY).")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="An origin browsers may call the API from (repeatable); none by default.")
+@click.option("--anonymous-read", is_flag=True,
+              help="Let callers without a token read the articles and what is shared with "
+                   "__world__.")
+@pass_state
+def serve(state: _State, host: str, port: int, authority: str,
+          cors_origins: tuple[str, ...], anonymous_read: bool) -> None:
+    """Serve the library to a team: a Hypothesis-compatible HTTP API (docs/server.md).
+
+    Stops cleanly on Ctrl+C or SIGTERM. The app and the command line can use the same
+    library file while it runs.
+    """
+    if not authority.strip() or any(c.isspace() or c in "@/:" for c in authority):
+        raise InvalidArgumentError(f"--authority {authority!r}: give a domain, as example.org")
+    # opened here first: a file that is no library, or too new, is refused as every
+    # command refuses it; the server then opens its own connections
+    library = state.library
+    timeout = library.busy_timeout
+    library.close()
+    from desktop.server.app import ServerConfig  # FastAPI loads only for this command
+    from desktop.server.run import ServeOptions
+    from desktop.server.run import serve as run_server
+
+    run_server(ServeOptions(
+        db=state.db_path, host=host, port=port, busy_timeout=timeout,
+        api=ServerConfig(authority=authority.strip(), cors_origins=cors_origins,
+                         anonymous_read=anonymous_read)))
+
+
 def main() -> None:
     try:
         cli(prog_name="closeread")

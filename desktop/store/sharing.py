@@ -428,13 +428,19 @@ class Sharing:
             page_where += f" AND {column} {'>' if direction == 'ASC' else '<'} ?"
             page_params.append(after)
         with self.library.errors():
-            total = int(self.db.conn.execute(
-                f"{_ITEMS} SELECT count(*) FROM items i WHERE {where}",
-                filters.params).fetchone()[0])
+            # the total rides on the page (a window over every match, before the limit):
+            # one pass over the items instead of two, unless search_after narrows the page
+            # or the page is past the end
             rows = self.db.conn.execute(
-                f"{_ITEMS} SELECT i.id FROM items i WHERE {page_where} "
+                f"{_ITEMS} SELECT i.id, count(*) OVER () FROM items i WHERE {page_where} "
                 f"ORDER BY {column} {direction}, i.id {direction} LIMIT ? OFFSET ?",
                 [*page_params, query.limit, query.offset]).fetchall()
+            if rows and query.search_after is None:
+                total = int(rows[0][1])
+            else:
+                total = int(self.db.conn.execute(
+                    f"{_ITEMS} SELECT count(*) FROM items i WHERE {where}",
+                    filters.params).fetchone()[0])
         ids = [str(row[0]) for row in rows]
         loaded = self.items(ids)
         return [loaded[i] for i in ids if i in loaded], total
@@ -476,8 +482,10 @@ class Sharing:
                 tag = self.library.tags.get(name)
             except UnknownTagError:
                 return None  # a tag nobody has: nothing carries it
-            found.add("i.id IN (SELECT at.annotation_id FROM annotation_tags at JOIN tags t "
-                      "ON t.id = at.tag_id WHERE t.id = ? OR t.parent_id = ?)", tag.id, tag.id)
+            # by the tags' ids first, so that annotation_tags is read through its tag index
+            found.add("i.id IN (SELECT at.annotation_id FROM annotation_tags at WHERE "
+                      "at.tag_id IN (SELECT t.id FROM tags t WHERE t.id = ? OR t.parent_id = ?))",
+                      tag.id, tag.id)
         if query.references:
             for ref in query.references:
                 found.add(f"i.kind = '{KIND_REPLY}' AND EXISTS "

@@ -1,0 +1,130 @@
+"""What the API asks of storage: the one interface between the HTTP layer and the data.
+
+``app.py`` calls nothing else; ``sqlite.py`` implements it over one library file, and a
+PostgreSQL backend would implement the same methods (docs/server.md, "Beyond one
+machine"). The records it hands back are the store's plain dataclasses (``User``,
+``Group``, ``SharedItem``, ``Article``, ``Change``), which hold no connection.
+
+Errors are the library's: ``NotFoundError`` and its kinds for what is not there,
+``InvalidArgumentError`` and ``SelectionError`` for what cannot be done as asked,
+``AccountExistsError`` for a name that is taken; ``DatabaseError`` for the storage itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from desktop.core.changes import Change
+from desktop.core.model import Article
+from desktop.store.accounts import Group, User
+from desktop.store.articles import NewArticle
+from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
+
+
+class Repository(Protocol):
+    """Accounts, groups, articles and shared annotations, as the API needs them."""
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def authenticate(self, token: str) -> User | None:
+        """The user a token speaks for; None when it is unknown or revoked."""
+        ...
+
+    def find_user(self, name: str) -> User | None:
+        ...
+
+    def reader(self, user: User | None, anonymous_world: bool) -> Reader:
+        """What ``user`` (None: anonymous) may read."""
+        ...
+
+    # --- groups --------------------------------------------------------------------------
+
+    def groups_of(self, user: User | None, anonymous_world: bool) -> list[Group]:
+        """The groups ``user`` may see: ``__world__`` and those they are a member of."""
+        ...
+
+    def find_group(self, group_id: str) -> Group | None:
+        """The group with exactly this id."""
+        ...
+
+    def create_group(self, creator: User, name: str, description: str) -> Group:
+        ...
+
+    def update_group(self, group_id: str, name: str | None,
+                     description: str | None) -> Group:
+        ...
+
+    def members(self, group_id: str) -> list[User]:
+        ...
+
+    def is_member(self, group_id: str, user: User) -> bool:
+        ...
+
+    def add_member(self, group_id: str, user_name: str) -> bool:
+        ...
+
+    def remove_member(self, group_id: str, user_name: str) -> bool:
+        ...
+
+    # --- articles ------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        """The article with exactly this id, with its text."""
+        ...
+
+    def articles(self, limit: int, offset: int) -> tuple[list[Article], int]:
+        """A page of articles without their texts, and how many there are."""
+        ...
+
+    def article_summaries(self, ids: Sequence[str]) -> dict[str, Article]:
+        ...
+
+    def article_ids_for(self, uris: Sequence[str]) -> list[str]:
+        """The articles a uri names: ``urn:closeread:article:<id>``, or their url."""
+        ...
+
+    def add_article(self, new: NewArticle) -> tuple[Article, bool]:
+        """Stores an article (its text already canonical); returns it and whether it is
+        new (a text already there is that article)."""
+        ...
+
+    # --- annotations and replies ---------------------------------------------------------
+
+    def item(self, item_id: str, reader: Reader) -> SharedItem | None:
+        """The annotation or reply, when it is there and ``reader`` may read it."""
+        ...
+
+    def create_annotation(self, author: User, article_id: str, passage: Passage, text: str,
+                          tags: Sequence[str], group_id: str, shared: bool,
+                          keep_orphan: bool) -> SharedItem:
+        ...
+
+    def create_reply(self, author: User, parent_id: str, text: str,
+                     shared: bool) -> SharedItem:
+        ...
+
+    def update_item(self, item_id: str, *, text: str | None, tags: Sequence[str] | None,
+                    passage: Passage | None, keep_orphan: bool, group_id: str | None,
+                    shared: bool | None) -> SharedItem:
+        ...
+
+    def delete_item(self, item_id: str) -> SharedItem:
+        ...
+
+    def search(self, reader: Reader, query: SearchQuery) -> tuple[list[SharedItem], int]:
+        ...
+
+    def replies_to(self, reader: Reader, roots: Sequence[str]) -> list[SharedItem]:
+        ...
+
+    # --- the change feed -----------------------------------------------------------------
+
+    def changes(self, reader: Reader, since: int, limit: int) -> tuple[list[Change], int]:
+        """What changed after ``since`` that ``reader`` may see, and the sequence number
+        read up to."""
+        ...
+
+    def close(self) -> None:
+        """Lets go of every connection (the server is stopping)."""
+        ...
