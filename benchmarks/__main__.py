@@ -22,6 +22,7 @@ from benchmarks import (
     bench_insert,
     bench_jsonld,
     bench_keypress,
+    bench_open,
     bench_reader,
     bench_reanchor,
     bench_search,
@@ -40,6 +41,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "reanchor": bench_reanchor,
     "jsonld": bench_jsonld,
     "idle": bench_idle,
+    "open": bench_open,
     "export-cli": bench_export_cli,
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -202,6 +203,61 @@ class Annotations:
             for row in self.db.conn.execute(sql, params):
                 yield _annotation_from_tuple(row)
 
+    # what the window reads of an article's anchored passages, so that opening one with
+    # thousands reads only those it shows: how many, a page of them in text order, their
+    # places (when an edit needs them), its orphans and its annotators
+
+    def passage_count(self, article_id: str) -> int:
+        """How many anchored passages the article has (from an index)."""
+        with self.library.errors():
+            return int(self.db.conn.execute(
+                "SELECT count(*) FROM annotations WHERE article_id = ? AND deleted IS NULL "
+                f"AND anchor_state = '{ANCHORED}'", [article_id]).fetchone()[0])
+
+    def passage_page(self, article_id: str, offset: int, limit: int) -> builtins.list[Annotation]:
+        """The article's anchored passages ``offset``..``offset + limit`` in the order
+        (start, end, id)."""
+        with self.library.errors():
+            # the ids first: sorting whole rows would read every passage's tags
+            ids = [row[0] for row in self.db.conn.execute(
+                "SELECT id FROM annotations WHERE article_id = ? AND deleted IS NULL "
+                f"AND anchor_state = '{ANCHORED}' "
+                'ORDER BY start, "end", id LIMIT ? OFFSET ?', [article_id, limit, offset])]
+        found = self.live(ids)
+        return [found[i] for i in ids if i in found]
+
+    def passage_keys(self, article_id: str) -> builtins.list[tuple[int, int, str]]:
+        """``(start, end, id)`` of the article's anchored passages, in that order: a list
+        of the passages without reading them (6,500 in 4 ms, where ``list`` takes 50)."""
+        with self.library.errors():
+            # the index on (article_id, deleted, anchor_state) gives them in rowid order,
+            # reading the table in order; Python sorts them faster than SQLite's sorter
+            keys = self.db.conn.execute(
+                'SELECT start, "end", id FROM annotations WHERE article_id = ? '
+                f"AND deleted IS NULL AND anchor_state = '{ANCHORED}'", [article_id]).fetchall()
+        keys.sort()
+        return keys
+
+    def orphans(self, article_id: str) -> builtins.list[Annotation]:
+        """The article's passages that are not anchored, in text order."""
+        with self.library.errors():
+            # "not anchored" as two ranges and no ORDER BY, so that the index on
+            # (article_id, deleted, anchor_state) finds them without reading the others
+            found = [_annotation_from_tuple(row) for row in self.db.conn.execute(
+                _SELECT + " WHERE n.article_id = ? AND n.deleted IS NULL "
+                f"AND (n.anchor_state < '{ANCHORED}' OR n.anchor_state > '{ANCHORED}')",
+                [article_id])]
+        found.sort(key=lambda a: (a.start, a.end, a.created))
+        return found
+
+    def annotator_names(self, article_id: str) -> builtins.list[str]:
+        """The names of those who have anchored passages in the article, sorted."""
+        with self.library.errors():
+            return [row[0] for row in self.db.conn.execute(
+                "SELECT r.name FROM annotators r WHERE EXISTS (SELECT 1 FROM annotations n "
+                "WHERE n.annotator_id = r.id AND n.article_id = ? AND n.deleted IS NULL "
+                f"AND n.anchor_state = '{ANCHORED}') ORDER BY r.name", [article_id])]
+
     # --- changing ------------------------------------------------------------------------
 
     def delete(self, annotation_id: str) -> Annotation:
@@ -312,18 +368,27 @@ def insert_rows(library: Library, rows: Sequence[tuple[object, ...]],
         "INSERT OR IGNORE INTO annotation_tags (annotation_id, tag_id) VALUES (?, ?)", links)
 
 
+_ANNOTATION_FIELDS = tuple(f.name for f in dataclasses.fields(Annotation))
+
+
 def _annotation_from_tuple(row: tuple[object, ...]) -> Annotation:
-    """An ``Annotation`` from a row of ``_SELECT``, in its column order."""
+    """An ``Annotation`` from a row of ``_SELECT``, in its column order.
+
+    Made without the dataclass's ``__init__`` (as ``Article.from_values`` does; the
+    result is the same, equal and hashable): a frozen dataclass's ``__init__`` costs
+    about 3 µs, and opening an article or scrolling its sidebar reads passages by the
+    hundred."""
     (annotation_id, article_id, annotator, annotator_id, start, end, exact, prefix, suffix,
      note, anchor_state, created, updated, tag_json) = row
     pairs = json.loads(tag_json) if tag_json and tag_json != "[]" else []  # type: ignore[arg-type]
     if len(pairs) > 1:
         pairs.sort(key=lambda pair: pair[1].lower())
-    return Annotation(
-        annotation_id, article_id, annotator, start, end, exact, prefix, suffix,  # type: ignore[arg-type]
-        note, tuple(p[0] for p in pairs), anchor_state, created, updated,  # type: ignore[arg-type]
-        annotator_id, tuple(p[1] for p in pairs), tuple(p[2] for p in pairs),  # type: ignore[arg-type]
-    )
+    annotation = object.__new__(Annotation)
+    annotation.__dict__.update(zip(_ANNOTATION_FIELDS, (
+        annotation_id, article_id, annotator, start, end, exact, prefix, suffix, note,
+        tuple(p[0] for p in pairs), anchor_state, created, updated, annotator_id,
+        tuple(p[1] for p in pairs), tuple(p[2] for p in pairs)), strict=True))
+    return annotation
 
 
 PASSAGE_COLUMNS = (

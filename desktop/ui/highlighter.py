@@ -5,12 +5,17 @@ nothing extra. Where passages overlap, their colours are blended and a dotted un
 marks the overlap, so both stay visible. Formats are written lazily: the part of the
 article on screen (and a margin around it) first, the rest as the reader scrolls to it;
 an article with thousands of highlights opens as fast as one with a few.
+
+The passages can be read lazily too: given a ``loader`` (the passages overlapping a range
+of the text), the highlighter reads a part's passages only when that part comes on
+screen, so opening an article with thousands of passages reads the few on its first
+screen, not all of them.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from PySide6.QtCore import QPoint, Qt
@@ -24,6 +29,10 @@ STRENGTH = 0.38  # how much of the tag colour shows over the page
 CURRENT_STRENGTH = 0.62
 UNTAGGED_COLOR = "#999999"
 MARGIN = 4000  # characters around the visible text that get their highlights too
+
+Loader = Callable[[int, int], list[Annotation]]
+"""The passages overlapping code points ``lo``..``hi`` (anchored or not: others are left
+out here)."""
 
 
 def blend(colors: list[str], page: QColor, strength: float = STRENGTH) -> QColor:
@@ -69,20 +78,54 @@ class Highlighter:
         self._keys: list[tuple[int, int]] = []  # (start, end) of _by_start
         self._longest = 0
         self._painted: list[tuple[int, int]] = []  # ranges whose formats are up to date
-        self._brushes: dict[tuple[tuple[str, ...], bool], QBrush] = {}
+        # by (colours, current, in a link)
+        self._formats: dict[tuple[tuple[str, ...], bool, bool], QTextCharFormat] = {}
+        self._loader: Loader | None = None
+        # ranges whose passages are all in ``annotations`` (all of the text without a
+        # loader); painting stays inside them
+        self._loaded: list[tuple[int, int]] = []
 
     # --- the set of annotations ----------------------------------------------------------
 
     def reset(self, annotations: Iterable[Annotation], tag_colors: dict[str, str],
-              page: QColor) -> None:
-        """Shows exactly ``annotations`` in these colours over a page of colour ``page``."""
+              page: QColor, loader: Loader | None = None,
+              loaded: tuple[int, int] | None = None) -> None:
+        """Shows ``annotations`` in these colours over a page of colour ``page``.
+
+        Without a ``loader`` they are all the passages there are. With one, they are the
+        passages overlapping ``loaded`` (none when it is None), and the passages of any
+        other part are read with ``loader`` when that part comes on screen.
+        """
         self.annotations = {a.id: a for a in annotations if a.anchor_state == "anchored"}
+        self._loader = loader
+        if loader is None:
+            self._loaded = [(0, self.positions.length)]
+        else:
+            self._loaded = [loaded] if loaded and loaded[1] > loaded[0] else []
+        self._index()
+        self.recolor(tag_colors, page)
+
+    def recolor(self, tag_colors: dict[str, str], page: QColor) -> None:
+        """The same passages in new colours (a recolour, a theme): repaints what was
+        painted."""
         self.tag_colors = {k.lower(): v for k, v in tag_colors.items()}
         self.page = page
-        self._brushes.clear()
-        self._index()
+        self._formats.clear()
         stale, self._painted = self._painted, []
-        for lo, hi in stale:  # a recolour or a new theme: repaint what was painted
+        for lo, hi in stale:
+            self._paint(lo, hi)
+        self.ensure_visible()
+
+    def reload(self) -> None:
+        """Reads the passages again with the loader (many changed at once) and repaints
+        what was painted; without a loader, only repaints."""
+        if self._loader is not None:
+            self.annotations = {}
+            self._loaded = []
+            self._index()
+        stale, self._painted = self._painted, []
+        for lo, hi in stale:
+            self._load(lo, hi)
             self._paint(lo, hi)
         self.ensure_visible()
 
@@ -95,14 +138,14 @@ class Highlighter:
             self.annotations[annotation.id] = annotation
             self._reindex(annotation)
         if old:
-            self._paint(old.start, old.end)
-        self._paint(annotation.start, annotation.end)
+            self._repaint(old.start, old.end)
+        self._repaint(annotation.start, annotation.end)
 
     def drop(self, annotation_id: str) -> None:
         old = self.annotations.pop(annotation_id, None)
         if old:
             self._unindex(old)
-            self._paint(old.start, old.end)
+            self._repaint(old.start, old.end)
 
     def set_current(self, annotation_id: str) -> None:
         """Shows ``annotation_id`` (none with "") more strongly than the others."""
@@ -112,7 +155,7 @@ class Highlighter:
         self.current = annotation_id
         for annotation in (before, self.annotations.get(annotation_id)):
             if annotation:
-                self._paint(annotation.start, annotation.end)
+                self._repaint(annotation.start, annotation.end)
 
     def at(self, offset: int) -> list[Annotation]:
         """Annotations covering code point ``offset``, shortest first."""
@@ -174,40 +217,79 @@ class Highlighter:
                                          top + screenful(self.view) + MARGIN)
 
     def ensure_visible(self) -> None:
-        """Paints the highlights of whatever part of the visible range is not painted."""
+        """Paints the highlights of whatever part of the visible range is not painted,
+        reading its passages first if they are not read yet."""
         lo, hi = self.visible_range()
-        cursor = lo
+        self._load(lo, hi)
+        for gap_lo, gap_hi in _gaps(self._painted, lo, hi):
+            # a part not painted yet was never painted (painted parts stay painted)
+            self._paint(gap_lo, gap_hi, fresh=True)
+
+    def _load(self, lo: int, hi: int) -> None:
+        """Reads the passages overlapping whatever part of ``lo``..``hi`` is not read."""
+        if self._loader is None:
+            return
+        for gap_lo, gap_hi in _gaps(self._loaded, lo, hi):
+            for annotation in self._loader(gap_lo, gap_hi):
+                if annotation.anchor_state != "anchored":
+                    continue
+                old = self.annotations.get(annotation.id)
+                if old == annotation:
+                    continue
+                if old is not None:
+                    self._unindex(old)
+                self.annotations[annotation.id] = annotation
+                self._reindex(annotation)
+                # one that reaches into a painted part and was not known there (made by
+                # another process since, its change not followed yet)
+                self._repaint(annotation.start, annotation.end)
+            self._loaded = _merged(self._loaded, gap_lo, gap_hi)
+
+    def _repaint(self, lo: int, hi: int) -> None:
+        """Paints ``lo``..``hi`` again where it is painted already; the rest is painted
+        when it comes on screen (its passages may not be read yet)."""
         for done_lo, done_hi in list(self._painted):
-            if done_hi <= cursor or done_lo >= hi:
-                continue
-            if done_lo > cursor:
-                self._paint(cursor, done_lo)
-            cursor = max(cursor, done_hi)
-        if cursor < hi:
-            self._paint(cursor, hi)
+            if done_lo < hi and done_hi > lo:
+                self._paint(max(lo, done_lo), min(hi, done_hi))
 
     def _mark_painted(self, lo: int, hi: int) -> None:
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted([*self._painted, (lo, hi)]):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        self._painted = merged
+        self._painted = _merged(self._painted, lo, hi)
 
     # --- painting ------------------------------------------------------------------------
 
     def _brush(self, here: list[Annotation]) -> QBrush:
+        """The background of a stretch that ``here`` cover."""
+        return self._format(here, -1).background()
+
+    def _format(self, here: list[Annotation], start: int) -> QTextCharFormat:
+        """The format of a stretch from ``start`` that ``here`` cover (none: plain), made
+        once per look: a dense stretch has hundreds of pieces and a few looks."""
         colors = tuple(self.color_of(a) for a in here)
         is_current = any(a.id == self.current for a in here)
-        key = (colors, is_current)
-        if key not in self._brushes:
-            strength = CURRENT_STRENGTH if is_current else STRENGTH
-            self._brushes[key] = QBrush(blend(list(colors), self.page, strength))
-        return self._brushes[key]
+        link = len(colors) < 2 and self._in_link(start)
+        key = (colors, is_current, link)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            if colors:
+                strength = CURRENT_STRENGTH if is_current else STRENGTH
+                fmt.setBackground(QBrush(blend(list(colors), self.page, strength)))
+            else:
+                fmt.setBackground(QBrush(Qt.BrushStyle.NoBrush))
+            if len(colors) > 1:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                fmt.setUnderlineColor(QColor(colors[-1]).darker(130))
+            elif link:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            else:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
+            self._formats[key] = fmt
+        return fmt
 
-    def _paint(self, lo: int, hi: int) -> None:
-        """Rewrites the highlight formats of code points ``lo``..``hi``."""
+    def _paint(self, lo: int, hi: int, fresh: bool = False) -> None:
+        """Rewrites the highlight formats of code points ``lo``..``hi``. A ``fresh`` range,
+        never painted since the document was made, has no highlight to take away: its
+        plain stretches are left as they are."""
         lo, hi = max(0, lo), min(self.positions.length, hi)
         if hi <= lo:
             return
@@ -228,7 +310,7 @@ class Highlighter:
         next_index = 0
         cursor = QTextCursor(self.document)
         to_qt = self.positions.to_qt
-        no_brush = QBrush(Qt.BrushStyle.NoBrush)
+        keep = QTextCursor.MoveMode.KeepAnchor
         # one edit block: the view re-lays the text out once, not once per format change
         cursor.beginEditBlock()
         for start, end in pairwise(bounds):
@@ -238,22 +320,40 @@ class Highlighter:
                 next_index += 1
             for ended in [k for k, a in active.items() if a.end <= start]:
                 del active[ended]
-            here = list(active.values())
-            fmt = QTextCharFormat()
-            fmt.setBackground(self._brush(here) if here else no_brush)
-            if len(here) > 1:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setUnderlineColor(QColor(self.color_of(here[-1])).darker(130))
-            elif self._in_link(start):
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            else:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
+            if fresh and not active:
+                continue
             cursor.setPosition(to_qt(start))
-            cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(fmt)
+            cursor.setPosition(to_qt(end), keep)
+            cursor.mergeCharFormat(self._format(list(active.values()), start))
         cursor.endEditBlock()
         self._mark_painted(lo, hi)
 
     def _in_link(self, offset: int) -> bool:
         index = bisect_right(self._links, (offset, float("inf"))) - 1
         return index >= 0 and self._links[index][0] <= offset < self._links[index][1]
+
+
+def _merged(ranges: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sorted, disjoint ``ranges`` with ``lo``..``hi`` added."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted([*ranges, (lo, hi)]):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _gaps(ranges: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The parts of ``lo``..``hi`` that sorted, disjoint ``ranges`` do not cover."""
+    gaps = []
+    cursor = lo
+    for done_lo, done_hi in ranges:
+        if done_hi <= cursor or done_lo >= hi:
+            continue
+        if done_lo > cursor:
+            gaps.append((cursor, done_lo))
+        cursor = max(cursor, done_hi)
+    if cursor < hi:
+        gaps.append((cursor, hi))
+    return gaps

@@ -186,7 +186,12 @@ class MainWindow(QMainWindow):
 
     def open_article(self, article_id: str, current: str = "") -> bool:
         """Shows the article; ``current`` is a passage to make current once it is listed
-        (a reopened article keeps its current passage)."""
+        (a reopened article keeps its current passage).
+
+        Only what shows is read: the passages on the first screen for the reader (the
+        highlighter reads the others as the reader scrolls to them), and for the sidebar
+        how many there are (each read when its row shows). A densely annotated article
+        lists its passages in a second step, right after this one."""
         try:
             article = self.library.articles.get(article_id)
         except ClosereadError as error:
@@ -194,23 +199,21 @@ class MainWindow(QMainWindow):
             return False
         document = Document.from_json(article.text, self.library.articles.layout(article.id))
         self.article_id = article.id
-        progressive = article.annotation_count > PROGRESSIVE_PASSAGES
-        if progressive:
-            # a densely annotated article: the passages on screen first, the rest (and the
-            # sidebar) as soon as the reader has painted
-            where = AnnotationFilter(article_id=article.id,
-                                     overlapping=self.reader.opening_range())
-            annotations = self.library.annotations.list(where)
-        else:
-            annotations = self._annotations_of(article.id)
-        self.reader.show_article(document, annotations, self.library.tags.list(usage=False),
-                                 self.tag_colors())
-        if progressive:
+        annotations = self.library.annotations
+
+        def between(lo: int, hi: int) -> list[Annotation]:
+            return annotations.list(AnnotationFilter(article_id=article.id, overlapping=(lo, hi)))
+
+        opening = self.reader.opening_range()
+        self.reader.show_article(document, between(*opening),
+                                 self.library.tags.list(usage=False), self.tag_colors(),
+                                 between, opening)
+        if article.annotation_count > PROGRESSIVE_PASSAGES:
             self.sidebar.show_loading(article.annotation_count)
-            QTimer.singleShot(0, lambda: self._finish_opening(article.id, current))
+            QTimer.singleShot(0, lambda: self._finish_opening(article.id, current,
+                                                              article.orphan_count))
         else:
-            self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
-            self._select_quietly(current)
+            self._finish_opening(article.id, current, article.orphan_count)
         self.show_heading(article)
         self.library_pane.select(article.id)
         self.settings.set(keys.LAST_ARTICLE, article.id)
@@ -234,11 +237,8 @@ class MainWindow(QMainWindow):
     def reload_passages(self) -> None:
         """Reads the open article's passages again (many changed at once), keeping the
         current one."""
-        current = self.sidebar.current_id()
-        annotations = self._annotations_of(self.article_id)
-        self.reader.highlighter.reset(annotations, self.tag_colors(), self.reader.page_color())
-        self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
-        self._select_quietly(current)
+        self.reader.highlighter.reload()
+        self._finish_opening(self.article_id, self.sidebar.current_id())
 
     def close_article(self) -> None:
         self.article_id = ""
@@ -259,13 +259,21 @@ class MainWindow(QMainWindow):
             self.sidebar.select(annotation_id)
             self._follow_sidebar = True
 
-    def _finish_opening(self, article_id: str, current: str = "") -> None:
-        """Loads every passage of a progressively opened article, unless another opened."""
+    def _finish_opening(self, article_id: str, current: str = "", orphans: int = -1) -> None:
+        """Lists the article's passages in the sidebar, counted from an index and each
+        read when it shows, and makes ``current`` current; ``orphans`` is how many orphans
+        there are, if known. Does nothing if another article opened meanwhile (the second
+        step of a progressive opening)."""
         if article_id != self.article_id:
             return
-        annotations = self._annotations_of(article_id)
-        self.reader.highlighter.reset(annotations, self.tag_colors(), self.reader.page_color())
-        self.sidebar.show_annotations(annotations, self.library.tags.all(usage=False))
+        annotations = self.library.annotations
+        self.sidebar.show_passages(
+            annotations.passage_count(article_id),
+            lambda offset, limit: annotations.passage_page(article_id, offset, limit),
+            lambda: annotations.passage_keys(article_id), annotations.live,
+            annotations.orphans(article_id) if orphans else [],
+            self.library.tags.all(usage=False),
+            lambda: annotations.annotator_names(article_id))
         self._select_quietly(current)
 
     def _open_search_hit(self, article_id: str, start: int, end: int) -> None:

@@ -37,7 +37,7 @@ from desktop.core.document import (
 from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
 from desktop.ui import messages
-from desktop.ui.highlighter import MARGIN, Highlighter, screenful
+from desktop.ui.highlighter import MARGIN, Highlighter, Loader, screenful
 from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
@@ -90,11 +90,14 @@ class Reader(QTextBrowser):
     # --- showing an article --------------------------------------------------------------
 
     def show_article(self, document: Document, annotations: list[Annotation],
-                     tags: list[Tag], colors: dict[str, str]) -> None:
+                     tags: list[Tag], colors: dict[str, str], loader: Loader | None = None,
+                     loaded: tuple[int, int] | None = None) -> None:
         """Renders ``document`` and highlights ``annotations``.
 
         ``tags`` are offered in the context menu; ``colors`` maps every tag name in the
-        library to its colour (an annotation may carry a tag of another set).
+        library to its colour (an annotation may carry a tag of another set). With a
+        ``loader``, ``annotations`` are those overlapping ``loaded`` and the others are
+        read as their part of the text comes on screen (``Highlighter.reset``).
         """
         self.text = document.text
         self.hint.hide()
@@ -106,6 +109,9 @@ class Reader(QTextBrowser):
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(24)
         cursor = QTextCursor(doc)
+        # every block the text makes takes the first block's format: the common one is
+        # set once, not merged into each block of the document afterwards
+        cursor.setBlockFormat(self._common_block_format(document))
         cursor.insertText(document.text)
         self._format_blocks(doc, document)
         self._format_spans(doc, document)
@@ -113,8 +119,15 @@ class Reader(QTextBrowser):
         # lays out yet cost almost nothing
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
         self.highlighter = Highlighter(self, doc, self.positions, links)
-        self.highlighter.reset(annotations, colors, self.page_color())
-        self._fit_width(doc)  # before the view lays it out, not after
+        self.highlighter.reset(annotations, colors, self.page_color(), loader, loaded)
+        # before the view lays it out, not after; a text longer than the screen will
+        # have a scroll bar, which narrows the page: fitted to that at once, so that
+        # the bar's coming does not lay the whole document out a second time
+        width = self.viewport().width()
+        bar = self.verticalScrollBar()
+        if not bar.isVisible() and len(document.text) > screenful(self):
+            width -= bar.sizeHint().width()
+        self._fit_width(doc, width)
         self._replace_document(doc)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -145,25 +158,16 @@ class Reader(QTextBrowser):
         """New tags or colours (a recolour, a rename, a theme): repaints every highlight."""
         self.tags = tags
         self.colors = colors
-        self.highlighter.reset(list(self.highlighter.annotations.values()), colors,
-                               self.page_color())
+        self.highlighter.recolor(colors, self.page_color())
 
     def page_color(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Base)
 
     def _format_blocks(self, doc: QTextDocument, document: Document) -> None:
-        """Block formats: one pass over the whole text, then each block that is not a
-        plain paragraph (headings, list items, quotes, code) on its own."""
+        """Block formats of the blocks that are not plain paragraphs (headings, list items,
+        quotes, code), each on its own; every block has ``_common_block_format`` already."""
         positions = self.positions
         base = self.font().pointSizeF()
-        everything = QTextCursor(doc)
-        everything.select(QTextCursor.SelectionType.Document)
-        common = QTextBlockFormat()
-        common.setLineHeight(135, 1)  # ProportionalHeight
-        if _paragraphs_on_consecutive_lines(document.text):
-            # scraped text with a paragraph a line and no blank lines still gets air
-            common.setBottomMargin(base * 0.6)
-        everything.mergeBlockFormat(common)
         for block in document.blocks:
             if block.kind not in (HEADING, QUOTE, ITEM, CODE):
                 continue
@@ -186,6 +190,16 @@ class Reader(QTextBrowser):
                 char_format.setFontFixedPitch(True)
             cursor.mergeBlockFormat(block_format)
             cursor.mergeCharFormat(char_format)
+
+    def _common_block_format(self, document: Document) -> QTextBlockFormat:
+        """What every block of the page has: air between lines, and between paragraphs
+        when the text has no blank lines."""
+        common = QTextBlockFormat()
+        common.setLineHeight(135, 1)  # ProportionalHeight
+        if _paragraphs_on_consecutive_lines(document.text):
+            # scraped text with a paragraph a line and no blank lines still gets air
+            common.setBottomMargin(self.font().pointSizeF() * 0.6)
+        return common
 
     def _format_spans(self, doc: QTextDocument, document: Document) -> None:
         positions = self.positions
@@ -247,11 +261,12 @@ class Reader(QTextBrowser):
         # the highlights of any part not painted yet (after scrolling to it)
         self._catch_up.start()
 
-    def _fit_width(self, doc: QTextDocument | None = None) -> None:
+    def _fit_width(self, doc: QTextDocument | None = None, width: int | None = None) -> None:
         """Keeps lines about 70 characters long by widening the page's side margins (of
-        ``doc``, by default the one shown)."""
+        ``doc``, by default the one shown, for a page ``width`` wide, by default the
+        viewport's)."""
         em = self.fontMetrics().horizontalAdvance("m")
-        spare = self.viewport().width() - READING_WIDTH_EM * em
+        spare = (self.viewport().width() if width is None else width) - READING_WIDTH_EM * em
         side = float(max(24, spare // 2))
         root = (doc or self.document()).rootFrame()
         frame = root.frameFormat()

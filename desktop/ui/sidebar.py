@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -38,6 +40,8 @@ from desktop.ui.annotation_model import (
     ID_ROLE,
     AnnotationFilterModel,
     AnnotationListModel,
+    Key,
+    LazyPassages,
 )
 
 ANY = "Any"
@@ -49,6 +53,24 @@ class AnnotationDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors: dict[str, str] = {}
+        # the fonts and metrics a row is painted with, made once per font of the list
+        self._fonts: dict[str, tuple[QFontMetrics, QFont, QFontMetrics, QFont,
+                                     QFontMetrics]] = {}
+
+    def _fonts_for(self, font: QFont) -> tuple[QFontMetrics, QFont, QFontMetrics, QFont,
+                                               QFontMetrics]:
+        """The row's metrics, the chips' small font and its metrics, the note's italic
+        font and its metrics."""
+        key = font.key()
+        made = self._fonts.get(key)
+        if made is None:
+            small = QFont(font)
+            small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+            italic = QFont(font)
+            italic.setItalic(True)
+            made = self._fonts[key] = (QFontMetrics(font), small, QFontMetrics(small),
+                                       italic, QFontMetrics(italic))
+        return made
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
@@ -74,15 +96,12 @@ class AnnotationDelegate(QStyledItemDelegate):
         muted = QColor(text_color)
         muted.setAlpha(160)
         rect = option.rect.adjusted(8, 6, -8, -6)
-        metrics = QFontMetrics(option.font)
+        metrics, small, small_metrics, italic, italic_metrics = self._fonts_for(option.font)
         line = metrics.height()
 
         # tag chips
         x = rect.left()
-        small = QFont(option.font)
-        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.85))
         painter.setFont(small)
-        small_metrics = QFontMetrics(small)
         for name in annotation.tags or ("no tag",):
             width = small_metrics.horizontalAdvance(name) + 12
             chip = QRect(x, rect.top(), width, line)
@@ -110,16 +129,14 @@ class AnnotationDelegate(QStyledItemDelegate):
                          metrics.elidedText(first, Qt.TextElideMode.ElideRight,
                                             rect.width() * 2 - 20))
         if annotation.note:
-            italic = QFont(option.font)
-            italic.setItalic(True)
             painter.setFont(italic)
             painter.setPen(muted)
             note = " ".join(annotation.note.split())
             top = rect.top() + line * 3 + 4
             painter.drawText(QRect(rect.left(), top, rect.width(), line),
                              Qt.AlignmentFlag.AlignLeft,
-                             QFontMetrics(italic).elidedText(note, Qt.TextElideMode.ElideRight,
-                                                             rect.width()))
+                             italic_metrics.elidedText(note, Qt.TextElideMode.ElideRight,
+                                                       rect.width()))
         painter.restore()
 
 
@@ -219,12 +236,16 @@ class Sidebar(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.orphan_box)
         self._note_for = ""
+        # where the annotator filter's names come from when the passages are not all
+        # read (show_passages); None: from the passages listed
+        self._annotator_names: Callable[[], list[str]] | None = None
         self._set_note_enabled(False)
         self._update_count()
 
     # --- content -------------------------------------------------------------------------
 
     def show_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
+        self._annotator_names = None
         self.model.reset([a for a in annotations if a.anchor_state == "anchored"])
         self.orphans = {a.id: a for a in annotations if a.anchor_state != "anchored"}
         self._show_orphans()
@@ -233,7 +254,30 @@ class Sidebar(QWidget):
         self._update_count()
         self._load_note("")
 
+    def show_passages(self, count: int, page: Callable[[int, int], list[Annotation]],
+                      keys: Callable[[], list[Key]],
+                      by_id: Callable[[Sequence[str]], dict[str, Annotation]],
+                      orphans: list[Annotation], tags: list[Tag],
+                      annotator_names: Callable[[], list[str]]) -> None:
+        """Lists ``count`` anchored passages, each read only when shown or asked for (see
+        ``LazyPassages`` for ``page``, ``keys`` and ``by_id``), and ``orphans``; the
+        annotator filter offers ``annotator_names()``. What an article with thousands of
+        passages shows at once without reading them."""
+        self._annotator_names = annotator_names
+        self.model.reset_lazily(LazyPassages(count, page, keys, by_id))
+        self.orphans = {a.id: a for a in orphans}
+        self._show_orphans()
+        self.set_tags(tags)
+        self._refresh_annotators()
+        self._update_count()
+        self._load_note("")
+        # the list laid out now, not on a timer after the first paint: its scroll bar
+        # comes before it is painted, and it is painted once
+        self.view.doItemsLayout()
+
     def _show_orphans(self) -> None:
+        if not self.orphans and not self.orphan_list.count() and self.orphan_box.isHidden():
+            return  # none before, none now
         self.orphan_list.clear()
         for orphan in sorted(self.orphans.values(), key=lambda a: a.created):
             tags = ", ".join(orphan.tag_paths) or "no tag"
@@ -261,21 +305,17 @@ class Sidebar(QWidget):
 
     def show_loading(self, count: int) -> None:
         """An empty list that says its passages are on their way."""
+        self._annotator_names = None
         self.model.reset([])
         self._load_note("")
         self.count_label.setText(f"Loading {count:,} passages…")
 
     def set_tags(self, tags: list[Tag]) -> None:
-        self.delegate.colors = {t.name.lower(): t.color for t in tags}
-        current = self.tag_filter.currentText()
-        self.tag_filter.blockSignals(True)
-        self.tag_filter.clear()
-        self.tag_filter.addItem(ANY)
-        self.tag_filter.addItems([t.path for t in tags])
-        self.tag_filter.setCurrentText(current if self.tag_filter.findText(current) >= 0
-                                       else ANY)
-        self.tag_filter.blockSignals(False)
-        self.view.viewport().update()
+        colors = {t.name.lower(): t.color for t in tags}
+        if colors != self.delegate.colors:
+            self.delegate.colors = colors
+            self.view.viewport().update()
+        _set_choices(self.tag_filter, [t.path for t in tags])
 
     def put(self, annotation: Annotation) -> None:
         if annotation.anchor_state != "anchored":
@@ -301,14 +341,9 @@ class Sidebar(QWidget):
             self._load_note("")
 
     def _refresh_annotators(self) -> None:
-        names = sorted({a.annotator for a in self.model.annotations()})
-        current = self.annotator_filter.currentText()
-        self.annotator_filter.blockSignals(True)
-        self.annotator_filter.clear()
-        self.annotator_filter.addItem(ANY)
-        self.annotator_filter.addItems(names)
-        self.annotator_filter.setCurrentText(current if current in names else ANY)
-        self.annotator_filter.blockSignals(False)
+        names = (self._annotator_names() if self._annotator_names is not None
+                 else sorted({a.annotator for a in self.model.annotations()}))
+        _set_choices(self.annotator_filter, names)
 
     def _update_count(self) -> None:
         total = self.model.rowCount()
@@ -361,12 +396,14 @@ class Sidebar(QWidget):
     def _load_note(self, annotation_id: str) -> None:
         self._note_for = annotation_id
         annotation = self.model.annotation(annotation_id) if annotation_id else None
-        self.note_editor.blockSignals(True)
-        self.note_editor.setPlainText(annotation.note if annotation else "")
-        self.note_editor.blockSignals(False)
+        note = annotation.note if annotation else ""
+        if note != self.note_editor.toPlainText():  # (an editor set again repaints)
+            self.note_editor.blockSignals(True)
+            self.note_editor.setPlainText(note)
+            self.note_editor.blockSignals(False)
+            self._show_preview()
         self._set_note_enabled(annotation is not None)
         self.save_note.setEnabled(False)
-        self._show_preview()
 
     def _set_note_enabled(self, enabled: bool) -> None:
         self.note_editor.setEnabled(enabled)
@@ -391,3 +428,18 @@ class Sidebar(QWidget):
     def focus_note(self) -> None:
         self.note_tabs.setCurrentIndex(0)
         self.note_editor.setFocus()
+
+
+def _set_choices(combo: QComboBox, names: list[str]) -> None:
+    """``ANY`` and ``names`` as ``combo``'s items, keeping its choice if it is still
+    there; without a signal, and without touching a combo that has them already (a combo
+    filled again repaints, and the sidebar is filled at every opening)."""
+    items = [ANY, *names]
+    if [combo.itemText(i) for i in range(combo.count())] == items:
+        return
+    current = combo.currentText()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItems(items)
+    combo.setCurrentText(current if current in names else ANY)
+    combo.blockSignals(False)
