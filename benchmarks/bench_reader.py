@@ -106,26 +106,28 @@ def run(scale: float = 1.0) -> Result:
                                           progress=lambda m: log(f"{NAME}: {m}"))
 
     # an article this dense opens in two steps: the reader paints the passages on screen,
-    # then every passage is loaded and the sidebar filled; time the whole of it too
+    # then the sidebar lists every passage; time the whole of it too (the open benchmark
+    # times it until the event loop is idle)
     complete_times = []
     for _ in range(RUNS):
         began = time.perf_counter()
         store(None)
         app.processEvents()  # type: ignore[attr-defined]
         complete_times.append(time.perf_counter() - began)
+    # the highlighter reads the passages of a part of the text when it comes on screen
     shown = len(window.reader.highlighter.annotations)  # type: ignore[attr-defined]
     listed = window.sidebar.model.rowCount()  # type: ignore[attr-defined]
-    if shown != highlights or listed != highlights:
+    if not shown or listed != highlights:
         raise RuntimeError(f"{NAME}: {shown} highlights and {listed} sidebar rows, "
-                           f"expected {highlights}")
+                           f"expected {highlights} rows")
     window.close()  # type: ignore[attr-defined]
     bare.close()
     seconds, base = median(store_times), median(baseline_times)
     return Result(
-        name=NAME, work=f"open {words:,} words with {shown:,} highlights",
+        name=NAME, work=f"open {words:,} words with {highlights:,} highlights",
         seconds=seconds, baseline_seconds=base, figure=f"{seconds_text(seconds)} to painted",
         goal=f"goal <= {GOAL_RATIO:g}x a bare QTextBrowser", met=seconds <= GOAL_RATIO * base,
         runs=RUNS, store_times=store_times, baseline_times=baseline_times, headline=False,
-        notes=[f"every passage loaded and the sidebar filled: "
+        notes=[f"the sidebar filled too: "
                f"{seconds_text(median(complete_times))} (median of {RUNS})"],
     )
