@@ -4,7 +4,7 @@ writing into the same library file while the server runs."""
 from __future__ import annotations
 
 import pytest
-from conftest import ARTICLE_TEXT, AUTHORITY, Server
+from server_support import ARTICLE_TEXT, AUTHORITY, Server
 from support import Cli
 
 URI = "https://news.example/bridge"

@@ -3,7 +3,7 @@ orphans, replies, and the refusals a client gets for what it may not do."""
 
 from __future__ import annotations
 
-from conftest import ARTICLE_TEXT, AUTHORITY, Server
+from server_support import ARTICLE_TEXT, AUTHORITY, Server
 
 URI = "https://news.example/bridge"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ORIGIN, Server, seed, start_server, stop_server
+from server_support import ORIGIN, Server, seed, start_server, stop_server
 
 PROMISED = {
     "/api/": {"get"},

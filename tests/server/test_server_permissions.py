@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import AUTHORITY, Server, start_server, stop_server
+from server_support import AUTHORITY, Server, start_server, stop_server
 
 from desktop.store.library import Library
 

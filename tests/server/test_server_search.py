@@ -6,7 +6,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from conftest import AUTHORITY, Server
+from server_support import AUTHORITY, Server
 
 TEXT = ("Dock workers struck at dawn. The harbour authority called the strike illegal. "
         "Union leaders said the harbour authority lied about wages. A spokesman for the "
