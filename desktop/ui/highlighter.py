@@ -259,14 +259,15 @@ class Highlighter:
 
     def _brush(self, here: list[Annotation]) -> QBrush:
         """The background of a stretch that ``here`` cover."""
-        return self._format(here, -1).background()
+        return self._format(tuple(self.color_of(a) for a in here),
+                            any(a.id == self.current for a in here), -1).background()
 
-    def _format(self, here: list[Annotation], start: int) -> QTextCharFormat:
-        """The format of a stretch from ``start`` that ``here`` cover (none: plain), made
-        once per look: a dense stretch has hundreds of pieces and a few looks."""
-        colors = tuple(self.color_of(a) for a in here)
-        is_current = any(a.id == self.current for a in here)
-        link = len(colors) < 2 and self._in_link(start)
+    def _format(self, colors: tuple[str, ...], is_current: bool,
+                start: int) -> QTextCharFormat:
+        """The format of a stretch from ``start`` covered by passages of ``colors`` (none:
+        plain), made once per look: a dense stretch has hundreds of pieces and a few
+        looks."""
+        link = len(colors) < 2 and bool(self._links) and self._in_link(start)
         key = (colors, is_current, link)
         fmt = self._formats.get(key)
         if fmt is None:
@@ -306,10 +307,15 @@ class Highlighter:
                 cuts.add(max(lo, link_start))
                 cuts.add(min(hi, link_end))
         bounds = sorted(cuts)
+        # the passages' colours, once each (a passage spans several pieces)
+        color = {a.id: self.color_of(a) for a in covering}
+        current = self.current
         active: dict[str, Annotation] = {}
         next_index = 0
         cursor = QTextCursor(self.document)
-        to_qt = self.positions.to_qt
+        positions = self.positions
+        # a text without astral characters has the same Qt positions as code points
+        to_qt = positions.to_qt if positions.qt_length != positions.length else int
         keep = QTextCursor.MoveMode.KeepAnchor
         # one edit block: the view re-lays the text out once, not once per format change
         cursor.beginEditBlock()
@@ -324,7 +330,8 @@ class Highlighter:
                 continue
             cursor.setPosition(to_qt(start))
             cursor.setPosition(to_qt(end), keep)
-            cursor.mergeCharFormat(self._format(list(active.values()), start))
+            cursor.mergeCharFormat(self._format(tuple(color[k] for k in active),
+                                                current in active, start))
         cursor.endEditBlock()
         self._mark_painted(lo, hi)
 
