@@ -208,12 +208,13 @@ class MainWindow(QMainWindow):
         self.reader.show_article(document, between(*opening),
                                  self.library.tags.list(usage=False), self.tag_colors(),
                                  between, opening)
+        # the article's counts say how many passages are anchored: not counted again
+        counts = (article.annotation_count - article.orphan_count, article.orphan_count)
         if article.annotation_count > PROGRESSIVE_PASSAGES:
             self.sidebar.show_loading(article.annotation_count)
-            QTimer.singleShot(0, lambda: self._finish_opening(article.id, current,
-                                                              article.orphan_count))
+            QTimer.singleShot(0, lambda: self._finish_opening(article.id, current, counts))
         else:
-            self._finish_opening(article.id, current, article.orphan_count)
+            self._finish_opening(article.id, current, counts)
         self.show_heading(article)
         self.library_pane.select(article.id)
         self.settings.set(keys.LAST_ARTICLE, article.id)
@@ -259,16 +260,18 @@ class MainWindow(QMainWindow):
             self.sidebar.select(annotation_id)
             self._follow_sidebar = True
 
-    def _finish_opening(self, article_id: str, current: str = "", orphans: int = -1) -> None:
+    def _finish_opening(self, article_id: str, current: str = "",
+                        counts: tuple[int, int] | None = None) -> None:
         """Lists the article's passages in the sidebar, counted from an index and each
-        read when it shows, and makes ``current`` current; ``orphans`` is how many orphans
-        there are, if known. Does nothing if another article opened meanwhile (the second
-        step of a progressive opening)."""
+        read when it shows, and makes ``current`` current; ``counts`` are how many anchored
+        passages and orphans there are, if known. Does nothing if another article opened
+        meanwhile (the second step of a progressive opening)."""
         if article_id != self.article_id:
             return
         annotations = self.library.annotations
+        anchored, orphans = counts or (annotations.passage_count(article_id), -1)
         self.sidebar.show_passages(
-            annotations.passage_count(article_id),
+            anchored,
             lambda offset, limit: annotations.passage_page(article_id, offset, limit),
             lambda: annotations.passage_keys(article_id), annotations.live,
             annotations.orphans(article_id) if orphans else [],
