@@ -1,5 +1,5 @@
 """``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
-[reanchor] [jsonld] [idle] [open] [export-cli]``.
+[reanchor] [jsonld] [idle] [open] [export-cli] [server]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -26,6 +26,7 @@ from benchmarks import (
     bench_reader,
     bench_reanchor,
     bench_search,
+    bench_server,
     bench_startup,
 )
 from benchmarks.harness import Result, seconds_text
@@ -43,6 +44,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "idle": bench_idle,
     "open": bench_open,
     "export-cli": bench_export_cli,
+    "server": bench_server,
 }
 
 
