@@ -116,35 +116,40 @@ class FragmentLinks:
                 second = known[1] = self._text.find(quote, first + 1)
             if second == -1:
                 return self._head + directive
-        # str.split() splits on the whitespace _words does and drops the empty words that
-        # text_fragment_link filters out
-        get = self._encoded.__getitem__
-        before = prefix.split()
+        # str.split splits on the whitespace _words does and drops the empty words that
+        # text_fragment_link filters out; with a limit it splits off only the words wanted
+        # (the rest, one more part, is not context)
+        # A context cut mid-word would not match: the partial word at the far edge goes
+        # (the context is cut when it has no more words than are wanted)
+        before = prefix.rsplit(None, _CONTEXT_WORDS)
+        if len(before) > _CONTEXT_WORDS or (before and not prefix[0].isspace()):
+            before = before[1:]  # the rest before the words wanted, or the partial word
         if before:
-            # a context cut mid-word would not match: drop the partial word at the far
-            # edge (the context is cut when it has no more words than are wanted)
-            if len(before) <= _CONTEXT_WORDS and not prefix[0].isspace():
-                before = before[1:]
-            if before:
-                directive = "%20".join(map(get, before[-_CONTEXT_WORDS:])) + "-," + directive
-        after = suffix.split()
+            directive = self._words(before) + "-," + directive
+        after = suffix.split(None, _CONTEXT_WORDS)
+        if len(after) > _CONTEXT_WORDS or (after and not suffix[-1].isspace()):
+            after = after[:-1]  # the rest after the words wanted, or the partial word
         if after:
-            if len(after) <= _CONTEXT_WORDS and not suffix[-1].isspace():
-                after = after[:-1]
-            if after:
-                directive = directive + ",-" + "%20".join(map(get, after[:_CONTEXT_WORDS]))
+            directive = directive + ",-" + self._words(after)
         return self._head + directive
+
+    def _words(self, words: list[str]) -> str:
+        """``_encode(" ".join(words))``: as they are when they are plain letters and digits
+        (most are), else each word's encoding."""
+        plain = "".join(words)
+        if plain.isascii() and plain.isalnum():
+            return "%20".join(words)
+        return "%20".join(map(self._encoded.__getitem__, words))
 
     def _quote(self, quote: str) -> list[Any]:
         """Where ``quote`` first occurs in the text, that the next occurrence is not looked
         for yet, and the quote's directive without context ("" when it has no words)."""
-        get = self._encoded.__getitem__
         words = quote.split()
         if len(words) > _LONG_QUOTE_WORDS:
-            directive = ("%20".join(map(get, words[:_EDGE_WORDS])) + ","
-                         + "%20".join(map(get, words[-_EDGE_WORDS:])))
+            directive = (self._words(words[:_EDGE_WORDS]) + ","
+                         + self._words(words[-_EDGE_WORDS:]))
         else:
-            directive = "%20".join(map(get, words))
+            directive = self._words(words) if words else ""
         return [self._text.find(quote), _UNSEEN, directive]
 
 
