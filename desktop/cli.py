@@ -11,7 +11,7 @@ import shutil
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -1280,6 +1280,109 @@ def serve(state: _State, host: str, port: int, authority: str,
         db=state.db_path, host=host, port=port, busy_timeout=timeout,
         api=ServerConfig(authority=authority.strip(), cors_origins=cors_origins,
                          anonymous_read=anonymous_read)))
+
+
+
+# --- the sync: this library as an offline-first client of a team server ------------------
+
+if TYPE_CHECKING:  # httpx loads only for the sync's commands
+    from desktop.sync.engine import SyncEngine
+
+
+def _sync_engine(state: _State) -> SyncEngine:
+    """An engine on a connection of the sync's own (its writes carry the origin
+    ``sync:…``, which the push never sends back); httpx loads only for these commands."""
+    from desktop.sync.engine import SyncEngine
+
+    return SyncEngine.opened(state.db_path, _busy_timeout())
+
+
+@cli.group("sync", cls=_Group, invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the round's report as JSON.")
+@click.pass_context
+def sync_group(ctx: click.Context, as_json: bool) -> None:
+    """Sync the library with its team server, one round: send the passages made here
+    that the server has not acknowledged, then apply what changed there (the later update
+    wins, a deletion is never undone). Exits 1 when the server cannot be reached (nothing
+    is lost: the next round sends it). `sync connect` sets the server (docs/server.md,
+    "Sync")."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state = ctx.find_object(_State)
+    assert state is not None
+    with _sync_engine(state) as engine:
+        if engine.state.connection() is None:
+            raise InvalidArgumentError(
+                f"{state.db_path} is not connected to a team server: "
+                f"`{_invoked_as()} sync connect URL --token TOKEN` first")
+        report = engine.sync(pages=None)  # until up to date: nobody waits on a next round
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if report.status.state == "offline":
+        click.echo(f"Error: {report.status.problem}; {report.status.unsent} unsent changes "
+                   "wait for the next round", err=True)
+        ctx.exit(1)
+
+
+@sync_group.command("connect")
+@click.argument("url")
+@click.option("--token", envvar="CLOSEREAD_TOKEN", prompt="API token", hide_input=True,
+              help="The API token (made with `closeread token create` on the server's "
+                   "machine), or set CLOSEREAD_TOKEN; asked for when left out. It is kept "
+                   "in the library file (docs/server.md, \"Sync\").")
+@pass_state
+def sync_connect(state: _State, url: str, token: str) -> None:
+    """Connect the library to the team server at URL (http://host:port): the token is
+    checked there and kept in the library; the passages of its user's annotator are sent
+    from then on (those made before too)."""
+    with _sync_engine(state) as engine:
+        connection = engine.connect(url, token)
+    click.echo(f"connected {state.db_path} to {connection.url} as {connection.user}: "
+               f"`{_invoked_as()} sync` sends the passages of the annotator "
+               f"{connection.user!r} and reads what changed there")
+    annotator = os.environ.get("CLOSEREAD_ANNOTATOR") or getpass.getuser()
+    if annotator != connection.user:
+        click.echo(f"note: passages made here as {annotator!r} are not sent; set "
+                   f"CLOSEREAD_ANNOTATOR={connection.user} (and the app's annotator)",
+                   err=True)
+
+
+@sync_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def sync_status(state: _State, as_json: bool) -> None:
+    """Whether the library is connected, the server answers now, and how many changes
+    made here wait to be sent (never the token)."""
+    with _sync_engine(state) as engine:
+        status = engine.status(probe=True)
+        pointers = {"pushed_seq": engine.state.pushed_seq,
+                    "pulled_seq": engine.state.pulled_seq}
+    if as_json:
+        _echo_json({**status.as_dict(), **pointers})
+        return
+    if status.server is None:
+        click.echo(f"not connected (`{_invoked_as()} sync connect URL --token TOKEN`)")
+        return
+    click.echo(f"server: {status.server} (as {status.user})")
+    click.echo(f"status: {status.text}" + (f" — {status.problem}" if status.problem else ""))
+    click.echo(f"unsent: {status.unsent}; sent up to {pointers['pushed_seq']} here, read up "
+               f"to {pointers['pulled_seq']} there")
+
+
+@sync_group.command("disconnect")
+@pass_state
+def sync_disconnect(state: _State) -> None:
+    """Forget the team server and the token; the library and its unsent work stay
+    (connecting again sends everything of its user's again, which duplicates nothing)."""
+    with _sync_engine(state) as engine:
+        gone = engine.disconnect()
+    if gone is None:
+        click.echo("not connected")
+    else:
+        click.echo(f"disconnected from {gone.url}; the token is no longer kept here")
 
 
 def main() -> None:

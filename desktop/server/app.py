@@ -24,6 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop import __version__
+from desktop.core.bundle import is_uuid
 from desktop.core.errors import (
     ClosereadError,
     DatabaseError,
@@ -32,7 +33,7 @@ from desktop.core.errors import (
     QuoteNotFoundError,
     TagExistsError,
 )
-from desktop.core.model import iso_date
+from desktop.core.model import iso_date, iso_utc, now_iso
 from desktop.io.importer import prepare
 from desktop.server import shapes
 from desktop.server.middleware import AccessLog, BodyLimit, MediaType
@@ -58,6 +59,7 @@ from desktop.server.schemas import (
 )
 from desktop.store.accounts import WORLD, AccountExistsError, Group, User
 from desktop.store.articles import NewArticle
+from desktop.store.client_ids import AnnotationGoneError, ClientAnnotation, IdTakenError
 from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
 
 DEFAULT_MAX_BODY = 1_000_000  # bytes: an article of a few hundred pages, far more than a note
@@ -107,6 +109,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 _TAKEN: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "The name is taken"}}
+_CLIENT_IDS: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "A new tag's name is taken under another "
+                                            "parent, or the id is another annotation's"},
+    410: {"model": ErrorOut, "description": "The id is of an annotation that was deleted "
+                                            "(a deletion is never undone)"},
+}
 _PLACING: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "A new tag's name is taken under another parent"},
     422: {"model": ErrorOut, "description": "The quote is not in the article's text "
@@ -295,8 +303,9 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
     # --- annotations ---------------------------------------------------------------------
 
     @app.post("/api/annotations", tags=["annotations"], response_model=AnnotationOut,
-              summary="Create an annotation, or a reply (with references)",
-              responses=_PLACING)
+              summary="Create an annotation, or a reply (with references); with an id, "
+                      "create it under that id or replace it with a later version",
+              responses=_PLACING | _CLIENT_IDS)
     def create_annotation(
         body: AnnotationCreate, request: Request, user: Author,
         orphan: Annotated[Literal["refuse", "keep"], Query(
@@ -307,6 +316,8 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         if body.references:
             if body.tags:
                 raise _refuse(400, "tags: a reply has no tags")
+            if body.id is not None:
+                raise _refuse(400, "id: a reply is not given an id by its client")
             parent_id = body.references[-1]
             parent = repo.item(parent_id, reader)
             if parent is None:
@@ -320,8 +331,42 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         group = postable_group(body.group, user)
         shared = shared_from(body.permissions, user, group.id)
         passage = passage_of(body.target, article_id) or Passage()
+        if body.id is not None:
+            return client_copy(body, request, user, article_id, group.id, shared, passage,
+                               orphan == "keep")
         item = repo.create_annotation(user, article_id, passage, body.text, body.tags,
                                       group.id, shared, orphan == "keep")
+        return JSONResponse(item_json(item, request))
+
+    def client_copy(body: AnnotationCreate, request: Request, user: User, article_id: str,
+                    group_id: str, shared: bool, passage: Passage,
+                    keep_orphan: bool) -> JSONResponse:
+        """A client's own copy of an annotation, under its id and with its times (the
+        desktop sync): added, or put over the one with that id when it is later; sending
+        it again changes nothing (docs/server.md, "Sync")."""
+        assert body.id is not None
+        if not is_uuid(body.id):
+            raise _refuse(400, "id: give a UUID")
+        times = {}
+        for name in ("created", "updated"):
+            value = getattr(body, name)
+            try:
+                times[name] = now_iso() if value is None else iso_utc(value)
+            except ValueError:
+                raise _refuse(400, f"{name}: give an ISO 8601 time") from None
+        given = body.model_fields_set
+        try:
+            item, _outcome = repo.put_annotation(ClientAnnotation(
+                id=body.id, article_id=article_id, author=user.name, passage=passage,
+                note=body.text, tags=body.tags, created=times["created"],
+                updated=max(times["updated"], times["created"]),
+                group_id=group_id if "group" in given else None,
+                shared=shared if "permissions" in given else None,
+                keep_orphan=keep_orphan))
+        except IdTakenError as error:
+            raise _refuse(409, error.message) from None
+        except AnnotationGoneError as error:
+            raise _refuse(410, error.message) from None
         return JSONResponse(item_json(item, request))
 
     # registered before /api/annotations/{id}, which would take "X.jsonld" as an id
@@ -543,8 +588,10 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
                 iso_date(body.published)
             except ValueError:
                 raise _refuse(400, "published: give an ISO 8601 date") from None
+        if body.id is not None and not is_uuid(body.id):
+            raise _refuse(400, "id: give a UUID")
         new = _prepared(body)
-        article, created = repo.add_article(new)
+        article, created = repo.add_article(new, body.id)
         return JSONResponse(shapes.article_json(article, base(request), with_text=True),
                             status_code=201 if created else 200)
 

@@ -19,6 +19,7 @@ from desktop.core.changes import Change
 from desktop.core.model import Article
 from desktop.store.accounts import Group, User
 from desktop.store.articles import NewArticle
+from desktop.store.client_ids import ClientAnnotation
 from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
 
 
@@ -84,9 +85,11 @@ class Repository(Protocol):
         """The articles a uri names: ``urn:closeread:article:<id>``, or their url."""
         ...
 
-    def add_article(self, new: NewArticle) -> tuple[Article, bool]:
-        """Stores an article (its text already canonical); returns it and whether it is
-        new (a text already there is that article)."""
+    def add_article(self, new: NewArticle, article_id: str | None = None
+                    ) -> tuple[Article, bool]:
+        """Stores an article (its text already canonical) under ``article_id`` when that
+        id is given and free; returns it and whether it is new (a text already there is
+        that article)."""
         ...
 
     # --- annotations and replies ---------------------------------------------------------
@@ -98,6 +101,13 @@ class Repository(Protocol):
     def create_annotation(self, author: User, article_id: str, passage: Passage, text: str,
                           tags: Sequence[str], group_id: str, shared: bool,
                           keep_orphan: bool) -> SharedItem:
+        ...
+
+    def put_annotation(self, wanted: ClientAnnotation) -> tuple[SharedItem, str]:
+        """A client's annotation under the client's id (the sync, docs/server.md): added,
+        or put over the one with that id when the client's is later. Returns the
+        annotation as it is now and what happened (``client_ids.CREATED``, ``REPLACED``,
+        ``UNCHANGED``, ``KEPT``); raises ``IdTakenError``, ``AnnotationGoneError``."""
         ...
 
     def create_reply(self, author: User, parent_id: str, text: str,

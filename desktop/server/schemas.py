@@ -62,8 +62,17 @@ class Permissions(_Lenient):
 
 class AnnotationCreate(_Lenient):
     """A new annotation, or with ``references`` a reply (whose ``uri``, ``group`` and
-    ``target`` come from the annotation it answers)."""
+    ``target`` come from the annotation it answers).
 
+    ``id``, ``created`` and ``updated`` are Closeread's addition for clients that keep
+    their own copy (the desktop sync, docs/server.md): the annotation is stored under
+    the client's id with the client's times, and sending it again replaces it only when
+    its ``updated`` is later, as a bundle merge would."""
+
+    id: Annotated[str, Field(min_length=36, max_length=36,
+                             description="A UUID chosen by the client")] | None = None
+    created: Annotated[str, Field(max_length=40, description="ISO 8601, with id")] | None = None
+    updated: Annotated[str, Field(max_length=40, description="ISO 8601, with id")] | None = None
     uri: Annotated[str, Field(min_length=1, max_length=MAX_URI)] | None = None
     text: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     tags: Annotated[list[TagName], Field(max_length=100)] = Field(default_factory=list)
@@ -201,8 +210,10 @@ class ProfileOut(BaseModel):
 class ArticleCreate(_Lenient):
     """A new article. ``text`` in ``format`` goes through the same import as a file in
     the app: Markdown and HTML are rendered, and a plain text is stored as it is (line
-    ends made ``\\n``) unless ``clean`` asks for the import's cleaning."""
+    ends made ``\\n``) unless ``clean`` asks for the import's cleaning. ``id`` (a UUID,
+    Closeread's addition for the desktop sync) is the article's id when it is free."""
 
+    id: Annotated[str, Field(min_length=36, max_length=36)] | None = None
     text: Annotated[str, Field(min_length=1)]
     format: Literal["text", "markdown", "html"] = "text"
     clean: bool = False

@@ -18,6 +18,7 @@ from desktop.core.changes import Change
 from desktop.core.model import Article
 from desktop.store.accounts import WORLD, Group, User
 from desktop.store.articles import NewArticle
+from desktop.store.client_ids import ClientAnnotation, put_annotation, put_article
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
 from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
 
@@ -114,8 +115,9 @@ class SqliteRepository:
     def article_ids_for(self, uris: Sequence[str]) -> list[str]:
         return self._library().accounts.sharing.article_ids_for(uris)
 
-    def add_article(self, new: NewArticle) -> tuple[Article, bool]:
-        return self._library().articles.add(new)
+    def add_article(self, new: NewArticle, article_id: str | None = None
+                    ) -> tuple[Article, bool]:
+        return put_article(self._library(), new, article_id)
 
     # --- annotations and replies ---------------------------------------------------------
 
@@ -127,6 +129,13 @@ class SqliteRepository:
                           keep_orphan: bool) -> SharedItem:
         return self._library().accounts.sharing.create_annotation(
             author.name, article_id, passage, text, tags, group_id, shared, keep_orphan)
+
+    def put_annotation(self, wanted: ClientAnnotation) -> tuple[SharedItem, str]:
+        library = self._library()
+        outcome = put_annotation(library, wanted)
+        item = library.accounts.sharing.item(wanted.id)
+        assert item is not None  # just written, and never deleted by a put
+        return item, outcome
 
     def create_reply(self, author: User, parent_id: str, text: str,
                      shared: bool) -> SharedItem:

@@ -402,5 +402,32 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.executescript("".join(_journal_trigger(*spec) for spec in _JOURNALLED_TEAM))
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# --- schema 8: the desktop side of the team server (the sync) ----------------------------
+
+
+def _v8(db: sqlite_utils.Database) -> None:
+    """What the sync keeps between rounds (docs/server.md, "Sync"): the server it talks to,
+    the token it speaks with, how far it has sent this library's journal and read the
+    server's change feed (``sync_state``, one value a key), and which of the server's
+    articles each local article is (``sync_articles``). Neither table is journalled: the
+    sync's bookkeeping is no change of the library, and the token must never reach the
+    change feed, a bundle or an export. (``IF NOT EXISTS``: a file rolled back to an
+    older schema by hand, as tests/store does, may still hold them.)"""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS sync_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS sync_articles (
+            article_id TEXT PRIMARY KEY,
+            server_id TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS sync_articles_server ON sync_articles(server_id);
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -61,6 +61,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         lambda: export_dialog(window, "bundle"))
     add(file_menu, "&Merge bundles…", "actionMergeBundles",
         lambda: choose_bundles(window))
+    add(file_menu, "Connect to &team server…", "actionConnectServer",
+        lambda: window.sync_status.connect_dialog())
     file_menu.addSeparator()
     add(file_menu, "&Quit", "actionQuit", window.close, QKeySequence.StandardKey.Quit)
 

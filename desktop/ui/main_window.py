@@ -38,6 +38,7 @@ from desktop.ui.reader import Reader
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.settings import Settings
 from desktop.ui.sidebar import Sidebar
+from desktop.ui.sync_status import SyncController
 from desktop.ui.tag_bar import TagBar
 from desktop.ui.theme import apply_theme
 from desktop.ui.transfer import JobThread
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
         self.statusBar().addPermanentWidget(self.annotator_label)
         self._show_annotator()
+        self.sync_status = SyncController(self)  # the team server: rounds and their label
 
         self.menu_actions = build_actions(self)  # by objectName; not QWidget.actions()
         self.refresh_tags()
@@ -407,6 +409,7 @@ class MainWindow(QMainWindow):
         # back) and waited for, so nothing is left half-written
         for thread in self.findChildren(JobThread):
             thread.stop()
+        self.sync_status.stop()
         self.watcher.stop()
         self.save_state_now()
         super().closeEvent(event)
