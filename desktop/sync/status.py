@@ -55,12 +55,6 @@ class SyncReport:
     out_of_sight: list[str] = field(default_factory=list)  # announced, then answered 404
     errors: list[str] = field(default_factory=list)  # refusals, one line each
 
-    @property
-    def busy(self) -> bool:
-        """Whether the round sent or received anything."""
-        return bool(self.sent or self.sent_deletions or self.sent_articles or self.received
-                    or self.received_deletions or self.received_articles)
-
     def lines(self) -> list[str]:
         """The report as the command line prints it."""
         lines = [
