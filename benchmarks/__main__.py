@@ -1,5 +1,5 @@
 """``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
-[reanchor] [jsonld] [idle] [open] [export-cli] [server]``.
+[reanchor] [jsonld] [idle] [open] [export-cli] [server] [sync-first]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -28,6 +28,7 @@ from benchmarks import (
     bench_search,
     bench_server,
     bench_startup,
+    bench_sync_first,
 )
 from benchmarks.harness import Result, seconds_text
 
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "open": bench_open,
     "export-cli": bench_export_cli,
     "server": bench_server,
+    "sync-first": bench_sync_first,
 }
 
 
