@@ -10,9 +10,11 @@ line write the same file at the same time (docs/architecture.md, "Transactions")
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Concatenate, ParamSpec, TypeVar
 
 from desktop.core.changes import Change
 from desktop.core.model import Article
@@ -21,6 +23,24 @@ from desktop.store.articles import NewArticle
 from desktop.store.client_ids import ClientAnnotation, put_annotation, put_article
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
 from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _writes(method: Callable[Concatenate[SqliteRepository, P], R]
+            ) -> Callable[Concatenate[SqliteRepository, P], R]:
+    """A write, one at a time within the server: SQLite's busy handler lets a newcomer
+    overtake writers that have waited longest (it sleeps and retries), which under load
+    gave writes a p99 of seconds and, past the busy timeout, refusals. The threads of this
+    process queue on a lock first; other processes still take turns through SQLite."""
+
+    @functools.wraps(method)
+    def write(self: SqliteRepository, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._writing:
+            return method(self, *args, **kwargs)
+
+    return write
 
 
 class SqliteRepository:
@@ -33,6 +53,7 @@ class SqliteRepository:
         self._local = threading.local()
         self._opened: list[Library] = []
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
         # opened now, in the starting thread: a file that cannot be a library (locked, too
         # new, another program's) stops the server before it listens, and the migrations
         # run once, here
@@ -79,9 +100,11 @@ class SqliteRepository:
         # by id only: a name would let a client guess at groups it cannot see
         return found if found is not None and found.id == group_id else None
 
+    @_writes
     def create_group(self, creator: User, name: str, description: str) -> Group:
         return self._library().accounts.create_group(name, creator.name, description)
 
+    @_writes
     def update_group(self, group_id: str, name: str | None,
                      description: str | None) -> Group:
         return self._library().accounts.update_group(group_id, name, description)
@@ -92,9 +115,11 @@ class SqliteRepository:
     def is_member(self, group_id: str, user: User) -> bool:
         return self._library().accounts.is_member(group_id, user.name)
 
+    @_writes
     def add_member(self, group_id: str, user_name: str) -> bool:
         return self._library().accounts.add_member(group_id, user_name)
 
+    @_writes
     def remove_member(self, group_id: str, user_name: str) -> bool:
         return self._library().accounts.remove_member(group_id, user_name)
 
@@ -115,6 +140,7 @@ class SqliteRepository:
     def article_ids_for(self, uris: Sequence[str]) -> list[str]:
         return self._library().accounts.sharing.article_ids_for(uris)
 
+    @_writes
     def add_article(self, new: NewArticle, article_id: str | None = None
                     ) -> tuple[Article, bool]:
         return put_article(self._library(), new, article_id)
@@ -124,12 +150,14 @@ class SqliteRepository:
     def item(self, item_id: str, reader: Reader) -> SharedItem | None:
         return self._library().accounts.sharing.item(item_id, reader)
 
+    @_writes
     def create_annotation(self, author: User, article_id: str, passage: Passage, text: str,
                           tags: Sequence[str], group_id: str, shared: bool,
                           keep_orphan: bool) -> SharedItem:
         return self._library().accounts.sharing.create_annotation(
             author.name, article_id, passage, text, tags, group_id, shared, keep_orphan)
 
+    @_writes
     def put_annotation(self, wanted: ClientAnnotation) -> tuple[SharedItem, str]:
         library = self._library()
         outcome = put_annotation(library, wanted)
@@ -137,11 +165,13 @@ class SqliteRepository:
         assert item is not None  # just written, and never deleted by a put
         return item, outcome
 
+    @_writes
     def create_reply(self, author: User, parent_id: str, text: str,
                      shared: bool) -> SharedItem:
         return self._library().accounts.sharing.create_reply(author.name, parent_id, text,
                                                              shared)
 
+    @_writes
     def update_item(self, item_id: str, *, text: str | None, tags: Sequence[str] | None,
                     passage: Passage | None, keep_orphan: bool, group_id: str | None,
                     shared: bool | None) -> SharedItem:
@@ -149,6 +179,7 @@ class SqliteRepository:
             item_id, text=text, tags=tags, passage=passage, keep_orphan=keep_orphan,
             group_id=group_id, shared=shared)
 
+    @_writes
     def delete_item(self, item_id: str) -> SharedItem:
         return self._library().accounts.sharing.delete(item_id)
 

@@ -51,7 +51,7 @@ class AnnotationFilter:
             clauses.append('n.start < ? AND n."end" > ?')
             params += [self.overlapping[1], self.overlapping[0]]
         if self.tag:
-            tag = library.tags.get(self.tag)
+            tag = library.tags.get(self.tag, usage=False)
             clauses.append(
                 "n.id IN (SELECT at.annotation_id FROM annotation_tags at JOIN tags t "
                 "ON t.id = at.tag_id WHERE t.id = ? OR t.parent_id = ?)"
@@ -123,7 +123,7 @@ class Annotations:
         def resolve(name: str) -> tuple[str, str, str]:
             key = name.lower()
             if key not in tag_cache:
-                tag = self.library.tags.get(name)
+                tag = self.library.tags.get(name, usage=False)
                 tag_cache[key] = (tag.id, tag.name, tag.path)
             return tag_cache[key]
 
@@ -284,7 +284,7 @@ class Annotations:
         """Replaces the annotation's tags (each by id, name or path)."""
         with self.library.transaction():
             annotation = self.get(annotation_id)
-            tag_ids = list(dict.fromkeys(self.library.tags.get(t).id for t in tags))
+            tag_ids = list(dict.fromkeys(self.library.tags.get(t, usage=False).id for t in tags))
             self.db.execute("DELETE FROM annotation_tags WHERE annotation_id = ?",
                             [annotation.id])
             self.db.conn.executemany(
@@ -296,7 +296,7 @@ class Annotations:
     def add_tag(self, annotation_ids: Sequence[str], tag: str) -> builtins.list[str]:
         """Puts ``tag`` on several annotations at once; returns those that did not have it."""
         with self.library.transaction():
-            tag_id = self.library.tags.get(tag).id
+            tag_id = self.library.tags.get(tag, usage=False).id
             changed = []
             for annotation_id in annotation_ids:
                 cursor = self.db.execute(
@@ -310,7 +310,7 @@ class Annotations:
     def remove_tag(self, annotation_ids: Sequence[str], tag: str) -> None:
         """Takes ``tag`` off several annotations at once."""
         with self.library.transaction():
-            tag_id = self.library.tags.get(tag).id
+            tag_id = self.library.tags.get(tag, usage=False).id
             for annotation_id in annotation_ids:
                 self.db.execute(
                     "DELETE FROM annotation_tags WHERE annotation_id = ? AND tag_id = ?",
@@ -411,7 +411,7 @@ def passage_rows(library: Library, where: AnnotationFilter | None = None
     tag_join = "LEFT JOIN annotation_tags at ON at.annotation_id = n.id " \
                "LEFT JOIN tags t ON t.id = at.tag_id LEFT JOIN tags p ON p.id = t.parent_id"
     if where.tag:
-        tag = library.tags.get(where.tag)
+        tag = library.tags.get(where.tag, usage=False)
         clause += " AND (t.id = ? OR t.parent_id = ?)"
         params += [tag.id, tag.id]
     sql = f"""
@@ -487,7 +487,7 @@ class ArticlePassages:
         clause += f" AND n.anchor_state = '{ANCHORED}'"
         row_clause, row_params = clause, builtins.list(params)
         if where.tag:
-            tag = library.tags.get(where.tag)
+            tag = library.tags.get(where.tag, usage=False)
             row_clause += " AND (t.id = ? OR t.parent_id = ?)"
             row_params += [tag.id, tag.id]
         only = "a.id = ? AND " if where.article_id else ""

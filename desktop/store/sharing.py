@@ -395,12 +395,12 @@ class Sharing:
         ids: builtins.list[str] = []
         for name in wanted:
             try:
-                tag = tags.get(name)
+                tag = tags.get(name, usage=False)
             except UnknownTagError:
                 parent, _, child = name.strip().rpartition("/")
                 if parent:
                     try:
-                        tags.get(parent)
+                        tags.get(parent, usage=False)
                     except UnknownTagError:
                         tags.add(parent)
                 tag = tags.add(child, parent=parent or None)
@@ -479,7 +479,7 @@ class Sharing:
             found.add(f"i.group_id IN ({_marks(query.groups)})", *query.groups)
         for name in query.tags:
             try:
-                tag = self.library.tags.get(name)
+                tag = self.library.tags.get(name, usage=False)
             except UnknownTagError:
                 return None  # a tag nobody has: nothing carries it
             # by the tags' ids first, so that annotation_tags is read through its tag index

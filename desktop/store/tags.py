@@ -151,11 +151,14 @@ class Tags:
         )
         return [Tag(**row) for row in rows]
 
-    def get(self, name: str) -> Tag:
+    def get(self, name: str, usage: bool = True) -> Tag:
         """The tag with the id ``name``, else the tag called ``name`` (any case), or its path
-        ``parent/name``. An undo refers to a tag by id: its name may have changed since."""
+        ``parent/name``. An undo refers to a tag by id: its name may have changed since.
+        ``usage=False`` leaves the use count at 0: counting reads every passage carrying
+        the tag, which a write that only needs the tag's id should not pay for."""
+        columns = _TAG_COLUMNS if usage else _TAG_COLUMNS_WITHOUT_USAGE
         rows = list(self.db.query(
-            f"SELECT {_TAG_COLUMNS} FROM tags t LEFT JOIN tags p ON p.id = t.parent_id "
+            f"SELECT {columns} FROM tags t LEFT JOIN tags p ON p.id = t.parent_id "
             "WHERE t.id = ?", [name]))
         if rows:
             return Tag(**rows[0])
@@ -165,7 +168,7 @@ class Tags:
         else:
             parent = ""
         rows = list(self.db.query(
-            f"SELECT {_TAG_COLUMNS} FROM tags t LEFT JOIN tags p ON p.id = t.parent_id "
+            f"SELECT {columns} FROM tags t LEFT JOIN tags p ON p.id = t.parent_id "
             "WHERE t.name = ? COLLATE NOCASE",
             [wanted],
         ))
