@@ -24,7 +24,7 @@ from desktop.core.bundle import (
     BundleArticle,
     BundleTag,
 )
-from desktop.core.errors import ClosereadError, InvalidArgumentError, UnknownTagError
+from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.model import Article, new_id, now_iso, text_sha256
 from desktop.store.accounts import WORLD
 from desktop.store.articles import NewArticle
@@ -164,19 +164,7 @@ def _tags(library: Library, wanted: Sequence[str]) -> list[Tag]:
     tags = library.tags
     found: dict[str, Tag] = {}
     for name in wanted:
-        parent, _, child = name.strip().rpartition("/")
-        try:
-            tag = tags.get(name)
-        except UnknownTagError:
-            try:
-                tag = tags.get(child)
-            except UnknownTagError:
-                if parent:
-                    try:
-                        tags.get(parent)
-                    except UnknownTagError:
-                        tags.add(parent)
-                tag = tags.add(child, parent=parent or None)
+        tag = tags.ensure(name)
         found.setdefault(tag.id, tag)
     return list(found.values())
 

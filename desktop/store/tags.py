@@ -289,6 +289,24 @@ class Tags:
             self.remove(removal.tag_id, force=True)
         return removal
 
+    def ensure(self, path: str) -> Tag:
+        """The tag at ``path`` (a name or ``parent/name``), made when the library lacks it
+        (its parent too, at the end of the active set, the next free colour); a tag called
+        so under another parent here is that tag (names are unique in a library). What the
+        server and the sync do with a tag a client or a server names."""
+        parent, _, name = path.strip().rpartition("/")
+        for wanted in (path, name):
+            try:
+                return self.get(wanted, usage=False)
+            except UnknownTagError:
+                pass
+        if parent:
+            try:
+                self.get(parent, usage=False)
+            except UnknownTagError:
+                self.add(parent)
+        return self.add(name, parent=parent or None)
+
     def removal(self, name: str) -> TagRemoval:
         """What removing ``name`` takes away (the tag, its child tags, their places in the
         tag sets, and their links to passages), so that ``restore`` can put it back."""

@@ -51,7 +51,6 @@ from desktop.core.errors import (
     ArticleNotFoundError,
     ClosereadError,
     DatabaseError,
-    UnknownTagError,
 )
 from desktop.core.model import Article, new_id, now_iso
 from desktop.store.library import Library
@@ -569,21 +568,8 @@ class _Round:
         """The local tag for a server's tag path, made when the library lacks it (with its
         parent, at the end of the active set, the next free colour); a tag called so
         under another parent here is that tag (names are unique in a library)."""
-        tags = self.library.tags
-        parent, _, name = path.strip().rpartition("/")
         try:
-            try:
-                tag = tags.get(path)
-            except UnknownTagError:
-                try:
-                    tag = tags.get(name)
-                except UnknownTagError:
-                    if parent:
-                        try:
-                            tags.get(parent)
-                        except UnknownTagError:
-                            tags.add(parent)
-                    tag = tags.add(name, parent=parent or None)
+            tag = self.library.tags.ensure(path)
         except DatabaseError:
             raise
         except ClosereadError as error:
