@@ -13,6 +13,7 @@ from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
 from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
 from desktop.core.selectors import Selection
 from desktop.store.articles import like_prefix
+from desktop.store.chunks import id_parts
 from desktop.store.fts import indexed_together
 
 if TYPE_CHECKING:
@@ -167,12 +168,9 @@ class Annotations:
 
     def live(self, ids: Iterable[str]) -> dict[str, Annotation]:
         """Those of ``ids`` that exist and are not deleted, by id (one query a thousand)."""
-        wanted = builtins.list(dict.fromkeys(ids))
         found: dict[str, Annotation] = {}
         with self.library.errors():
-            for chunk in range(0, len(wanted), 900):
-                part = wanted[chunk:chunk + 900]
-                marks = ",".join("?" * len(part))
+            for part, marks in id_parts(ids):
                 for row in self.db.conn.execute(
                         _SELECT + f" WHERE n.id IN ({marks}) AND n.deleted IS NULL", part):
                     annotation = _annotation_from_tuple(row)
@@ -181,12 +179,9 @@ class Annotations:
 
     def articles_of(self, ids: Iterable[str]) -> set[str]:
         """The articles that the annotations ``ids`` (deleted ones too) belong to."""
-        wanted = builtins.list(dict.fromkeys(ids))
         found: set[str] = set()
         with self.library.errors():
-            for chunk in range(0, len(wanted), 900):
-                part = wanted[chunk:chunk + 900]
-                marks = ",".join("?" * len(part))
+            for part, marks in id_parts(ids):
                 found.update(row[0] for row in self.db.conn.execute(
                     f"SELECT DISTINCT article_id FROM annotations WHERE id IN ({marks})", part))
         return found

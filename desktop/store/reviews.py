@@ -55,6 +55,7 @@ from desktop.core.model import ORPHAN, new_id, now_iso
 from desktop.core.selectors import select_range
 from desktop.store.annotations import NewAnnotation
 from desktop.store.articles import like_prefix
+from desktop.store.chunks import id_parts
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -481,11 +482,8 @@ class Reviews:
 
     def _layer_passages(self, ids: Iterable[str]) -> dict[str, Passage]:
         """The reconciled passages ``ids`` that are not deleted, as passages."""
-        wanted = builtins.list(dict.fromkeys(ids))
         found: dict[str, Passage] = {}
-        for chunk in range(0, len(wanted), 900):
-            part = wanted[chunk:chunk + 900]
-            marks = ",".join("?" * len(part))
+        for part, marks in id_parts(ids):
             for pid, who, start, end, note, tags in self.db.conn.execute(
                     'SELECT n.id, n.annotator_id, n.start, n."end", n.note, '
                     "(SELECT json_group_array(t.name) FROM annotation_tags at JOIN tags t "
@@ -1084,11 +1082,8 @@ class Replies:
 
     def counts(self, annotation_ids: Iterable[str]) -> dict[str, int]:
         """How many standing replies each of the passages has."""
-        wanted = builtins.list(dict.fromkeys(annotation_ids))
         found: dict[str, int] = {}
-        for chunk in range(0, len(wanted), 900):
-            part = wanted[chunk:chunk + 900]
-            marks = ",".join("?" * len(part))
+        for part, marks in id_parts(annotation_ids):
             found.update(self.db.conn.execute(
                 f"SELECT annotation_id, count(*) FROM replies WHERE annotation_id IN ({marks}) "
                 "AND deleted IS NULL GROUP BY annotation_id", part).fetchall())

@@ -391,21 +391,8 @@ class Sharing:
     def _tag_ids(self, wanted: Iterable[str]) -> builtins.list[str]:
         """The ids of the tags named (by name or ``parent/name``), creating those the
         library does not have (a parent too), at the end of the active set."""
-        tags = self.library.tags
-        ids: builtins.list[str] = []
-        for name in wanted:
-            try:
-                tag = tags.get(name, usage=False)
-            except UnknownTagError:
-                parent, _, child = name.strip().rpartition("/")
-                if parent:
-                    try:
-                        tags.get(parent, usage=False)
-                    except UnknownTagError:
-                        tags.add(parent)
-                tag = tags.add(child, parent=parent or None)
-            ids.append(tag.id)
-        return builtins.list(dict.fromkeys(ids))
+        return builtins.list(dict.fromkeys(self.library.tags.ensure(name).id
+                                           for name in wanted))
 
     # --- searching -------------------------------------------------------------------------
 
