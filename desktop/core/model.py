@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 ANCHORED = "anchored"
 ORPHAN = "orphan"
@@ -24,6 +24,24 @@ def new_id() -> str:
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def later_than(previous: object) -> str:
+    """The time to stamp on an edit of something last changed at ``previous``: now, or one
+    millisecond after ``previous`` when the clock has not moved past it (two edits in one
+    millisecond, or a clock set back), so an edit always makes a record newer, which is
+    what the sync's "later one wins" compares."""
+    now = now_iso()
+    if not isinstance(previous, str) or previous < now:
+        return now
+    try:
+        moment = datetime.fromisoformat(previous)
+    except ValueError:
+        return now
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC) + timedelta(milliseconds=1)).isoformat(
+        timespec="milliseconds")
 
 
 def iso_utc(value: str) -> str:

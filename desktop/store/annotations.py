@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
-from desktop.core.model import ANCHORED, Annotation, Annotator, new_id, now_iso
+from desktop.core.model import ANCHORED, Annotation, Annotator, later_than, new_id, now_iso
 from desktop.core.selectors import Selection
 from desktop.store.articles import like_prefix
 from desktop.store.chunks import id_parts
@@ -259,7 +259,7 @@ class Annotations:
         """Marks an annotation deleted; the record stays so a merge will not revive it."""
         with self.library.transaction():
             annotation = self.get(annotation_id)
-            now = now_iso()
+            now = later_than(annotation.updated)
             self.db.execute("UPDATE annotations SET deleted = ?, updated = ? WHERE id = ?",
                             [now, now, annotation.id])
         return annotation
@@ -271,8 +271,8 @@ class Annotations:
                                     [annotation_id]).fetchone()
             if not found:
                 raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
-            self.db.execute("UPDATE annotations SET deleted = NULL, updated = ? WHERE id = ?",
-                            [now_iso(), annotation_id])
+            self.db.execute("UPDATE annotations SET deleted = NULL, updated = later_than(updated)"
+                            " WHERE id = ?", [annotation_id])
         return self.get(annotation_id)
 
     def set_tags(self, annotation_id: str, tags: Sequence[str]) -> Annotation:
@@ -315,8 +315,8 @@ class Annotations:
     def set_note(self, annotation_id: str, note: str) -> Annotation:
         with self.library.transaction():
             annotation = self.get(annotation_id)
-            self.db.execute("UPDATE annotations SET note = ?, updated = ? WHERE id = ?",
-                            [note, now_iso(), annotation.id])
+            self.db.execute("UPDATE annotations SET note = ?, updated = later_than(updated)"
+                            " WHERE id = ?", [note, annotation.id])
         return self.get(annotation_id)
 
     def set_bounds(self, annotation_id: str, selection: Selection) -> Annotation:
@@ -325,9 +325,9 @@ class Annotations:
             annotation = self.get(annotation_id)
             self.db.execute(
                 'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, suffix = ?,'
-                " anchor_state = ?, updated = ? WHERE id = ?",
+                " anchor_state = ?, updated = later_than(updated) WHERE id = ?",
                 [selection.start, selection.end, selection.exact, selection.prefix,
-                 selection.suffix, ANCHORED, now_iso(), annotation.id])
+                 selection.suffix, ANCHORED, annotation.id])
         return self.get(annotation_id)
 
     def set_selectors(self, annotation_id: str, start: int, end: int, exact: str,
@@ -337,13 +337,13 @@ class Annotations:
             annotation = self.get(annotation_id)
             self.db.execute(
                 'UPDATE annotations SET start = ?, "end" = ?, exact = ?, prefix = ?, '
-                "suffix = ?, anchor_state = ?, updated = ? WHERE id = ?",
-                [start, end, exact, prefix, suffix, state, now_iso(), annotation.id])
+                "suffix = ?, anchor_state = ?, updated = later_than(updated) WHERE id = ?",
+                [start, end, exact, prefix, suffix, state, annotation.id])
         return self.get(annotation_id)
 
     def _touch(self, annotation_id: str) -> None:
-        self.db.execute("UPDATE annotations SET updated = ? WHERE id = ?",
-                        [now_iso(), annotation_id])
+        self.db.execute("UPDATE annotations SET updated = later_than(updated) WHERE id = ?",
+                        [annotation_id])
 
 
 def insert_rows(library: Library, rows: Sequence[tuple[object, ...]],

@@ -34,6 +34,7 @@ from desktop.core.errors import (
     NotADatabaseError,
     SchemaTooNewError,
 )
+from desktop.core.model import later_than
 from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -149,6 +150,8 @@ class Library:
                 )
             # the implicit transactions Python opens for a bare write begin as writers too
             conn.isolation_level = "IMMEDIATE"
+            # ``updated = later_than(updated)``: an edit always makes a record newer
+            conn.create_function("later_than", 1, later_than)
             db = _Database(conn)
             with self.errors():
                 db.execute("PRAGMA foreign_keys = ON")

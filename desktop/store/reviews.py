@@ -767,8 +767,8 @@ class Reviews:
         conn = self.db.conn
         if current is not None and current.annotation_id and (
                 target is None or target.annotation_id != current.annotation_id):
-            conn.execute("UPDATE annotations SET deleted = ?, updated = ? "
-                         "WHERE id = ? AND deleted IS NULL", [now, now, current.annotation_id])
+            conn.execute("UPDATE annotations SET deleted = ?, updated = later_than(updated) "
+                         "WHERE id = ? AND deleted IS NULL", [now, current.annotation_id])
         if current is not None:
             conn.execute("DELETE FROM review_decisions WHERE review_id = ? AND unit_key = ?",
                          [review_id, key])
@@ -781,17 +781,16 @@ class Reviews:
              target.reviewer, target.comment, target.analyst_id, target.annotation_id,
              target.start, target.end, target.decided])
         if target.annotation_id:
-            conn.execute("UPDATE annotations SET deleted = NULL, updated = ? "
-                         "WHERE id = ? AND deleted IS NOT NULL", [now, target.annotation_id])
+            conn.execute("UPDATE annotations SET deleted = NULL, updated = later_than(updated) "
+                         "WHERE id = ? AND deleted IS NOT NULL", [target.annotation_id])
 
     def _touch(self, session: Session) -> None:
         self._touch_ids({session.id})
 
     def _touch_ids(self, review_ids: Iterable[str]) -> None:
-        now = now_iso()
         for review_id in review_ids:
-            self.db.conn.execute("UPDATE reviews SET updated = ? WHERE id = ?",
-                                 [now, review_id])
+            self.db.conn.execute("UPDATE reviews SET updated = later_than(updated) WHERE id = ?",
+                                 [review_id])
 
     # --- threads -------------------------------------------------------------------------
 
@@ -1095,25 +1094,24 @@ class Replies:
             raise InvalidArgumentError("a reply must not be empty")
         with self.library.transaction():
             reply = self._live(reply_id)
-            self.db.conn.execute("UPDATE replies SET text = ?, updated = ? WHERE id = ?",
-                                 [text, now_iso(), reply.id])
+            self.db.conn.execute("UPDATE replies SET text = ?, updated = later_than(updated)"
+                                 " WHERE id = ?", [text, reply.id])
         return self.get(reply.id)
 
     def delete(self, reply_id: str) -> Reply:
         """Marks a reply deleted; the replies under it stay."""
         with self.library.transaction():
             reply = self._live(reply_id)
-            now = now_iso()
-            self.db.conn.execute("UPDATE replies SET deleted = ?, updated = ? WHERE id = ?",
-                                 [now, now, reply.id])
+            self.db.conn.execute("UPDATE replies SET deleted = ?, updated = later_than(updated)"
+                                 " WHERE id = ?", [now_iso(), reply.id])
         return self.get(reply.id)
 
     def restore(self, reply_id: str) -> Reply:
         """Brings back a deleted reply (the undo of a delete or of an add)."""
         with self.library.transaction():
             reply = self.get(reply_id)
-            self.db.conn.execute("UPDATE replies SET deleted = NULL, updated = ? WHERE id = ?",
-                                 [now_iso(), reply.id])
+            self.db.conn.execute("UPDATE replies SET deleted = NULL, updated = later_than(updated)"
+                                 " WHERE id = ?", [reply.id])
         return self.get(reply.id)
 
     def _live(self, reply_id: str) -> Reply:

@@ -385,8 +385,8 @@ class Sharing:
         """A change of who reads an item is a change of the item: its time moves and the
         journal names it (the triggers of the annotations and replies tables)."""
         table = "replies" if item.kind == KIND_REPLY else "annotations"
-        self.db.conn.execute(f"UPDATE {table} SET updated = ? WHERE id = ?",
-                             [now_iso(), item.id])
+        self.db.conn.execute(f"UPDATE {table} SET updated = later_than(updated) WHERE id = ?",
+                             [item.id])
 
     def _tag_ids(self, wanted: Iterable[str]) -> builtins.list[str]:
         """The ids of the tags named (by name or ``parent/name``), creating those the

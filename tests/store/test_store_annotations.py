@@ -399,3 +399,23 @@ def test_deleted_annotations_are_not_searched(library: Library, populated: dict)
     library.annotations.delete(populated["slogan"].id)
     assert library.annotations.list(AnnotationFilter(search="plain and simple")) == []
     assert library.search.annotations("plain and simple") == []
+
+
+def test_every_edit_makes_a_passage_newer_even_when_the_clock_does_not_move(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync keeps the later of two versions: an edit within the same millisecond, or
+    after the clock was set back, must still be later than what it replaces."""
+    import desktop.core.model as model
+
+    article = add(library, "The bridge is a triumph of engineering.")
+    made = library.annotations.create(article.id, select_range(article.text, 4, 10),
+                                      ["evidence"], "maya")
+    monkeypatch.setattr(model, "now_iso", lambda: "2001-01-01T00:00:00.000+00:00")
+    times = [made.updated]
+    for note in ("one", "two", "three"):
+        times.append(library.annotations.set_note(made.id, note).updated)
+    times.append(library.annotations.set_tags(made.id, ["opinion"]).updated)
+    library.annotations.delete(made.id)
+    times.append(library.annotations.restore(made.id).updated)
+    assert times == sorted(set(times)), times
+    assert all(t.endswith("+00:00") for t in times)
