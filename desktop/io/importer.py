@@ -46,6 +46,8 @@ EXTENSIONS = {
     ".xhtml": "html",
 }
 FORMAT_CHOICES = ("auto", "text", "markdown", "html")
+# formats read from binary documents by desktop.io.documents, as paragraphs of plain text
+DOCUMENT_FORMATS = frozenset({"pdf", "docx"})
 _BATCH = 100  # files written per transaction
 
 Progress = Callable[[int, int, Path], None]
@@ -118,11 +120,34 @@ def detect_format(path: Path, requested: str = "auto") -> str:
 def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArticle, str]:
     """What ``path`` becomes in the library, and a note of what cleaning removed."""
     fmt = detect_format(path, fmt)
-    decoded = decode(path, read_bytes(path), html=fmt == "html")
-    source = decoded.text
-    notes = [decoded.note] if decoded.note else []
-    cleaned: CleanResult | None = None
+    return prepare_data(path, read_bytes(path), fmt, clean)
 
+
+def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
+                 url: str | None = None) -> tuple[NewArticle, str]:
+    """What the bytes ``data`` become in the library, and a note of what cleaning
+    removed. ``path`` names them in messages (the file they were read from, or a name
+    for what was fetched from ``url``, which then becomes the article's url); ``fmt`` is
+    one of ``FORMAT_CHOICES`` other than auto."""
+    notes: list[str] = []
+    cleaned: CleanResult | None = None
+    if fmt in DOCUMENT_FORMATS:
+        from desktop.io.documents import read_document  # pypdf and python-docx load late
+
+        read = read_document(path, data, fmt)
+        source = read.text
+        body = source
+        if clean:
+            cleaned = clean_text(source)
+            body = cleaned.text.strip("\n")
+        found = read.metadata.merged(text_metadata(body))
+        document = plain_document(body, frozenset())
+        return _finish(path, fmt, source, document, found, cleaned, notes, url)
+
+    decoded = decode(path, data, html=fmt == "html")
+    source = decoded.text
+    if decoded.note:
+        notes.append(decoded.note)
     if fmt == "text":
         body = source
         if clean:
@@ -153,6 +178,15 @@ def prepare(path: Path, fmt: str = "auto", clean: bool = True) -> tuple[NewArtic
             found = found.merged(Metadata(outlet=cleaned.outlet_hint))
         found = found.merged(text_metadata(document.text))
 
+    return _finish(path, fmt, source, document, found, cleaned, notes, url)
+
+
+def _finish(path: Path, fmt: str, source: str, document: Document, found: Metadata,
+            cleaned: CleanResult | None, notes: list[str],
+            url: str | None) -> tuple[NewArticle, str]:
+    """The article made of a rendered document and its metadata."""
+    if url is not None:
+        found = Metadata(url=url).merged(found)
     if not document.text.strip():
         raise ImportFileError(path, "no article text is left after cleaning")
     if cleaned and cleaned.removed:
