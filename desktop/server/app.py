@@ -609,10 +609,19 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
              summary="What changed after sequence number since (Closeread's addition)")
     def changes(request: Request, reader: Reading,
                 since: Annotated[int, Query(ge=0, le=2**62)] = 0,
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JSONResponse:
-        rows, last = repo.changes(reader, since, limit)
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                with_annotations: Annotated[bool, Query(
+                    description="Also give the annotations and replies the page names, as "
+                                "they are now (those not deleted), in `annotations`"
+                )] = False) -> JSONResponse:
+        if not with_annotations:
+            rows, last = repo.changes(reader, since, limit)
+            return JSONResponse({"changes": [shapes.change_json(c, base(request))
+                                             for c in rows], "last": last})
+        rows, last, items = repo.changes_and_items(reader, since, limit)
         return JSONResponse({"changes": [shapes.change_json(c, base(request)) for c in rows],
-                             "last": last})
+                             "last": last, "annotations": items_json(list(items.values()),
+                                                                     request)})
 
     _trim_openapi(app)
     return app

@@ -135,6 +135,12 @@ class Repository(Protocol):
         read up to."""
         ...
 
+    def changes_and_items(self, reader: Reader, since: int, limit: int
+                          ) -> tuple[list[Change], int, dict[str, SharedItem]]:
+        """``changes``, with the live annotations and replies they name, as ``reader``
+        may read them now."""
+        ...
+
     def close(self) -> None:
         """Lets go of every connection (the server is stopping)."""
         ...

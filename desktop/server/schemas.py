@@ -264,6 +264,7 @@ class ChangeOut(BaseModel):
 class ChangesOut(BaseModel):
     changes: list[ChangeOut]
     last: int
+    annotations: list[AnnotationOut] | None = None
 
 
 class ErrorOut(BaseModel):

@@ -193,3 +193,7 @@ class SqliteRepository:
 
     def changes(self, reader: Reader, since: int, limit: int) -> tuple[list[Change], int]:
         return self._library().accounts.sharing.changes(reader, since, limit)
+
+    def changes_and_items(self, reader: Reader, since: int, limit: int
+                          ) -> tuple[list[Change], int, dict[str, SharedItem]]:
+        return self._library().accounts.sharing.changes_and_items(reader, since, limit)

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -278,6 +279,31 @@ class Accounts:
                     "INSERT INTO team_group_members (group_id, user_id, added) VALUES (?, ?, ?)",
                     [group_id, user.id, now])
             return self.group(group_id)
+
+    def mirror_groups(self, groups: Sequence[tuple[str, str]]) -> bool:
+        """Keeps the groups a team server says this library's user is in, (id, name)
+        each, as rows of this library (without members: a desk's library shares with
+        them, the server decides who reads). Names are updated; groups are not removed
+        (passages may still be in them). Returns whether anything changed."""
+        changed = False
+        with self.library.transaction():
+            for group_id, name in groups:
+                try:
+                    name = validate_group_name(name)
+                except ClosereadError:
+                    name = group_id
+                row = self.db.conn.execute("SELECT name FROM team_groups WHERE id = ?",
+                                           [group_id]).fetchone()
+                if row is not None and row[0] == name:
+                    continue
+                now = now_iso()
+                self.db.conn.execute(
+                    "INSERT INTO team_groups (id, name, description, created, updated) "
+                    "VALUES (?, ?, '', ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "name = excluded.name, updated = excluded.updated",
+                    [group_id, name, now, now])
+                changed = True
+        return changed
 
     def _new_group_id(self) -> str:
         while True:

@@ -150,6 +150,9 @@ class Annotations:
                 anchor_state=ANCHORED, created=now, updated=now,
             ))
         insert_rows(self.library, rows, links)
+        # shared as this library shares new passages (docs/server.md, "Sync": a desk
+        # may keep them private or share them with a group of its team server)
+        self.library.accounts.sharing.give_default_access([a.id for a in made])
         return made
 
     # --- reading -------------------------------------------------------------------------

@@ -111,6 +111,14 @@ def put_annotation(library: Library, wanted: ClientAnnotation) -> str:
         else:
             assert report.skipped[SKIP_OLDER], report.as_dict()
             outcome = KEPT
+        if outcome == UNCHANGED and found is not None and wanted.updated > found.updated \
+                and _access_of(wanted, found.group_id, found.shared) != (found.group_id,
+                                                                        found.shared):
+            # the same passage, later, in another group or shared otherwise: a change of
+            # who reads it is a change of it (its time moves, the journal names it)
+            library.db.conn.execute("UPDATE annotations SET updated = ? WHERE id = ?",
+                                    [wanted.updated, wanted.id])
+            outcome = REPLACED
         if outcome in (CREATED, REPLACED) and (wanted.group_id is not None
                                                or wanted.shared is not None):
             _set_access(library, wanted, found.group_id if found else WORLD,
@@ -169,11 +177,16 @@ def _tags(library: Library, wanted: Sequence[str]) -> list[Tag]:
     return list(found.values())
 
 
+def _access_of(wanted: ClientAnnotation, group_id: str, shared: bool) -> tuple[str, bool]:
+    """The group and sharing the client asks for, what it leaves out as it is."""
+    return (wanted.group_id if wanted.group_id is not None else group_id,
+            wanted.shared if wanted.shared is not None else shared)
+
+
 def _set_access(library: Library, wanted: ClientAnnotation, group_id: str,
                 shared: bool) -> None:
     """The annotation's group and sharing, where the client gave them."""
-    group = wanted.group_id if wanted.group_id is not None else group_id
-    is_shared = wanted.shared if wanted.shared is not None else shared
+    group, is_shared = _access_of(wanted, group_id, shared)
     library.db.conn.execute(
         "INSERT INTO annotation_access (annotation_id, group_id, shared) VALUES (?, ?, ?) "
         "ON CONFLICT (annotation_id) DO UPDATE SET group_id = excluded.group_id, "

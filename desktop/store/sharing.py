@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from desktop.store.accounts import Accounts
     from desktop.store.library import Library
 
+DEFAULT_ACCESS_SETTING = "team.new_passages"  # a group id, or "private"
+PRIVATE = "private"
 ARTICLE_URN = "urn:closeread:article:"  # an article's uri when it has no url (io/jsonld.py)
 _CHUNK = 900  # ids per IN (...) list: SQLite allows 999 parameters by default
 
@@ -375,6 +377,70 @@ class Sharing:
             raise NotFoundError(f"no article {article_id!r}")
         return str(row[0])
 
+    # --- how this library shares what it makes ---------------------------------------------
+
+    def default_access(self) -> tuple[str, bool]:
+        """The group new passages made here go to, and whether they are shared with it
+        (False: private to their author); ``(__world__, True)`` unless set."""
+        value = self.library.setting(DEFAULT_ACCESS_SETTING)
+        if not value or value == WORLD:
+            return WORLD, True
+        if value == PRIVATE:
+            return WORLD, False
+        if self._group_exists(value):
+            return value, True
+        return WORLD, True  # a group this library no longer has
+
+    def set_default_access(self, group_id: str, shared: bool) -> None:
+        """Makes ``group_id`` (shared or private) where new passages made here go."""
+        with self.library.transaction():
+            if not shared:
+                value = PRIVATE
+            elif group_id == WORLD:
+                value = WORLD
+            elif self._group_exists(group_id):
+                value = group_id
+            else:
+                raise NotFoundError(f"no group {group_id!r} in this library")
+            self.library.set_setting(DEFAULT_ACCESS_SETTING, value)
+
+    def give_default_access(self, annotation_ids: Sequence[str]) -> None:
+        """Gives new passages this library's default group and sharing, in the caller's
+        transaction (nothing to write for the built-in default)."""
+        group_id, shared = self.default_access()
+        if (group_id, shared) == (WORLD, True) or not annotation_ids:
+            return
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO annotation_access (annotation_id, group_id, shared) "
+            "VALUES (?, ?, ?)", [(i, group_id, int(shared)) for i in annotation_ids])
+
+    def share(self, item_id: str, group_id: str, shared: bool) -> SharedItem:
+        """Puts an annotation in ``group_id``, shared with it or private to its author; the
+        annotation becomes newer (the sync sends it). The group must be in this library."""
+        if not self._group_exists(group_id):
+            raise NotFoundError(f"no group {group_id!r} in this library")
+        return self.update(item_id, group_id=group_id, shared=shared)
+
+    def keep_access(self, rows: Iterable[tuple[str, str, bool]]) -> None:
+        """Records the group and sharing a team server gives annotations (id, group,
+        shared) as they are, in the caller's transaction, without making them newer (the
+        sync's pull); a group this library lacks is added under its id."""
+        wanted = builtins.list(rows)
+        conn = self.db.conn
+        now = now_iso()
+        conn.executemany(
+            "INSERT OR IGNORE INTO team_groups (id, name, description, created, updated) "
+            "VALUES (?, ?, '', ?, ?)",
+            [(group_id, group_id, now, now) for group_id in {g for _, g, _ in wanted}])
+        conn.executemany(
+            "INSERT INTO annotation_access (annotation_id, group_id, shared) VALUES (?, ?, ?) "
+            "ON CONFLICT (annotation_id) DO UPDATE SET group_id = excluded.group_id, "
+            "shared = excluded.shared", [(i, g, int(shared)) for i, g, shared in wanted])
+
+    def _group_exists(self, group_id: str) -> bool:
+        return self.db.conn.execute("SELECT 1 FROM team_groups WHERE id = ?",
+                                    [group_id]).fetchone() is not None
+
     def _set_access(self, item_id: str, group_id: str, shared: bool) -> None:
         self.db.conn.execute(
             "INSERT INTO annotation_access (annotation_id, group_id, shared) VALUES (?, ?, ?) "
@@ -514,10 +580,25 @@ class Sharing:
         annotations and replies (to whoever may read them now, a deletion included) and
         groups (to their members). Tags, tag sets, annotators, settings and review
         sessions are left out."""
+        visible, last, _ = self.changes_and_items(reader, since, limit)
+        return visible, last
+
+    def changes_and_items(self, reader: Reader, since: int, limit: int
+                          ) -> tuple[builtins.list[Change], int, dict[str, SharedItem]]:
+        """``changes``, with the annotations and replies they name as they are now (those
+        not deleted), read in the same transaction: what a client syncing needs of a
+        page of the feed, without asking for each passage (read after the page: a state
+        later than the page is one a later page names again)."""
         rows = self.library.journal.after(since, limit)
         last = rows[-1].seq if rows else since
         items = self.items((c.id for c in rows if c.entity in (ANNOTATION, REPLY)), reader,
                            deleted=True)
+        visible = self._visible(reader, rows, items)
+        return visible, last, {key: item for key, item in items.items()
+                               if item.deleted is None}
+
+    def _visible(self, reader: Reader, rows: builtins.list[Change],
+                 items: dict[str, SharedItem]) -> builtins.list[Change]:
         visible: builtins.list[Change] = []
         for change in rows:
             if change.entity == ARTICLE:
@@ -531,7 +612,7 @@ class Sharing:
                 keep = False
             if keep:
                 visible.append(change)
-        return visible, last
+        return visible
 
 
 # --- placing a passage ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 SYNC_CLIENT = "sync"  # the client name of the sync's connections: the journal's origin
 SYNC_ORIGIN_PREFIX = f"{SYNC_CLIENT}:"  # rows the sync wrote (what it pulled): never sent
 
-_URL, _TOKEN, _USER = "server_url", "token", "user"
+_URL, _TOKEN, _USER, _USERID = "server_url", "token", "user", "userid"
 _PUSHED, _PULLED = "pushed_seq", "pulled_seq"
 
 
@@ -39,6 +39,7 @@ class Connection:
     url: str
     token: str = field(repr=False)  # never in a log line or a traceback
     user: str
+    userid: str = ""  # the server's id of the user (acct:NAME@AUTHORITY); "" if not known
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,11 @@ class SyncState:
 
     def connection(self) -> Connection | None:
         """The server this library syncs with; None when it is not connected."""
-        values = self._values(_URL, _TOKEN, _USER)
+        values = self._values(_URL, _TOKEN, _USER, _USERID)
         if not values.get(_URL) or not values.get(_TOKEN):
             return None
-        return Connection(values[_URL], values[_TOKEN], values.get(_USER, ""))
+        return Connection(values[_URL], values[_TOKEN], values.get(_USER, ""),
+                          values.get(_USERID, ""))
 
     def connect(self, connection: Connection) -> bool:
         """Keeps ``connection``. Another server, or another user on it, starts over: both
@@ -80,6 +82,7 @@ class SyncState:
             self._put(_URL, connection.url)
             self._put(_TOKEN, connection.token)
             self._put(_USER, connection.user)
+            self._put(_USERID, connection.userid)
         return fresh
 
     def disconnect(self) -> Connection | None:
@@ -88,7 +91,7 @@ class SyncState:
         with self.library.transaction():
             before = self.connection()
             self.db.execute(f"DELETE FROM sync_state WHERE key IN ('{_URL}', '{_TOKEN}', "
-                            f"'{_USER}')")
+                            f"'{_USER}', '{_USERID}')")
             self._forget_progress()
         return before
 

@@ -45,7 +45,7 @@ from desktop.core.bundle import (
     check,
     is_uuid,
 )
-from desktop.core.changes import ANNOTATION, ARTICLE, REMOVED
+from desktop.core.changes import ANNOTATION, ARTICLE, GROUP, REMOVED
 from desktop.core.errors import (
     AnnotationNotFoundError,
     ArticleNotFoundError,
@@ -92,6 +92,17 @@ PUSH_BATCH = 500  # journal rows read at a time
 FEED_PAGE = 500  # change-feed rows asked for at a time: one transaction applies them
 FEED_PAGES = 10  # pages an app's round reads at most, so that its next push is not held up
 FETCHERS = 8  # requests at once while fetching what a page names (a first sync: 100,000s)
+
+
+def mirror_groups(library: Library, profile: Answer) -> None:
+    """Keeps the groups ``GET /api/profile`` lists (the user's) in the library, so that
+    its passages can be shared with them and pulled ones keep theirs."""
+    groups = profile.data.get("groups") if isinstance(profile.data, dict) else None
+    if not profile.ok or not isinstance(groups, list):
+        return
+    library.accounts.mirror_groups([
+        (str(g["id"]), str(g.get("name") or g["id"])) for g in groups
+        if isinstance(g, dict) and isinstance(g.get("id"), str) and g["id"]])
 
 
 class Cancelled(Exception):
@@ -182,8 +193,9 @@ class SyncEngine:
         userid = answer.data.get("userid") if isinstance(answer.data, dict) else None
         if not answer.ok or not isinstance(userid, str):
             raise TokenRefused(f"{url} did not take the token: {answer.reason}")
-        connection = Connection(url, token, user_name(userid))
+        connection = Connection(url, token, user_name(userid), userid)
         self.state.connect(connection)
+        mirror_groups(self.library, answer)
         return connection
 
     def disconnect(self) -> Connection | None:
@@ -283,6 +295,8 @@ class _Round:
         self._busy = busy
         self._refused_articles: dict[str, str] = {}  # local id -> why the server refused it
         self._pool: ThreadPoolExecutor | None = None
+        self.connection = connection
+        self._groups_read = False
 
     def close(self) -> None:
         if self._pool is not None:
@@ -301,6 +315,23 @@ class _Round:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(FETCHERS, thread_name_prefix="closeread-sync")
         return list(self._pool.map(one, ids))
+
+    def read_profile(self) -> None:
+        """Asks the server who the user is and which groups they are in (once a round):
+        the user's id for a private passage sent, the groups for the library."""
+        if self._groups_read:
+            return
+        self._groups_read = True
+        answer = self.server.profile()
+        if not answer.ok:
+            return
+        mirror_groups(self.library, answer)
+        userid = answer.data.get("userid")
+        if isinstance(userid, str) and userid != self.connection.userid \
+                and user_name(userid) == self.connection.user:
+            self.connection = Connection(self.connection.url, self.connection.token,
+                                         self.connection.user, userid)
+            self.state.connect(self.connection)
 
     def busy(self) -> None:
         if self._busy is not None:
@@ -363,7 +394,14 @@ class _Round:
             report.errors.append(f"passage {item.id}: its article could not be sent: "
                                  f"{self._refused_articles[item.article_id]}")
             return
-        answer = self.server.put_annotation(annotation_body(item, server_article))
+        if not item.shared and not self.connection.userid:
+            self.read_profile()
+        try:
+            body = annotation_body(item, server_article, self.connection.userid)
+        except ValueError as error:
+            report.errors.append(f"passage {item.id}: not sent private: {error}")
+            return
+        answer = self.server.put_annotation(body)
         if answer.status == 410:
             # deleted on the server: a deletion is never undone, here either
             self._delete_here(item.id)
@@ -416,21 +454,26 @@ class _Round:
                 raise ServerUnavailable(f"{self.server.url}: the change feed: {answer.reason}")
             rows = answer.data["changes"]
             last = int(answer.data["last"])
+            given = answer.data.get("annotations")
             if rows:
                 self.busy()
-                self._apply(rows, last)
+                self._apply(rows, last, given if isinstance(given, list) else None)
             else:
                 self.state.set_pulled(last)
             if last <= since:
                 return
             since = last
 
-    def _apply(self, rows: list[dict[str, Any]], last: int) -> None:
-        """Fetches what a page of the feed names, then applies it in one transaction,
-        with the pointer (so that a page is applied whole or not at all)."""
+    def _apply(self, rows: list[dict[str, Any]], last: int,
+               given: list[Any] | None = None) -> None:
+        """Fetches what a page of the feed names (the passages the page came with are
+        not asked for again), then applies it in one transaction, with the pointer (so
+        that a page is applied whole or not at all)."""
         latest: dict[tuple[str, str], str] = {}
         for row in rows:  # what each thing ended up as: only its state now is fetched
             latest[(str(row["entity"]), str(row["id"]))] = str(row["op"])
+        if any(entity == GROUP for entity, _ in latest):
+            self.read_profile()  # a group of the user's made, renamed, joined or left
         # replies and groups are not synced yet (docs/server.md, "Sync")
         articles = [i for (entity, i), op in latest.items() if entity == ARTICLE and op != REMOVED]
         passages = [i for (entity, i), op in latest.items()
@@ -442,18 +485,20 @@ class _Round:
             for item_id, answer in zip(articles, self.fetch(self.server.article, articles),
                                        strict=True) if answer.ok}
         pulled: list[Pulled] = []
-        for item_id, answer in zip(passages, self.fetch(self.server.annotation, passages),
+        came = {str(data.get("id")): data for data in given or () if isinstance(data, dict)}
+        for item_id in [i for i in passages if i in came]:
+            self._read_pulled(item_id, came[item_id], pulled)
+        # not in the page: a server without with_annotations, or a passage deleted or
+        # hidden since (a later page says so); asked for one by one
+        missing = [i for i in passages if i not in came]
+        for item_id, answer in zip(missing, self.fetch(self.server.annotation, missing),
                                    strict=True):
             if answer.status == 404:
                 self.report.out_of_sight.append(item_id)
             elif not answer.ok:
                 self.report.errors.append(f"passage {item_id}: {answer.reason}")
             else:
-                try:
-                    pulled.append(Pulled.from_json(answer.data))
-                except (KeyError, IndexError, TypeError, ValueError, StopIteration):
-                    self.report.errors.append(f"passage {item_id}: the server's answer is "
-                                              "not an annotation Closeread can read")
+                self._read_pulled(item_id, answer.data, pulled)
         sources: dict[str, _Source] = {}
         for server_id in dict.fromkeys([*fetched, *(p.article_id for p in pulled)]):
             self.step()
@@ -471,6 +516,13 @@ class _Round:
             # feed for ever: said, and passed over
             self.report.errors.append(f"changes up to {last}: {error.message}")
             self.state.set_pulled(last)
+
+    def _read_pulled(self, item_id: str, data: Any, pulled: list[Pulled]) -> None:
+        try:
+            pulled.append(Pulled.from_json(data))
+        except (KeyError, IndexError, TypeError, ValueError, StopIteration, AttributeError):
+            self.report.errors.append(f"passage {item_id}: the server's answer is not an "
+                                      "annotation Closeread can read")
 
     def _source(self, server_id: str, data: dict[str, Any] | None,
                 taken: dict[str, _Source]) -> _Source | None:
@@ -549,6 +601,10 @@ class _Round:
             elif here is not None and here.updated > record.updated:
                 report.conflicts.append(f"{record.id}: this library's later version is "
                                         "kept")
+        # who reads them, as the server says (a private passage of the user's stays
+        # private here, and goes up private when edited here)
+        self.library.accounts.sharing.keep_access(
+            (item.id, item.group, item.shared) for item in pulled if item.id in changed)
         for annotation_id in deletions:
             if self._delete_here(annotation_id):
                 report.received_deletions.append(annotation_id)

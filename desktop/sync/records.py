@@ -23,9 +23,13 @@ _URL = re.compile(r"^https?://\S+$")  # what the server takes as an article's ur
 _LIMITS = {"external_id": 200, "author": 500, "outlet": 500, "language": 40}
 
 
-def annotation_body(item: SharedItem, server_article_id: str) -> dict[str, object]:
+def annotation_body(item: SharedItem, server_article_id: str,
+                    userid: str = "") -> dict[str, object]:
     """A passage as the server takes it under its own id: the server stores the id, the
-    tags, the note and the times as they are, and places the passage by its selectors."""
+    tags, the note, the times, the group and who reads it as they are, and places the
+    passage by its selectors. ``userid`` is the author's id on the server (what a private
+    passage's ``permissions.read`` names); without it a private passage is refused here
+    rather than sent shared."""
     uri = ARTICLE_URN + server_article_id
     selectors: list[dict[str, object]] = []
     if item.anchor_state != ORPHAN:
@@ -33,8 +37,12 @@ def annotation_body(item: SharedItem, server_article_id: str) -> dict[str, objec
                           "end": item.end})
     selectors.append({"type": "TextQuoteSelector", "exact": item.exact,
                       "prefix": item.prefix, "suffix": item.suffix})
+    if not item.shared and not userid:
+        raise ValueError("the user's id on the server is not known")
+    read = [f"group:{item.group_id}"] if item.shared else [userid]
     return {"id": item.id, "uri": uri, "text": item.text, "tags": list(item.tag_paths),
             "created": item.created, "updated": item.updated,
+            "group": item.group_id, "permissions": {"read": read},
             "target": [{"source": uri, "selector": selectors}]}
 
 
@@ -76,6 +84,8 @@ class Pulled:
     tags: tuple[str, ...]  # paths
     created: str
     updated: str
+    group: str = "__world__"
+    shared: bool = True  # False: private to its author
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Pulled:
@@ -95,7 +105,9 @@ class Pulled:
             exact=str(quote["exact"]), prefix=str(quote.get("prefix") or ""),
             suffix=str(quote.get("suffix") or ""), note=str(data.get("text") or ""),
             anchor_state=state, tags=tuple(str(t) for t in data.get("tags") or ()),
-            created=str(data["created"]), updated=str(data["updated"]))
+            created=str(data["created"]), updated=str(data["updated"]),
+            group=str(data.get("group") or "__world__"),
+            shared=_shared(data.get("permissions")))
 
     def fits(self, text: str) -> bool:
         """Whether its position holds its quote in the server's text (invariant 1)."""
@@ -110,6 +122,17 @@ class Pulled:
             end=self.end, exact=self.exact, prefix=self.prefix, suffix=self.suffix,
             note=self.note, anchor_state=self.anchor_state, tags=tag_paths,
             created=self.created, updated=self.updated)
+
+
+def _shared(permissions: object) -> bool:
+    """Whether Hypothesis's permissions share an annotation with its group (read by
+    ``group:<id>``) rather than keep it to its author."""
+    if not isinstance(permissions, dict):
+        return True
+    read = permissions.get("read")
+    if not isinstance(read, list):
+        return True
+    return any(isinstance(who, str) and who.startswith("group:") for who in read)
 
 
 def bundle_article(data: dict[str, Any], article_id: str,

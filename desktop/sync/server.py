@@ -116,7 +116,10 @@ class TeamServer:
         return self.call("GET", "/api/profile")
 
     def changes(self, since: int, limit: int) -> Answer:
-        return self.call("GET", "/api/changes", params={"since": since, "limit": limit})
+        """A page of the change feed, with the annotations it names (a server that does
+        not know ``with_annotations`` leaves them out: the caller then asks for each)."""
+        return self.call("GET", "/api/changes",
+                         params={"since": since, "limit": limit, "with_annotations": "true"})
 
     def annotation(self, annotation_id: str) -> Answer:
         return self.call("GET", f"/api/annotations/{quote(annotation_id, safe='')}")

@@ -3,6 +3,9 @@ writing into the same library file while the server runs."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 from server_support import ARTICLE_TEXT, AUTHORITY, Server
 from support import Cli
@@ -195,3 +198,39 @@ def test_articles(server: Server) -> None:
     assert anonymous.get("/api/articles").status_code == 401
     assert anonymous.get(f"/api/articles/{server.article}").status_code == 404
     assert anonymous.post("/api/articles", json={"text": "x"}).status_code == 401
+
+
+def test_the_change_feed_brings_the_annotations_its_reader_may_see(server: Server) -> None:
+    maya, li, sam = server.client("maya"), server.client("li"), server.client("sam")
+    since = maya.get("/api/changes", params={"since": 0, "limit": 1000}).json()["last"]
+
+    def made(text: str, **extra: object) -> str:
+        return str(maya.post("/api/annotations", json={
+            "uri": URI, "text": text, **extra, "target": [{"selector": [
+                {"type": "TextQuoteSelector", "exact": "one engineer"}]}]}).json()["id"])
+
+    public = made("for everyone")
+    private = made("for me", permissions={"read": [f"acct:maya@{AUTHORITY}"]})
+    grouped = made("for the readers", group=server.group)
+    gone = made("soon deleted")
+    maya.patch(f"/api/annotations/{public}", json={"text": "for everyone, edited"})
+    maya.delete(f"/api/annotations/{gone}")
+
+    def page(client: httpx.Client) -> dict[str, Any]:
+        answer = client.get("/api/changes", params={"since": since, "limit": 1000,
+                                                    "with_annotations": "true"})
+        assert answer.status_code == 200
+        return dict(answer.json())
+
+    mine, li_s, sam_s = page(maya), page(li), page(sam)
+    assert {a["id"] for a in mine["annotations"]} == {public, private, grouped}
+    assert {a["id"] for a in li_s["annotations"]} == {public, grouped}
+    assert {a["id"] for a in sam_s["annotations"]} == {public}
+    edited = next(a for a in sam_s["annotations"] if a["id"] == public)
+    assert edited["text"] == "for everyone, edited"  # as it is now, once
+    assert edited == maya.get(f"/api/annotations/{public}").json()
+    # the changes are those of the feed without the annotations
+    plain = sam.get("/api/changes", params={"since": since, "limit": 1000}).json()
+    assert "annotations" not in plain and plain["changes"] == sam_s["changes"]
+    assert server.client().get("/api/changes", params={
+        "since": since, "with_annotations": "true"}).json()["annotations"] == []

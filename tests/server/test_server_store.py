@@ -129,3 +129,32 @@ def test_an_annotation_made_by_the_app_is_shared_with_world(library: Library) ->
     assert sharing.item(made.id, sharing.reader("li")) is None
     assert sharing.search(sharing.reader("li"), SearchQuery()) == ([], 0)
     assert sharing.search(sharing.reader("maya"), SearchQuery())[1] == 1
+
+
+def test_new_passages_go_where_the_library_shares_them(library: Library) -> None:
+    from desktop.core.errors import NotFoundError
+    from desktop.core.selectors import select_range
+
+    article, _ = library.articles.add(NewArticle(title="T", text=TEXT, format="text"))
+    sharing = library.accounts.sharing
+    assert sharing.default_access() == (WORLD, True)
+    with pytest.raises(NotFoundError):
+        sharing.set_default_access("nogroup1", shared=True)
+    assert library.accounts.mirror_groups([("desk0001", "Desk")]) is True
+    assert library.accounts.mirror_groups([("desk0001", "Desk")]) is False  # nothing new
+    sharing.set_default_access("desk0001", shared=True)
+    grouped = library.annotations.create(article.id, select_range(TEXT, 4, 10), [], "maya")
+    sharing.set_default_access(WORLD, shared=False)
+    private = library.annotations.create(article.id, select_range(TEXT, 0, 3), [], "maya")
+    assert (sharing.item(grouped.id).group_id, sharing.item(grouped.id).shared) == \
+        ("desk0001", True)
+    assert (sharing.item(private.id).group_id, sharing.item(private.id).shared) == \
+        (WORLD, False)
+    # sharing a passage otherwise makes it newer (the sync sends it) and is journalled
+    before = library.journal.after(0, 100_000)[-1].seq
+    moved = sharing.share(private.id, "desk0001", shared=True)
+    assert moved.updated > private.updated
+    assert [(c.entity, c.id) for c in library.journal.after(before, 10)] == \
+        [("annotation", private.id)]
+    with pytest.raises(NotFoundError):
+        sharing.share(private.id, "nogroup1", shared=True)
