@@ -60,7 +60,16 @@ from desktop.server.schemas import (
 from desktop.store.accounts import WORLD, AccountExistsError, Group, User
 from desktop.store.articles import NewArticle
 from desktop.store.client_ids import AnnotationGoneError, ClientAnnotation, IdTakenError
-from desktop.store.sharing import Passage, Reader, SearchQuery, SharedItem
+from desktop.store.sharing import (
+    Passage,
+    Reader,
+    SearchQuery,
+    SharedItem,
+    document_title,
+    is_page_url,
+    is_pending_page,
+    pending_page,
+)
 
 DEFAULT_MAX_BODY = 1_000_000  # bytes: an article of a few hundred pages, far more than a note
 _BEARER = {"WWW-Authenticate": "Bearer"}
@@ -223,14 +232,27 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         raise _refuse(400, f"permissions.read: give [{me!r}] (private) or "
                            f"['group:{group_id}'] (shared with the annotation's group)")
 
+    def pending(article_id: str) -> bool:
+        """Whether the article is a page the library does not have the text of yet: a
+        quote is kept as an orphan there, to be placed when the page is imported."""
+        article = repo.article(article_id)
+        return article is not None and is_pending_page(article)
+
     def postable_group(group_id: str, user: User) -> Group:
         group = repo.find_group(group_id)
         if group is None or (group.id != WORLD and not repo.is_member(group.id, user)):
             raise _refuse(400, f"group: no group {group_id!r} that you are a member of")
         return group
 
-    def article_of(uri: str) -> str:
+    def article_of(uri: str, document: dict[str, Any] | None = None,
+                   make: bool = False) -> str:
+        """The article an annotation's uri names; with ``make``, a web page the library
+        does not have yet becomes a pending page (docs/server.md, "Pages the library
+        does not have")."""
         found = repo.article_ids_for([uri])
+        if not found and make and is_page_url(uri):
+            article, _ = repo.add_article(pending_page(uri, document_title(document)))
+            return article.id
         if not found:
             raise _refuse(400, f"uri: no article has the uri {uri[:200]!r} (GET /api/articles "
                                "lists them, POST /api/articles adds one)")
@@ -327,15 +349,16 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
             return JSONResponse(item_json(item, request))
         if not body.uri:
             raise _refuse(400, "uri: give the uri of the article the annotation is on")
-        article_id = article_of(body.uri)
         group = postable_group(body.group, user)
         shared = shared_from(body.permissions, user, group.id)
+        article_id = article_of(body.uri, body.document, make=True)
         passage = passage_of(body.target, article_id) or Passage()
+        keep = orphan == "keep" or pending(article_id)
         if body.id is not None:
             return client_copy(body, request, user, article_id, group.id, shared, passage,
-                               orphan == "keep")
+                               keep)
         item = repo.create_annotation(user, article_id, passage, body.text, body.tags,
-                                      group.id, shared, orphan == "keep")
+                                      group.id, shared, keep)
         return JSONResponse(item_json(item, request))
 
     def client_copy(body: AnnotationCreate, request: Request, user: User, article_id: str,
@@ -416,7 +439,8 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
             raise _refuse(400, "tags: a reply has no tags")
         updated = repo.update_item(
             item.id, text=body.text, tags=None if item.references else body.tags,
-            passage=passage, keep_orphan=orphan == "keep", group_id=group_id, shared=shared)
+            passage=passage, keep_orphan=orphan == "keep" or pending(item.article_id),
+            group_id=group_id, shared=shared)
         return JSONResponse(item_json(updated, request))
 
     Orphan = Annotated[Literal["refuse", "keep"], Query(

@@ -29,7 +29,8 @@ from desktop.core.model import Article, new_id, now_iso, text_sha256
 from desktop.store.accounts import WORLD
 from desktop.store.articles import NewArticle
 from desktop.store.merging import SKIP_OLDER, SKIP_SAME, merge
-from desktop.store.sharing import KIND_ANNOTATION, Passage, place
+from desktop.store.revisions import replace_text
+from desktop.store.sharing import KIND_ANNOTATION, Passage, is_pending_page, place
 
 if TYPE_CHECKING:
     from desktop.core.model import Tag
@@ -136,6 +137,11 @@ def put_article(library: Library, new: NewArticle,
         found = library.articles.find_by_hash(text_sha256(new.text))
         if found is not None:
             return found, False
+        waiting = library.articles.find_by("url", new.url) if new.url else None
+        if waiting is not None and is_pending_page(waiting):
+            # the text of a page annotated before the library had it: its passages,
+            # kept by their quotes, are placed on it
+            return replace_text(library, waiting.id, new).article, False
         if article_id is None or _article_exists(library, article_id):
             return library.articles.add_in_transaction(new)
         now = now_iso()

@@ -87,7 +87,10 @@ def replace_text(library: Library, article_id: str, new: NewArticle) -> Reanchor
         library.db.execute(
             "UPDATE articles SET text = ?, text_sha256 = ?, layout = ?, source = ?, "
             "source_path = coalesce(?, source_path), format = ?, updated_at = ?, "
-            "title = coalesce(nullif(title, ''), ?), author = coalesce(author, ?), "
+            # a title that is only the url (a page annotated before its text was here)
+            # is no title either
+            "title = CASE WHEN title = '' OR title = url THEN ? ELSE title END, "
+            "author = coalesce(author, ?), "
             "outlet = coalesce(outlet, ?), published = coalesce(published, ?), "
             "url = coalesce(url, ?) WHERE id = ?",
             [new.text, digest, new.layout, new.source, new.source_path, new.format, now,

@@ -36,6 +36,7 @@ from desktop.core.model import ANCHORED, ORPHAN, Article, iso_utc, new_id, now_i
 from desktop.core.selectors import Selection, quote_occurrences, select_range
 from desktop.store.accounts import WORLD
 from desktop.store.annotations import insert_rows
+from desktop.store.articles import NewArticle
 
 if TYPE_CHECKING:
     from desktop.store.accounts import Accounts
@@ -613,6 +614,46 @@ class Sharing:
             if keep:
                 visible.append(change)
         return visible
+
+
+# --- pages the library does not have yet -------------------------------------------------
+
+_PAGE_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+PENDING_PAGE_NOTE = (
+    "A web page annotated through the team server before the library had its text: the "
+    "text is the page's url until the page is imported (closeread import URL), which "
+    "places the passages kept on it by their quotes.")
+
+
+def is_page_url(uri: str) -> bool:
+    """Whether an annotation's uri is a web page's address (http or https)."""
+    return len(uri) <= 2048 and _PAGE_URL.match(uri) is not None
+
+
+def pending_page(url: str, title: str | None = None) -> NewArticle:
+    """The article that stands for a web page the library does not have: its url as its
+    text (so that each page is one article: articles are told apart by their text's
+    hash), its title as the client gave it."""
+    return NewArticle(title=(title or url)[:500], text=url, format="text", url=url,
+                      import_report=PENDING_PAGE_NOTE)
+
+
+def is_pending_page(article: Article) -> bool:
+    """Whether ``article`` stands for a page whose text the library does not have yet
+    (no article's text is its own url otherwise)."""
+    return article.url is not None and article.text == article.url
+
+
+def document_title(document: object) -> str | None:
+    """The title a Hypothesis client gives in ``document.title`` (a string or a list)."""
+    if not isinstance(document, dict):
+        return None
+    title = document.get("title")
+    if isinstance(title, list):
+        title = next((t for t in title if isinstance(t, str) and t.strip()), None)
+    if not isinstance(title, str):
+        return None
+    return " ".join(title.split()) or None
 
 
 # --- placing a passage ----------------------------------------------------------------------

@@ -3,6 +3,8 @@ orphans, replies, and the refusals a client gets for what it may not do."""
 
 from __future__ import annotations
 
+import uuid
+
 from server_support import ARTICLE_TEXT, AUTHORITY, Server
 
 URI = "https://news.example/bridge"
@@ -107,9 +109,10 @@ def test_placing_by_position_by_quote_with_context_and_refusals(server: Server) 
         "uri": URI, "target": [{"source": "https://other.example/", "selector": [
             _quote("bridge", prefix="The ", suffix=" was")]}]})
     assert elsewhere.status_code == 400
-    unknown = maya.post("/api/annotations", json={
-        "uri": "https://nowhere.example/", "target": [{"selector": [_quote("x")]}]})
-    assert unknown.status_code == 400 and unknown.json()["status"] == "failure"
+    for uri in ("urn:x-nowhere:1", "ftp://nowhere.example/a", "javascript:alert(1)"):
+        unknown = maya.post("/api/annotations", json={
+            "uri": uri, "target": [{"selector": [_quote("x")]}]})
+        assert unknown.status_code == 400 and unknown.json()["status"] == "failure"
 
 
 def test_a_quote_not_in_the_text_is_refused_or_kept_as_an_orphan(server: Server) -> None:
@@ -197,3 +200,44 @@ def test_what_a_client_may_not_do(server: Server) -> None:
     assert not_json.status_code == 400
     assert maya.get("/api/annotations/no-such-id").status_code == 404
     assert maya.get("/api/nothing-here").json() == {"status": "failure", "reason": "Not Found"}
+
+
+def test_a_page_the_library_does_not_have_is_annotated_and_placed_when_its_text_comes(
+        server: Server) -> None:
+    """What a Hypothesis client does: annotate any web page by its url. The server keeps
+    the passages by their quotes on a pending page, and places them when the page's text
+    arrives (here through POST /api/articles; an import of the url does the same)."""
+    maya, li = server.client("maya"), server.client("li")
+    page = f"https://elsewhere.example/news/{uuid.uuid4()}"
+    made = maya.post("/api/annotations", json={
+        "uri": page, "text": "a claim", "tags": ["evidence"],
+        "document": {"title": ["Dam report ", "ignored"]},
+        "target": [{"source": page, "selector": [
+            # the context as a browser reads the page: its own whitespace
+            _quote("the dam leaks", prefix="Dam report The engineers say ",
+                   suffix=" every spring, and the council says"),
+            {"type": "TextPositionSelector", "start": 40, "end": 53}]}]})
+    assert made.status_code == 200, made.text
+    first = made.json()
+    assert first["uri"] == page and first["closeread"]["anchor_state"] == "orphan"
+    assert first["document"]["title"] == ["Dam report"]
+    again = maya.post("/api/annotations", json={
+        "uri": page, "target": [{"selector": [_quote("a second quote")]}]}).json()
+    assert again["closeread"]["article_id"] == first["closeread"]["article_id"]
+    found = li.get("/api/search", params={"uri": page}).json()
+    assert {row["id"] for row in found["rows"]} == {first["id"], again["id"]}
+
+    text = ("Dam report\n\nThe engineers say the dam leaks every spring, and the council "
+            "says it does not.")
+    posted = maya.post("/api/articles", json={"text": text, "format": "text", "url": page,
+                                             "title": "Dam report: leaks every spring"})
+    assert posted.status_code == 200 and posted.json()["id"] == first["closeread"]["article_id"]
+    placed = li.get(f"/api/annotations/{first['id']}").json()
+    assert placed["closeread"]["anchor_state"] == "anchored"
+    position = next(s for s in placed["target"][0]["selector"]
+                    if s["type"] == "TextPositionSelector")
+    assert text[position["start"]:position["end"]] == "the dam leaks"
+    article = li.get(f"/api/articles/{posted.json()['id']}").json()
+    assert article["text"] == text and article["title"] == "Dam report"
+    assert li.get(f"/api/annotations/{again['id']}").json()["closeread"]["anchor_state"] \
+        == "orphan"  # its quote is not in the page: kept, never dropped
