@@ -495,8 +495,18 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         order: Annotated[Literal["asc", "desc"], Query()] = "desc",
         search_after: Annotated[str | None, Query(max_length=200)] = None,
         separate_replies: Annotated[bool, Query(alias="_separate_replies")] = False,
+        wildcard_uri: Annotated[list[str] | None, Query(
+            description="A uri with wildcards: * any characters, _ one")] = None,
+        uri_parts: Annotated[list[str] | None, Query(
+            alias="uri.parts", description="A part of the uri (between / : ? # & = .)")]
+        = None,
     ) -> JSONResponse:
         uris = [*(uri or []), *(url or [])]
+        article_ids = repo.article_ids_for(uris) if uris else None
+        if wildcard_uri or uri_parts:
+            like = repo.article_ids_like(wildcard_uri or [], uri_parts or [])
+            article_ids = like if article_ids is None else [
+                i for i in article_ids if i in set(like)]
         authors = []
         for value in user or []:
             name = shapes.user_name(value, authority)
@@ -508,7 +518,7 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         for joined in tags or []:
             wanted_tags += [t.strip() for t in joined.split(",") if t.strip()]
         query = SearchQuery(
-            article_ids=tuple(repo.article_ids_for(uris)) if uris else None,
+            article_ids=tuple(article_ids) if article_ids is not None else None,
             authors=tuple(authors), groups=tuple(group or ()), tags=tuple(wanted_tags),
             any=any or None, text=text or None, quote=quote or None,
             references=tuple(references or ()), limit=limit, offset=offset, sort=sort,

@@ -85,6 +85,10 @@ class Repository(Protocol):
         """The articles a uri names: ``urn:closeread:article:<id>``, or their url."""
         ...
 
+    def article_ids_like(self, wildcards: Sequence[str], parts: Sequence[str]) -> list[str]:
+        """The articles whose uri matches every wildcard pattern and holds every part."""
+        ...
+
     def add_article(self, new: NewArticle, article_id: str | None = None
                     ) -> tuple[Article, bool]:
         """Stores an article (its text already canonical) under ``article_id`` when that

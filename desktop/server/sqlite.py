@@ -140,6 +140,9 @@ class SqliteRepository:
     def article_ids_for(self, uris: Sequence[str]) -> list[str]:
         return self._library().accounts.sharing.article_ids_for(uris)
 
+    def article_ids_like(self, wildcards: Sequence[str], parts: Sequence[str]) -> list[str]:
+        return self._library().accounts.sharing.article_ids_like(wildcards, parts)
+
     @_writes
     def add_article(self, new: NewArticle, article_id: str | None = None
                     ) -> tuple[Article, bool]:

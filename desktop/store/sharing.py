@@ -283,6 +283,25 @@ class Sharing:
                 found.extend(str(row[0]) for row in rows)
         return builtins.list(dict.fromkeys(found))
 
+    def article_ids_like(self, wildcards: Iterable[str] = (),
+                         parts: Iterable[str] = ()) -> builtins.list[str]:
+        """The articles whose uri (url, or ``urn:closeread:article:<id>``) matches every
+        one of ``wildcards`` (Hypothesis's ``wildcard_uri``: ``*`` any characters, ``_``
+        one; case counts) and holds each of ``parts`` as a part (``uri.parts``: the
+        pieces between ``/ : ? # & = .``, any case)."""
+        uri = f"coalesce(url, '{ARTICLE_URN}' || id)"
+        filters = _Filters()
+        for pattern in wildcards:
+            filters.add(f"{uri} GLOB ?", _glob(pattern))
+        clause = " AND ".join(filters.clauses) or "1"
+        wanted = {p.lower() for p in parts}
+        with self.library.errors():
+            rows = self.db.conn.execute(
+                f"SELECT id, {uri} FROM articles WHERE {clause} ORDER BY imported_at, rowid",
+                filters.params).fetchall()
+        return [str(article_id) for article_id, found in rows
+                if wanted <= {p.lower() for p in _URI_PARTS.split(str(found)) if p}]
+
     # --- writing ---------------------------------------------------------------------------
 
     def create_annotation(self, author: str, article_id: str, passage: Passage, note: str,
@@ -614,6 +633,25 @@ class Sharing:
             if keep:
                 visible.append(change)
         return visible
+
+
+_URI_PARTS = re.compile(r"[/:?#&=.]+")
+
+
+def _glob(pattern: str) -> str:
+    """Hypothesis's wildcard (``*``, ``_``) as an SQLite GLOB pattern, every other
+    character taken as itself."""
+    out = []
+    for char in pattern:
+        if char == "*":
+            out.append("*")
+        elif char == "_":
+            out.append("?")
+        elif char in "?[]":
+            out.append(f"[{char}]")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 # --- pages the library does not have yet -------------------------------------------------

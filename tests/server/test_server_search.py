@@ -160,3 +160,27 @@ def test_the_links_of_an_article_search_its_annotations(server: Server,
     article = maya.get(f"/api/articles/{strike['dawn']['closeread']['article_id']}").json()
     assert article["links"]["annotations"].endswith(f"/api/search?uri={quote(URL, safe='')}")
     assert maya.get(article["links"]["annotations"]).json()["total"] == 7
+
+
+def test_wildcard_uri_and_uri_parts(server: Server, strike: dict[str, dict]) -> None:
+    maya = server.client("maya")
+    everything = {item["id"] for name, item in strike.items() if not name.startswith("reply")}
+
+    def ids(**params) -> set[str]:
+        answer = maya.get("/api/search", params={"limit": 200, **params})
+        assert answer.status_code == 200, answer.text
+        return {row["id"] for row in answer.json()["rows"]} & (everything | {
+            strike["reply"]["id"], strike["reply2"]["id"]})
+
+    assert ids(wildcard_uri="https://news.example/str*") >= everything
+    assert ids(wildcard_uri="https://news.example/str_ke") >= everything
+    assert ids(wildcard_uri="https://news.example/st_ke") == set()  # _ is one character
+    assert ids(wildcard_uri="https://NEWS.example/strike") == set()  # case counts
+    assert ids(wildcard_uri="https://news.example/strike?") == set()  # ? is itself
+    assert ids(**{"uri.parts": "strike"}) >= everything
+    assert ids(**{"uri.parts": "STRIKE"}) >= everything
+    assert ids(**{"uri.parts": "strik"}) == set()  # a whole part, not a piece of one
+    assert ids(**{"uri.parts": "news"}) >= everything
+    # with uri too, every filter holds
+    assert ids(uri=URL, wildcard_uri="*/strike") >= everything
+    assert ids(uri=URL, **{"uri.parts": "elsewhere"}) == set()
