@@ -63,6 +63,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         lambda: choose_bundles(window))
     add(file_menu, "Connect to &team server…", "actionConnectServer",
         lambda: window.sync_status.connect_dialog())
+    window.passage_sharing.build_menu(file_menu)
     file_menu.addSeparator()
     add(file_menu, "&Quit", "actionQuit", window.close, QKeySequence.StandardKey.Quit)
 

@@ -34,6 +34,7 @@ from desktop.ui.following import ViewFollower
 from desktop.ui.jobs import Transfers, import_paths
 from desktop.ui.library_events import LibraryWatcher
 from desktop.ui.library_pane import LibraryPane
+from desktop.ui.passage_sharing import PassageSharing
 from desktop.ui.reader import Reader
 from desktop.ui.search_panel import SearchPanel
 from desktop.ui.settings import Settings
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.annotator_label)
         self._show_annotator()
         self.sync_status = SyncController(self)  # the team server: rounds and their label
+        # who reads the passages on the team server: the sidebar's "Shared with", the
+        # default for new passages, the private marks
+        self.passage_sharing = PassageSharing(self)
+        self.sync_status.roundFinished.connect(self.passage_sharing.round_finished)
 
         self.menu_actions = build_actions(self)  # by objectName; not QWidget.actions()
         self.refresh_tags()
@@ -139,6 +144,8 @@ class MainWindow(QMainWindow):
         # views through the watcher
         self.follower = ViewFollower(self)
         self.watcher = LibraryWatcher(library, self)
+        # first: the private marks of changed passages are forgotten before they repaint
+        self.watcher.changed.connect(self.passage_sharing.follow)
         self.watcher.changed.connect(self.follower.apply)
 
     @property
@@ -330,6 +337,7 @@ class MainWindow(QMainWindow):
         self.editor.annotator = name
         self.settings.set(keys.ANNOTATOR, name)
         self._show_annotator()
+        self.passage_sharing.show_current()  # whose passages may be shared has changed
 
     def _show_annotator(self) -> None:
         self.annotator_label.setText(f"Annotator: {self.editor.annotator}")

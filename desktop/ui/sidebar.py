@@ -53,6 +53,9 @@ class AnnotationDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.colors: dict[str, str] = {}
+        # whether a passage is private to its author (passage_sharing); None: not asked,
+        # as in a library that shares nothing with a team server
+        self.private: Callable[[str], bool] | None = None
         # the fonts and metrics a row is painted with, made once per font of the list
         self._fonts: dict[str, tuple[QFontMetrics, QFont, QFontMetrics, QFont,
                                      QFontMetrics]] = {}
@@ -113,6 +116,8 @@ class AnnotationDelegate(QStyledItemDelegate):
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
             x += width + 4
         stamp = f"{annotation.annotator} · {annotation.updated[:16].replace('T', ' ')}"
+        if self.private is not None and self.private(annotation.id):
+            stamp += " · private"  # last: what an elided stamp keeps
         painter.setPen(muted)
         painter.drawText(QRect(x + 4, rect.top(), rect.right() - x - 4, line),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -222,6 +227,7 @@ class Sidebar(QWidget):
         note_box = QWidget()
         note_layout = QVBoxLayout(note_box)
         note_layout.setContentsMargins(0, 0, 0, 0)
+        self._note_layout = note_layout
         note_layout.addWidget(self.note_tabs)
         note_layout.addWidget(self.save_note, 0, Qt.AlignmentFlag.AlignRight)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -281,7 +287,9 @@ class Sidebar(QWidget):
         self.orphan_list.clear()
         for orphan in sorted(self.orphans.values(), key=lambda a: a.created):
             tags = ", ".join(orphan.tag_paths) or "no tag"
-            item = QListWidgetItem(f"“{' '.join(orphan.exact.split())}” — {tags}")
+            private = self.delegate.private is not None and self.delegate.private(orphan.id)
+            item = QListWidgetItem(f"“{' '.join(orphan.exact.split())}” — {tags}"
+                                   + (" (private)" if private else ""))
             item.setData(ID_ROLE, orphan.id)
             item.setToolTip(messages.plain_tip(f"{orphan.annotator}: {orphan.note}"
                                                if orphan.note else orphan.annotator))
@@ -291,6 +299,18 @@ class Sidebar(QWidget):
                                   "longer in the text")
         self.orphan_box.setVisible(bool(count))
         self._orphan_selected()
+
+    def add_passage_control(self, widget: QWidget) -> None:
+        """Puts a control for the current passage above its note (passage_sharing's
+        "Shared with")."""
+        self._note_layout.insertWidget(0, widget)
+
+    def set_private_marks(self, private: Callable[[str], bool] | None) -> None:
+        """Marks private passages' rows "private", asking ``private(id)``; None: no marks."""
+        self.delegate.private = private
+        self.view.viewport().update()
+        if self.orphans:
+            self._show_orphans()
 
     def chosen_orphan(self) -> str:
         items = self.orphan_list.selectedItems()
