@@ -33,6 +33,7 @@ from desktop.core.errors import ClosereadError
 from desktop.store.accounts import WORLD
 from desktop.store.sharing import SharedItem
 from desktop.store.sync_state import SyncState
+from desktop.sync.status import NOT_CONNECTED
 from desktop.ui import messages
 from desktop.ui.editing import AnnotationEditor, LibraryCommand
 
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 ONLY_ME = "Only me"
 EVERYONE = "Everyone"
-PRIVATE_MARK = "private"  # on the row of a private passage
 _MARKS_KEPT = 20_000  # passages whose sharing is remembered before the memory starts over
 
 
@@ -251,14 +251,17 @@ class PassageSharing(QObject):
         self.control.setVisible(active)
         sidebar.set_private_marks(self.marks.private if active else None)
 
-    def round_finished(self, _report: SyncReport) -> None:
+    def round_finished(self, report: SyncReport) -> None:
         """After a sync round: a connection made or ended (here or by ``closeread sync``)
-        shows or hides the control. One small read, every two seconds."""
-        try:
-            connection = SyncState(self.library).connection()
-        except ClosereadError:
-            return
-        now = (connection.url, connection.user) if connection else None
+        shows or hides the control. The round's report says where it synced; the library
+        is read only when that changed (an idle window reads nothing)."""
+        status = report.status
+        if status.server:
+            now: tuple[str, str] | None = (status.server, status.user or "")
+        elif status.state == NOT_CONNECTED and not report.errors:
+            now = None
+        else:
+            return  # the round could not say (the library was locked, say)
         if now != self._connection:
             self.refresh()
 

@@ -45,6 +45,7 @@ from desktop.ui.annotation_model import (
 )
 
 ANY = "Any"
+PRIVATE_MARK = "private"  # on the row of a passage private to its author
 
 
 class AnnotationDelegate(QStyledItemDelegate):
@@ -115,14 +116,22 @@ class AnnotationDelegate(QStyledItemDelegate):
             painter.setPen(QColor("white") if color.lightness() < 150 else QColor("black"))
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
             x += width + 4
-        stamp = f"{annotation.annotator} · {annotation.updated[:16].replace('T', ' ')}"
+        right = rect.right()
         if self.private is not None and self.private(annotation.id):
-            stamp += " · private"  # last: what an elided stamp keeps
+            # an outlined chip at the end of the line: read at a glance, never elided
+            width = small_metrics.horizontalAdvance(PRIVATE_MARK) + 12
+            chip = QRect(right - width + 1, rect.top(), width, line)
+            painter.setPen(text_color)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(chip.adjusted(0, 0, -1, -1), 6, 6)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, PRIVATE_MARK)
+            right = chip.left() - 4
+        stamp = f"{annotation.annotator} · {annotation.updated[:16].replace('T', ' ')}"
         painter.setPen(muted)
-        painter.drawText(QRect(x + 4, rect.top(), rect.right() - x - 4, line),
+        painter.drawText(QRect(x + 4, rect.top(), right - x - 4, line),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          small_metrics.elidedText(stamp, Qt.TextElideMode.ElideLeft,
-                                                  max(0, rect.right() - x - 4)))
+                                                  max(0, right - x - 4)))
 
         # the quote, on up to two lines
         painter.setFont(option.font)

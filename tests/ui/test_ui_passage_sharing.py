@@ -188,6 +188,24 @@ def test_connected_the_servers_user_owns_the_passages_and_the_control_shows(
     assert access(db_path, hers) == (WORLD, False)
 
 
+def test_connecting_or_disconnecting_elsewhere_shows_or_hides_the_control(
+        article_window, qtbot, ui, db_path):
+    window = article_window
+    tag(qtbot, ui, window, "cheered loudly")
+    box = combo(window)
+    assert not box.isVisibleTo(window)
+    with Library(db_path) as other:  # `closeread sync connect`, say (the server is down)
+        SyncState(other).connect(Connection("http://127.0.0.1:9", "cr_unused",
+                                             window.editor.annotator))
+    # the window's next round (every two seconds) tells
+    qtbot.waitUntil(lambda: box.isVisibleTo(window), timeout=5000)
+    assert box.isEnabled() and box.currentText() == "Everyone"
+    with Library(db_path) as other:
+        SyncState(other).disconnect()
+    qtbot.waitUntil(lambda: not box.isVisibleTo(window), timeout=5000)
+    assert window.sidebar.delegate.private is None
+
+
 def test_new_passages_go_where_the_file_menu_says(article_window, qtbot, ui, db_path):
     window = article_window
     with_desk_group(window, qtbot, db_path)
