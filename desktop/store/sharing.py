@@ -457,6 +457,14 @@ class Sharing:
             "ON CONFLICT (annotation_id) DO UPDATE SET group_id = excluded.group_id, "
             "shared = excluded.shared", [(i, g, int(shared)) for i, g, shared in wanted])
 
+    def regroup(self, annotation_id: str, group_id: str, shared: bool, updated: str) -> None:
+        """A team server's later version of an annotation that differs only in who reads
+        it: its group, sharing and time, in the caller's transaction (journalled as an
+        update, as the merge would have)."""
+        self.keep_access([(annotation_id, group_id, shared)])
+        self.db.conn.execute("UPDATE annotations SET updated = ? WHERE id = ?",
+                             [updated, annotation_id])
+
     def _group_exists(self, group_id: str) -> bool:
         return self.db.conn.execute("SELECT 1 FROM team_groups WHERE id = ?",
                                     [group_id]).fetchone() is not None

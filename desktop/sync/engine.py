@@ -591,9 +591,17 @@ class _Round:
         merged = merge(self.library, [bundle])[0]
         report.received_articles += merged.articles_added
         changed = set(merged.added) | set(merged.updated) | set(merged.orphaned)
+        access = {item.id: (item.group, item.shared) for item in pulled}
         for record in records:
             here = before.get(record.id)
             if record.id in changed:
+                report.received.append(record.id)
+            elif here is not None and here.deleted is None and here.updated < record.updated \
+                    and (here.group_id, here.shared) != access[record.id]:
+                # only who reads it changed (the merge saw the same passage): taken, with
+                # the server's time, so that this library's views follow
+                self.library.accounts.sharing.regroup(record.id, *access[record.id],
+                                                      updated=record.updated)
                 report.received.append(record.id)
             elif here is not None and here.deleted is not None:
                 report.conflicts.append(f"{record.id}: deleted here; the server's version "

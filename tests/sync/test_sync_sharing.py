@@ -121,3 +121,24 @@ def test_a_first_sync_takes_the_passages_from_the_feed_without_asking_for_each(
     finally:
         engine.close()
         engine.library.close()
+
+
+def test_a_change_of_who_reads_a_passage_alone_reaches_the_authors_other_desk(desks, team):
+    laptop, office = desks("laptop-r"), desks("office-r")
+    article = laptop.add_article()
+    passage = laptop.mark(article, "A vanity project")
+    laptop.sync()
+    assert passage in office.sync().received
+    assert office.mine.accounts.sharing.item(passage).shared is True
+
+    laptop.mine.accounts.sharing.share(passage, team.group, shared=False)
+    assert laptop.sync().sent == [passage]
+    got = office.sync()
+    assert got.received == [passage] and got.conflicts == []
+    here = office.mine.accounts.sharing.item(passage)
+    there = laptop.mine.accounts.sharing.item(passage)
+    assert (here.group_id, here.shared, here.updated) == (team.group, False, there.updated)
+    # the window's views hear of it: the journal names the passage
+    assert office.mine.journal.after(0, 100_000)[-1].id == passage
+    again = office.sync()
+    assert again.received == [] and again.sent == []
