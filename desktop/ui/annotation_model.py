@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.core.model import Annotation
+from desktop.ui import messages
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -94,7 +95,8 @@ class AnnotationListModel(QAbstractListModel):
             return annotation.exact
         if role == Qt.ItemDataRole.ToolTipRole:
             tags = ", ".join(annotation.tag_paths) or "(no tag)"
-            return f"{tags} — {annotation.annotator}\n{annotation.note}".strip()
+            return messages.plain_tip(f"{tags} — {annotation.annotator}\n"
+                                      f"{annotation.note}".strip())
         if role == ID_ROLE:
             return annotation.id
         if role == ANNOTATION_ROLE:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.model import Article
+from desktop.ui import messages
 from desktop.ui.annotation_model import filter_change
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,7 +72,8 @@ class LibraryModel(QAbstractTableModel):
                     str(article.annotation_count) if article.annotation_count else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             by = f"\nby {article.author}" if article.author else ""
-            return f"{article.title}{by}\n{article.outlet or ''} {article.published or ''}"
+            return messages.plain_tip(
+                f"{article.title}{by}\n{article.outlet or ''} {article.published or ''}")
         if role == OUTLET_ROLE:
             return " · ".join(x for x in (article.outlet, article.author) if x)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
+from desktop.ui import messages
 from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 LANE_WIDTH = 22
@@ -212,4 +213,5 @@ class LaneGutter(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # type: ignore[override]
         lane = (event.position().toPoint().x() - 2) // LANE_WIDTH
-        self.setToolTip(self.names[lane] if 0 <= lane < len(self.names) else "")
+        self.setToolTip(messages.plain_tip(self.names[lane])
+                        if 0 <= lane < len(self.names) else "")

@@ -95,3 +95,29 @@ def test_no_dialog_of_the_app_guesses_whether_its_text_is_markup():
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if static.search(line)]
     assert found == []
+
+
+def test_the_passage_and_article_lists_show_notes_and_titles_as_text(window):
+    from desktop.core.selectors import select_range
+    from desktop.store.articles import NewArticle
+
+    text = "The minister said the bridge is a triumph."
+    article, _ = window.library.articles.add(NewArticle(
+        title="<i>Bridge</i> & <img src='http://tracker.example/p.png'>", text=text,
+        format="text", author="<b>Desk</b>"))
+    window.library.annotations.create(article.id, select_range(text, 4, 12), ["evidence"],
+                                      "<u>maya</u>", note="<img src='http://x.example/a.png'>")
+    window.watcher.poll()
+    assert window.open_article(article.id)
+    model = window.sidebar.model
+    tips = [model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+            for row in range(model.rowCount())]
+    assert len(tips) == 1
+    assert "&lt;img src=" in tips[0] and "&lt;u&gt;maya&lt;/u&gt;" in tips[0]
+    assert "<img" not in tips[0] and "<u>" not in tips[0]
+    library = window.library_pane.model
+    row = next(r for r in range(library.rowCount())
+               if "Bridge" in library.index(r, 0).data(Qt.ItemDataRole.DisplayRole))
+    tip = library.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;i&gt;Bridge&lt;/i&gt; &amp; &lt;img" in tip and "by &lt;b&gt;Desk" in tip
+    assert "<img" not in tip and "<i>" not in tip
