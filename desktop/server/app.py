@@ -501,12 +501,20 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
             alias="uri.parts", description="A part of the uri (between / : ? # & = .)")]
         = None,
     ) -> JSONResponse:
+        # as Hypothesis: uri, url and wildcard_uri name pages, any of them; uri.parts
+        # must each be a part of the page's uri as well
         uris = [*(uri or []), *(url or [])]
-        article_ids = repo.article_ids_for(uris) if uris else None
-        if wildcard_uri or uri_parts:
-            like = repo.article_ids_like(wildcard_uri or [], uri_parts or [])
-            article_ids = like if article_ids is None else [
-                i for i in article_ids if i in set(like)]
+        article_ids: list[str] | None = None
+        if uris or wildcard_uri:
+            article_ids = repo.article_ids_for(uris) if uris else []
+            for pattern in wildcard_uri or []:
+                article_ids += repo.article_ids_like([pattern], [])
+        if uri_parts:
+            having = set(repo.article_ids_like([], uri_parts))
+            article_ids = [i for i in (article_ids if article_ids is not None else having)
+                           if i in having]
+        if article_ids is not None:
+            article_ids = list(dict.fromkeys(article_ids))
         authors = []
         for value in user or []:
             name = shapes.user_name(value, authority)

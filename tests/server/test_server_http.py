@@ -41,7 +41,7 @@ def test_the_openapi_document(server: Server) -> None:
     search = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert search == {"uri", "url", "user", "group", "tag", "tags", "any", "text", "quote",
                       "references", "limit", "offset", "sort", "order", "search_after",
-                      "_separate_replies"}
+                      "_separate_replies", "wildcard_uri", "uri.parts"}
     post = document["paths"]["/api/annotations"]["post"]
     assert post["security"] == [{"HTTPBearer": []}]
     assert {"200", "400", "401", "404", "422"} <= set(post["responses"])

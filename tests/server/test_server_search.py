@@ -181,6 +181,8 @@ def test_wildcard_uri_and_uri_parts(server: Server, strike: dict[str, dict]) -> 
     assert ids(**{"uri.parts": "STRIKE"}) >= everything
     assert ids(**{"uri.parts": "strik"}) == set()  # a whole part, not a piece of one
     assert ids(**{"uri.parts": "news"}) >= everything
-    # with uri too, every filter holds
-    assert ids(uri=URL, wildcard_uri="*/strike") >= everything
+    # uri, url and wildcard_uri name pages: any of them (as Hypothesis); uri.parts holds too
+    assert ids(uri="https://nowhere.example/", wildcard_uri="*/strike") >= everything
+    assert ids(wildcard_uri=["https://nowhere.example/*", "*/strike"]) >= everything
     assert ids(uri=URL, **{"uri.parts": "elsewhere"}) == set()
+    assert ids(wildcard_uri="*/strike", **{"uri.parts": "news"}) >= everything
