@@ -446,8 +446,8 @@ def _paragraph_ends(layout: _Layout, prev: _Line, line: _Line) -> bool:
     size = max(prev.size, line.size, 1.0)
     if abs(prev.size - line.size) > 0.15 * size:
         return True  # a headline, a crosshead, a caption
-    if _BULLET.match(line.text) or _ITEM.match(line.text) and (
-            _SENTENCE_END.search(prev.text) or _ITEM.match(prev.text)):
+    if _BULLET.match(line.text) or (_ITEM.match(line.text) and (
+            _SENTENCE_END.search(prev.text) or _ITEM.match(prev.text))):
         return True  # a list item ("- " or "2." starting a line mid-sentence is not one)
     if abs(prev.size - layout.size) < 0.5 and len(prev.text) < 0.6 * layout.length:
         return True  # the last line of a paragraph (a headline's lines are short anyway)
