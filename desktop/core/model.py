@@ -30,18 +30,23 @@ def later_than(previous: object) -> str:
     """The time to stamp on an edit of something last changed at ``previous``: now, or one
     millisecond after ``previous`` when the clock has not moved past it (two edits in one
     millisecond, or a clock set back), so an edit always makes a record newer, which is
-    what the sync's "later one wins" compares."""
-    now = now_iso()
-    if not isinstance(previous, str) or previous < now:
-        return now
+    what the sync's "later one wins" compares. Times are compared as times (a stored time
+    in another zone included); one that cannot be read, or is at the end of the calendar,
+    gives way to now."""
+    now = datetime.now(UTC)
+    stamp = now.isoformat(timespec="milliseconds")
+    if not isinstance(previous, str):
+        return stamp
     try:
         moment = datetime.fromisoformat(previous)
-    except ValueError:
-        return now
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (moment.astimezone(UTC) + timedelta(milliseconds=1)).isoformat(
-        timespec="milliseconds")
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        following = moment.astimezone(UTC) + timedelta(milliseconds=1)
+    except (ValueError, OverflowError):
+        return stamp
+    if following <= now:
+        return stamp
+    return following.isoformat(timespec="milliseconds")
 
 
 def iso_utc(value: str) -> str:

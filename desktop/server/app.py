@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -70,6 +71,12 @@ from desktop.store.sharing import (
     is_pending_page,
     pending_page,
 )
+
+
+def _latest_client_time() -> str:
+    """The latest time a client may give an annotation: a day ahead of the server."""
+    return (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="milliseconds")
+
 
 DEFAULT_MAX_BODY = 1_000_000  # bytes: an article of a few hundred pages, far more than a note
 _BEARER = {"WWW-Authenticate": "Bearer"}
@@ -377,6 +384,10 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
                 times[name] = now_iso() if value is None else iso_utc(value)
             except ValueError:
                 raise _refuse(400, f"{name}: give an ISO 8601 time") from None
+            if times[name] > _latest_client_time():
+                # a time far ahead would win every later edit, for ever
+                raise _refuse(400, f"{name}: {value} is in the future (more than a day "
+                                   "ahead of the server's clock)")
         given = body.model_fields_set
         try:
             item, _outcome = repo.put_annotation(ClientAnnotation(

@@ -99,3 +99,16 @@ def test_an_article_under_the_clients_id_or_the_one_with_its_text(team):
     other = maya.post("/api/articles", json={"id": mine, "text": text + " More."})
     assert other.status_code == 201 and other.json()["id"] != mine
     assert maya.post("/api/articles", json={"id": "x" * 36, "text": "t"}).status_code == 400
+
+
+def test_a_time_far_in_the_future_is_refused_so_it_cannot_win_every_later_edit(team):
+    maya = team.client("maya")
+    mine = str(uuid.uuid4())
+    for far in ("9999-12-31T23:59:59.999+00:00", "2999-01-01T00:00:00+00:00"):
+        refused = maya.post("/api/annotations", json=_body(mine, far))
+        assert refused.status_code == 400 and "future" in refused.json()["reason"]
+    assert maya.get(f"/api/annotations/{mine}").status_code == 404
+    # a clock a few minutes fast is fine
+    from datetime import UTC, datetime, timedelta
+    soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat(timespec="milliseconds")
+    assert maya.post("/api/annotations", json=_body(mine, soon)).status_code == 200
