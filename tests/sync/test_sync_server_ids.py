@@ -63,11 +63,11 @@ def test_an_annotation_under_the_clients_id_later_wins_and_again_is_nothing(team
 
     # not maya's to write: li cannot take the id
     taken = team.client("li").post("/api/annotations",
-                                   json=_body(mine, "2027-01-01T00:00:00.000+00:00"))
+                                   json=_body(mine, "2026-06-01T00:00:00.000+00:00"))
     assert taken.status_code == 409
     # deleted: never brought back, whatever its time
     assert maya.delete(f"/api/annotations/{mine}").status_code == 200
-    gone = maya.post("/api/annotations", json=_body(mine, "2030-01-01T00:00:00.000+00:00"))
+    gone = maya.post("/api/annotations", json=_body(mine, "2026-06-01T00:00:00.000+00:00"))
     assert gone.status_code == 410 and "never undone" in gone.json()["reason"]
 
 
