@@ -107,6 +107,12 @@ class InvalidTextError(ImportFileError):
     """Text in a file that cannot be stored: a lone UTF-16 surrogate from a JSON escape."""
 
 
+class FetchError(ImportFileError):
+    """A link cannot be imported: an invalid or refused url, an HTTP error, a timeout, an
+    unreachable host, an answer too big or of a type that is not an article. The message
+    names the url."""
+
+
 # --- the library -------------------------------------------------------------------------
 
 

@@ -112,19 +112,27 @@ def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def decode(path: Path, data: bytes, html: bool = False,
-           strip_controls: bool = True) -> DecodedFile:
+           strip_controls: bool = True, charset: str | None = None) -> DecodedFile:
     """``data`` as text; raises a clear error naming ``path`` when it is not text.
 
     ``strip_controls`` removes the control characters an article never holds (see the
     module's docstring) and notes how many; a caller whose own parser judges them (JSON)
     passes False. A NUL is refused either way.
+
+    ``charset`` is the one a server declared for fetched bytes (the charset of its
+    Content-Type header): as in browsers, it comes after a byte-order mark and before
+    what the page itself declares. A charset Python does not know is passed over.
     """
     bom = next(((mark, codec, label) for mark, codec, label in _BOMS
                 if data.startswith(mark)), None)
+    served = _served_charset(path, charset) if charset and bom is None else None
     if bom is not None:
         mark, codec, label = bom
         text = _strict(path, data[len(mark):], codec, offset=len(mark))
         encoding = "utf-8-sig" if codec == "utf-8" else label.lower()
+    elif served in _WIDE_CODECS:
+        # UTF-16 or UTF-32 said by the server (no byte-order mark): NUL bytes are its own
+        text, encoding = _strict(path, data, served), served
     else:
         for magic, kind in _MAGIC:
             if data.startswith(magic):
@@ -133,20 +141,24 @@ def decode(path: Path, data: bytes, html: bool = False,
             raise BinaryFileError(
                 path, "binary file (it contains NUL bytes); save the article as text or HTML"
             )
-        try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as error:
-            declared = _declared_charset(path, data) if html else None
-            if not declared:
-                raise _undecodable(path, data, error, "utf-8") from None
-            text, encoding = _decode_declared(path, data, declared)
+        if served is not None and served != "utf-8":
+            text, encoding = _decode_declared(path, data, served)
+        else:
+            try:
+                text, encoding = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError as error:
+                declared = _declared_charset(path, data) if html and not served else None
+                if not declared:
+                    raise _undecodable(path, data, error, "utf-8") from None
+                text, encoding = _decode_declared(path, data, declared)
     _refuse_nul(path, text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
     notes = []
     if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
-        notes.append(f"decoded as {encoding}, as the page declares")
+        who = "the server" if served is not None else "the page"
+        notes.append(f"decoded as {encoding}, as {who} declares")
     if strip_controls:
         text, removed = _CONTROLS.subn("", text)
         if removed:
@@ -183,6 +195,27 @@ def _declared_charset(path: Path, data: bytes) -> str | None:
         raise NotATextEncodingError(
             path, f"the page declares charset {label!r}, which is not a text encoding web "
                   "pages are written in; save the page as UTF-8 and import it again")
+    return info.name
+
+
+_WIDE_CODECS = frozenset({"utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be",
+                          "utf-32-le"})
+
+
+def _served_charset(path: Path, label: str) -> str | None:
+    """The Python codec of the charset a server declared; None when Python does not know
+    it (the bytes are then read as a file's would be). Refuses a codec that is not a
+    charset; unlike a page's own declaration, the server's may say UTF-16 or UTF-32."""
+    try:
+        info = codecs.lookup(label.strip().strip("\"'"))
+    except LookupError:
+        return None
+    if info.name in _WIDE_CODECS:
+        return info.name
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        raise NotATextEncodingError(
+            path, f"the server declares charset {label!r}, which is not a text encoding "
+                  "web pages are written in")
     return info.name
 
 
