@@ -429,5 +429,19 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v9(db: sqlite_utils.Database) -> None:
+    """The passages whose group or sharing was changed in this library (in the app, or by
+    its default for new passages) and not yet sent by the sync: only those go up with
+    their group and permissions, so that a desk that never chose who reads a passage
+    never overrides what was chose elsewhere (docs/server.md, "Sync"). Not journalled."""
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS sync_access (
+            annotation_id TEXT PRIMARY KEY
+        ) WITHOUT ROWID;
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)

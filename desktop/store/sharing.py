@@ -433,13 +433,23 @@ class Sharing:
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO annotation_access (annotation_id, group_id, shared) "
             "VALUES (?, ?, ?)", [(i, group_id, int(shared)) for i in annotation_ids])
+        self._access_unsent(annotation_ids)
+
+    def _access_unsent(self, annotation_ids: Iterable[str]) -> None:
+        """Notes that who reads these passages was decided here: the sync sends their
+        group and permissions with them (and only theirs)."""
+        self.db.conn.executemany("INSERT OR IGNORE INTO sync_access (annotation_id) VALUES (?)",
+                                 [(i,) for i in annotation_ids])
 
     def share(self, item_id: str, group_id: str, shared: bool) -> SharedItem:
         """Puts an annotation in ``group_id``, shared with it or private to its author; the
         annotation becomes newer (the sync sends it). The group must be in this library."""
         if not self._group_exists(group_id):
             raise NotFoundError(f"no group {group_id!r} in this library")
-        return self.update(item_id, group_id=group_id, shared=shared)
+        with self.library.transaction():
+            item = self.update(item_id, group_id=group_id, shared=shared)
+            self._access_unsent([item.id])
+        return item
 
     def keep_access(self, rows: Iterable[tuple[str, str, bool]]) -> None:
         """Records the group and sharing a team server gives annotations (id, group,
@@ -448,6 +458,9 @@ class Sharing:
         wanted = builtins.list(rows)
         conn = self.db.conn
         now = now_iso()
+        # the server's later version decided who reads them: nothing of ours to send
+        conn.executemany("DELETE FROM sync_access WHERE annotation_id = ?",
+                         [(i,) for i, _, _ in wanted])
         conn.executemany(
             "INSERT OR IGNORE INTO team_groups (id, name, description, created, updated) "
             "VALUES (?, ?, '', ?, ?)",

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from desktop.core.changes import ANNOTATION
+from desktop.store.chunks import id_parts
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -133,6 +134,23 @@ class SyncState:
                 [after, ANNOTATION, user, len(SYNC_ORIGIN_PREFIX), SYNC_ORIGIN_PREFIX],
             ).fetchone()
         return int(row[0])
+
+    # --- who reads ---------------------------------------------------------------------------
+
+    def access_unsent(self, annotation_ids: list[str]) -> set[str]:
+        """Those of ``annotation_ids`` whose group or sharing was chosen here and not sent."""
+        found: set[str] = set()
+        with self.library.errors():
+            for part, marks in id_parts(annotation_ids):
+                found.update(str(row[0]) for row in self.db.conn.execute(
+                    f"SELECT annotation_id FROM sync_access WHERE annotation_id IN ({marks})",
+                    part))
+        return found
+
+    def access_sent(self, annotation_id: str) -> None:
+        """The server has the passage's group and sharing as chosen here."""
+        with self.library.transaction():
+            self.db.execute("DELETE FROM sync_access WHERE annotation_id = ?", [annotation_id])
 
     # --- articles --------------------------------------------------------------------------
 

@@ -297,6 +297,7 @@ class _Round:
         self._pool: ThreadPoolExecutor | None = None
         self.connection = connection
         self._groups_read = False
+        self._access: set[str] = set()  # passages of the push batch whose access goes up
 
     def close(self) -> None:
         if self._pool is not None:
@@ -358,6 +359,7 @@ class _Round:
             if first_rows:
                 self.busy()
                 items = self.library.accounts.sharing.items(first_rows, deleted=True)
+                self._access = self.state.access_unsent(list(first_rows))
                 for annotation_id, first in first_rows.items():
                     try:
                         self.step()
@@ -394,14 +396,16 @@ class _Round:
             report.errors.append(f"passage {item.id}: its article could not be sent: "
                                  f"{self._refused_articles[item.article_id]}")
             return
-        if not item.shared and not self.connection.userid:
+        access = item.id in self._access
+        if access and not item.shared and not self.connection.userid:
             self.read_profile()
-        try:
-            body = annotation_body(item, server_article, self.connection.userid)
-        except ValueError as error:
-            report.errors.append(f"passage {item.id}: not sent private: {error}")
-            return
+            if not self.connection.userid:  # asked again next round, with the passage
+                raise ServerUnavailable(f"{self.server.url}: the server did not say who "
+                                        "the user is, which a private passage needs")
+        body = annotation_body(item, server_article, self.connection.userid, access)
         answer = self.server.put_annotation(body)
+        if access and answer.ok:
+            self.state.access_sent(item.id)
         if answer.status == 410:
             # deleted on the server: a deletion is never undone, here either
             self._delete_here(item.id)

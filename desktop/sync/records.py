@@ -23,13 +23,15 @@ _URL = re.compile(r"^https?://\S+$")  # what the server takes as an article's ur
 _LIMITS = {"external_id": 200, "author": 500, "outlet": 500, "language": 40}
 
 
-def annotation_body(item: SharedItem, server_article_id: str,
-                    userid: str = "") -> dict[str, object]:
+def annotation_body(item: SharedItem, server_article_id: str, userid: str = "",
+                    access: bool = False) -> dict[str, object]:
     """A passage as the server takes it under its own id: the server stores the id, the
-    tags, the note, the times, the group and who reads it as they are, and places the
-    passage by its selectors. ``userid`` is the author's id on the server (what a private
-    passage's ``permissions.read`` names); without it a private passage is refused here
-    rather than sent shared."""
+    tags, the note and the times as they are, and places the passage by its selectors.
+    With ``access`` (who reads it was chosen on this desk), its group and
+    ``permissions.read`` go too; without, the server keeps what it has (a new passage:
+    ``__world__``). ``userid`` is the author's id on the server (what a private passage's
+    ``permissions.read`` names); without it a private passage is refused here rather
+    than sent shared."""
     uri = ARTICLE_URN + server_article_id
     selectors: list[dict[str, object]] = []
     if item.anchor_state != ORPHAN:
@@ -37,13 +39,17 @@ def annotation_body(item: SharedItem, server_article_id: str,
                           "end": item.end})
     selectors.append({"type": "TextQuoteSelector", "exact": item.exact,
                       "prefix": item.prefix, "suffix": item.suffix})
-    if not item.shared and not userid:
-        raise ValueError("the user's id on the server is not known")
-    read = [f"group:{item.group_id}"] if item.shared else [userid]
-    return {"id": item.id, "uri": uri, "text": item.text, "tags": list(item.tag_paths),
-            "created": item.created, "updated": item.updated,
-            "group": item.group_id, "permissions": {"read": read},
-            "target": [{"source": uri, "selector": selectors}]}
+    body: dict[str, object] = {
+        "id": item.id, "uri": uri, "text": item.text, "tags": list(item.tag_paths),
+        "created": item.created, "updated": item.updated,
+        "target": [{"source": uri, "selector": selectors}]}
+    if access:
+        if not item.shared and not userid:
+            raise ValueError("the user's id on the server is not known")
+        body["group"] = item.group_id
+        body["permissions"] = {"read": [f"group:{item.group_id}"] if item.shared
+                               else [userid]}
+    return body
 
 
 def article_body(article: Article) -> dict[str, object]:

@@ -142,3 +142,31 @@ def test_a_change_of_who_reads_a_passage_alone_reaches_the_authors_other_desk(de
     assert office.mine.journal.after(0, 100_000)[-1].id == passage
     again = office.sync()
     assert again.received == [] and again.sent == []
+
+
+def test_editing_a_passage_never_changes_who_reads_it_unless_chosen_on_this_desk(
+        desks, team):
+    laptop, office = desks("laptop-k"), desks("office-k")
+    article = laptop.add_article()
+    passage = laptop.mark(article, "A vanity project")
+    laptop.mine.accounts.sharing.share(passage, team.group, shared=False)
+    laptop.sync()
+    assert passage in office.sync().received
+
+    # a desk that pulled before groups travelled has no record of who reads the passage
+    conn = sqlite3.connect(office.path)
+    conn.execute("DELETE FROM annotation_access")
+    conn.commit()
+    conn.close()
+    office.mine.annotations.set_note(passage, "edited on a desk that knows nothing of it")
+    assert office.sync().sent == [passage]
+    assert _access(team.db, passage) == (team.group, 0)
+
+    # made shared on the server (the web) while the laptop, offline, edits the note
+    maya = team.client("maya")
+    assert maya.patch(f"/api/annotations/{passage}", json={
+        "permissions": {"read": [f"group:{team.group}"]}}).status_code == 200
+    laptop.mine.annotations.set_note(passage, "edited offline")
+    laptop.sync()
+    assert _access(team.db, passage) == (team.group, 1)
+    assert maya.get(f"/api/annotations/{passage}").json()["text"] == "edited offline"
