@@ -239,6 +239,19 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         raise _refuse(400, f"permissions.read: give [{me!r}] (private) or "
                            f"['group:{group_id}'] (shared with the annotation's group)")
 
+    def page_target(uri: str, targets: list[Target]) -> None:
+        """Refuses an annotation on a page the library does not have unless it has a
+        quote (the page's text is not here: a position alone places nothing)."""
+        target = targets[0] if targets else None
+        if target is not None and target.source is not None and target.source != uri:
+            raise _refuse(400, "target.source: not the annotation's article (its uri)")
+        quote = next((sel for sel in target.selector if sel.type == "TextQuoteSelector"),
+                     None) if target is not None else None
+        if quote is None or not quote.exact:
+            raise _refuse(400, f"target: the library does not have the page {uri[:200]!r} "
+                               "yet; give a TextQuoteSelector (the passage is kept by its "
+                               "quote until the page is imported)")
+
     def pending(article_id: str) -> bool:
         """Whether the article is a page the library does not have the text of yet: a
         quote is kept as an orphan there, to be placed when the page is imported."""
@@ -358,6 +371,12 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
             raise _refuse(400, "uri: give the uri of the article the annotation is on")
         group = postable_group(body.group, user)
         shared = shared_from(body.permissions, user, group.id)
+        if body.id is not None and not is_uuid(body.id):
+            raise _refuse(400, "id: give a UUID")
+        if not repo.article_ids_for([body.uri]) and is_page_url(body.uri):
+            # a page to be made: what would refuse the annotation is checked first, so
+            # that a refused request leaves no page behind
+            page_target(body.uri, body.target)
         article_id = article_of(body.uri, body.document, make=True)
         passage = passage_of(body.target, article_id) or Passage()
         keep = orphan == "keep" or pending(article_id)
@@ -627,7 +646,7 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
         if not reads_articles(reader):
             raise _refuse(401, "this needs an API token: send 'Authorization: Bearer <token>'",
                           _BEARER)
-        rows, total = repo.articles(limit, offset)
+        rows, total = repo.articles(limit, offset, reader)
         return JSONResponse({"rows": [shapes.article_json(a, base(request)) for a in rows],
                              "total": total})
 
@@ -651,7 +670,7 @@ def create_app(repo: Repository, config: ServerConfig) -> FastAPI:
     @app.get("/api/articles/{id}", tags=["articles"], response_model=ArticleFull,
              summary="An article with its text, its hash and its metadata")
     def read_article(id: str, request: Request, reader: Reading) -> JSONResponse:
-        article = repo.article(id) if reads_articles(reader) else None
+        article = repo.article(id, reader) if reads_articles(reader) else None
         if article is None:
             raise _refuse(404, f"no article {id!r}")
         return JSONResponse(shapes.article_json(article, base(request), with_text=True))

@@ -70,12 +70,16 @@ class Repository(Protocol):
 
     # --- articles ------------------------------------------------------------------------
 
-    def article(self, article_id: str) -> Article | None:
-        """The article with exactly this id, with its text."""
+    def article(self, article_id: str, reader: Reader | None = None) -> Article | None:
+        """The article with exactly this id, with its text; with a ``reader``, None for a
+        pending page they may not see (docs/server.md, "Pages the library does not
+        have")."""
         ...
 
-    def articles(self, limit: int, offset: int) -> tuple[list[Article], int]:
-        """A page of articles without their texts, and how many there are."""
+    def articles(self, limit: int, offset: int,
+                 reader: Reader | None = None) -> tuple[list[Article], int]:
+        """A page of articles without their texts, and how many there are (with a
+        ``reader``, those they may see)."""
         ...
 
     def article_summaries(self, ids: Sequence[str]) -> dict[str, Article]:

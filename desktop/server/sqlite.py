@@ -125,14 +125,19 @@ class SqliteRepository:
 
     # --- articles ------------------------------------------------------------------------
 
-    def article(self, article_id: str) -> Article | None:
+    def article(self, article_id: str, reader: Reader | None = None) -> Article | None:
         library = self._library()
         found = library.accounts.sharing.article_summaries([article_id])
+        if article_id not in found or (
+                reader is not None and library.accounts.sharing.hidden_pages(reader,
+                                                                             [article_id])):
+            return None
         # the store's get() also takes prefixes and external ids; the API names by id only
-        return library.articles.get(article_id) if article_id in found else None
+        return library.articles.get(article_id)
 
-    def articles(self, limit: int, offset: int) -> tuple[list[Article], int]:
-        return self._library().accounts.sharing.article_page(limit, offset)
+    def articles(self, limit: int, offset: int,
+                 reader: Reader | None = None) -> tuple[list[Article], int]:
+        return self._library().accounts.sharing.article_page(limit, offset, reader)
 
     def article_summaries(self, ids: Sequence[str]) -> dict[str, Article]:
         return self._library().accounts.sharing.article_summaries(ids)

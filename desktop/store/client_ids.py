@@ -138,6 +138,9 @@ def put_article(library: Library, new: NewArticle,
         if found is not None:
             return found, False
         waiting = library.articles.find_by("url", new.url) if new.url else None
+        if waiting is not None and new.text == new.url:
+            # a pending page for a url an article has meanwhile: that article
+            return waiting, False
         if waiting is not None and is_pending_page(waiting):
             # the text of a page annotated before the library had it: its passages,
             # kept by their quotes, are placed on it

@@ -37,6 +37,7 @@ from desktop.core.selectors import Selection, quote_occurrences, select_range
 from desktop.store.accounts import WORLD
 from desktop.store.annotations import insert_rows
 from desktop.store.articles import NewArticle
+from desktop.store.chunks import id_parts
 
 if TYPE_CHECKING:
     from desktop.store.accounts import Accounts
@@ -258,15 +259,32 @@ class Sharing:
                     found[article.id] = article
         return found
 
-    def article_page(self, limit: int, offset: int) -> tuple[builtins.list[Article], int]:
+    def article_page(self, limit: int, offset: int,
+                     reader: Reader | None = None) -> tuple[builtins.list[Article], int]:
         """Articles in the order they were imported, without their texts; and how many
-        there are."""
+        there are. With a ``reader``, a pending page (a web page annotated before the
+        library had it) only when they may read one of its annotations: its url and
+        title are the annotator's."""
+        seen, params = ("1", []) if reader is None else _seen_article_sql(reader)
         with self.library.errors():
-            total = int(self.db.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+            total = int(self.db.conn.execute(
+                f"{_ITEMS} SELECT count(*) FROM articles a WHERE {seen}", params).fetchone()[0])
             rows = self.db.conn.execute(
-                f"{_ARTICLE_SUMMARY} ORDER BY a.imported_at, a.rowid LIMIT ? OFFSET ?",
-                [limit, offset]).fetchall()
+                f"{_ITEMS} {_ARTICLE_SUMMARY} WHERE {seen} "
+                "ORDER BY a.imported_at, a.rowid LIMIT ? OFFSET ?",
+                [*params, limit, offset]).fetchall()
         return [Article.from_values(row) for row in rows], total
+
+    def hidden_pages(self, reader: Reader, ids: Iterable[str]) -> set[str]:
+        """Those of the articles ``ids`` that are pending pages ``reader`` may not see."""
+        seen, params = _seen_article_sql(reader)
+        hidden: set[str] = set()
+        with self.library.errors():
+            for part, marks in id_parts(ids):
+                hidden.update(str(row[0]) for row in self.db.conn.execute(
+                    f"{_ITEMS} SELECT a.id FROM articles a WHERE a.id IN ({marks}) "
+                    f"AND NOT {seen}", [*part, *params]))
+        return hidden
 
     def article_ids_for(self, uris: Iterable[str]) -> builtins.list[str]:
         """The articles a uri names: ``urn:closeread:article:<id>``, or their url."""
@@ -641,9 +659,10 @@ class Sharing:
     def _visible(self, reader: Reader, rows: builtins.list[Change],
                  items: dict[str, SharedItem]) -> builtins.list[Change]:
         visible: builtins.list[Change] = []
+        hidden = self.hidden_pages(reader, {c.id for c in rows if c.entity == ARTICLE})
         for change in rows:
             if change.entity == ARTICLE:
-                keep = reader.name is not None or reader.world
+                keep = (reader.name is not None or reader.world) and change.id not in hidden
             elif change.entity in (ANNOTATION, REPLY):
                 keep = change.id in items
             elif change.entity == GROUP:
@@ -800,6 +819,16 @@ def _readable_sql(reader: Reader) -> tuple[str, builtins.list[object]]:
     if reader.name is None:
         return clause, shared_with
     return f"(i.author = ? OR {clause})", [reader.name, *shared_with]
+
+
+def _seen_article_sql(reader: Reader) -> tuple[str, builtins.list[object]]:
+    """Whether ``reader`` sees the article ``a``: any article but a pending page, and a
+    pending page when they may read one of its annotations (over the ``items`` of
+    ``_ITEMS``; the page's note is compared first, so no other article's text is read)."""
+    readable, params = _readable_sql(reader)
+    return (f"(coalesce(a.import_report, '') != ? OR a.url IS NULL OR a.text != a.url OR "
+            f"EXISTS (SELECT 1 FROM items i WHERE i.article_id = a.id AND {readable}))",
+            [PENDING_PAGE_NOTE, *params])
 
 
 def _marks(values: Sequence[object]) -> str:

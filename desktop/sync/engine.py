@@ -55,7 +55,8 @@ from desktop.core.errors import (
 from desktop.core.model import Article, new_id, now_iso
 from desktop.store.library import Library
 from desktop.store.merging import merge
-from desktop.store.sharing import KIND_ANNOTATION, SharedItem
+from desktop.store.revisions import replace_text
+from desktop.store.sharing import KIND_ANNOTATION, SharedItem, is_pending_page
 from desktop.store.sync_state import (
     SYNC_CLIENT,
     SYNC_ORIGIN_PREFIX,
@@ -66,6 +67,7 @@ from desktop.store.sync_state import (
 from desktop.sync.records import (
     Pulled,
     annotation_body,
+    arrived_page,
     article_body,
     bundle_article,
     local_article,
@@ -547,6 +549,12 @@ class _Round:
                 return None
             data = answer.data
         sha = str(data["text_sha256"])
+        if local is not None and is_pending_page(local) and sha != local.text_sha256:
+            # the text of a page annotated before anyone had it has reached the server:
+            # it replaces the url this library stood it in with, and the passages kept
+            # by their quotes are placed on it, as an import of the page would
+            replace_text(self.library, local.id, arrived_page(data))
+            local = self._local(local.id)
         used = {source.article.id for source in taken.values()}
         if local is not None and local.id not in used:
             return _Source(server_id, bundle_article(data, local.id, local.updated_at), sha)

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.core.bundle import BundleAnnotation, BundleArticle, is_uuid
 from desktop.core.model import ANCHORED, ORPHAN, Article, iso_date
+from desktop.store.articles import NewArticle
 from desktop.store.sharing import ARTICLE_URN, SharedItem
 from desktop.sync.server import user_name
 
@@ -153,6 +154,21 @@ def bundle_article(data: dict[str, Any], article_id: str,
         external_id=data.get("external_id"), author=data.get("author"),
         outlet=data.get("outlet"), published=data.get("published"), url=data.get("url"),
         language=data.get("language"))
+
+
+def arrived_page(data: dict[str, Any]) -> NewArticle:
+    """The server's article (with its text) as the new text of a pending page here."""
+    published = data.get("published")
+    if published is not None:
+        try:
+            published = iso_date(str(published))
+        except ValueError:
+            published = None
+    return NewArticle(
+        title=str(data.get("title") or "Untitled"), text=str(data["text"]), format="text",
+        url=data.get("url"), author=data.get("author"), outlet=data.get("outlet"),
+        published=published, language=data.get("language"),
+        external_id=data.get("external_id"))
 
 
 def local_article(article: Article) -> BundleArticle:

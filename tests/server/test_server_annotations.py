@@ -3,8 +3,10 @@ orphans, replies, and the refusals a client gets for what it may not do."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
+import httpx
 from server_support import ARTICLE_TEXT, AUTHORITY, Server
 
 URI = "https://news.example/bridge"
@@ -241,3 +243,62 @@ def test_a_page_the_library_does_not_have_is_annotated_and_placed_when_its_text_
     assert article["text"] == text and article["title"] == "Dam report"
     assert li.get(f"/api/annotations/{again['id']}").json()["closeread"]["anchor_state"] \
         == "orphan"  # its quote is not in the page: kept, never dropped
+
+
+def test_a_pending_page_is_seen_only_by_those_who_may_read_an_annotation_on_it(
+        server: Server) -> None:
+    maya, li = server.client("maya"), server.client("li")
+    page = f"https://intranet.example/doc?token=s3cr3t-{uuid.uuid4()}"
+    since = li.get("/api/changes", params={"since": 0, "limit": 1000}).json()["last"]
+    while True:  # to the end of the feed
+        more = li.get("/api/changes", params={"since": since, "limit": 1000}).json()
+        if more["last"] == since:
+            break
+        since = more["last"]
+    private = maya.post("/api/annotations", json={
+        "uri": page, "document": {"title": "Confidential merger memo"},
+        "permissions": {"read": [f"acct:maya@{AUTHORITY}"]},
+        "target": [{"selector": [_quote("the merger")]}]})
+    assert private.status_code == 200, private.text
+    article_id = private.json()["closeread"]["article_id"]
+
+    def listed(client: httpx.Client) -> bool:
+        rows, offset = [], 0
+        while True:
+            answer = client.get("/api/articles", params={"limit": 200, "offset": offset})
+            batch = answer.json()["rows"]
+            rows += batch
+            if len(batch) < 200:
+                return any(r["id"] == article_id for r in rows)
+            offset += 200
+
+    assert listed(maya) and not listed(li)
+    assert maya.get(f"/api/articles/{article_id}").status_code == 200
+    assert li.get(f"/api/articles/{article_id}").status_code == 404
+    feed = li.get("/api/changes", params={"since": since, "limit": 1000}).json()
+    assert article_id not in {c["id"] for c in feed["changes"]}
+    assert "s3cr3t" not in str(feed) and "merger" not in str(feed)
+    # shared with li's group: now li sees the page too
+    maya.post("/api/annotations", json={
+        "uri": page, "group": server.group, "target": [{"selector": [_quote("the board")]}]})
+    assert listed(li) and li.get(f"/api/articles/{article_id}").status_code == 200
+
+
+def test_a_refused_annotation_on_a_new_page_leaves_no_page_behind(server: Server) -> None:
+    maya = server.client("maya")
+    page = f"https://elsewhere.example/refused/{uuid.uuid4()}"
+    for body in ({"uri": page, "text": "a page note"},
+                 {"uri": page, "target": [{"selector": [
+                     {"type": "TextPositionSelector", "start": 1, "end": 5}]}]},
+                 {"uri": page, "id": "not-a-uuid", "target": [{"selector": [_quote("x")]}]},
+                 {"uri": page, "target": [{"source": "https://other.example/",
+                                           "selector": [_quote("x")]}]},
+                 {"uri": page, "group": "nogroup1", "target": [{"selector": [_quote("x")]}]}):
+        answer = maya.post("/api/annotations", json=body)
+        assert answer.status_code == 400, (body, answer.text)
+    conn = sqlite3.connect(server.db)
+    try:
+        assert conn.execute("SELECT count(*) FROM articles WHERE url = ?",
+                            [page]).fetchone() == (0,)
+    finally:
+        conn.close()

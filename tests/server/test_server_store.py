@@ -158,3 +158,17 @@ def test_new_passages_go_where_the_library_shares_them(library: Library) -> None
         [("annotation", private.id)]
     with pytest.raises(NotFoundError):
         sharing.share(private.id, "nogroup1", shared=True)
+
+
+def test_a_pending_page_for_a_url_an_article_has_meanwhile_is_that_article(
+        library: Library) -> None:
+    from desktop.store.client_ids import put_article
+    from desktop.store.sharing import pending_page
+
+    url = "https://news.example/raced"
+    real, created = put_article(library, NewArticle(title="Raced", text=TEXT, format="text",
+                                                    url=url), None)
+    assert created
+    pending, created = put_article(library, pending_page(url, "Raced"), None)
+    assert (pending.id, created) == (real.id, False)
+    assert library.accounts.sharing.article_ids_for([url]) == [real.id]

@@ -7,6 +7,8 @@ sync does not ask for each one."""
 from __future__ import annotations
 
 import sqlite3
+import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -166,7 +168,31 @@ def test_editing_a_passage_never_changes_who_reads_it_unless_chosen_on_this_desk
     maya = team.client("maya")
     assert maya.patch(f"/api/annotations/{passage}", json={
         "permissions": {"read": [f"group:{team.group}"]}}).status_code == 200
+    time.sleep(0.01)  # later than the server's change, by the clock (ms resolution)
     laptop.mine.annotations.set_note(passage, "edited offline")
     laptop.sync()
     assert _access(team.db, passage) == (team.group, 1)
     assert maya.get(f"/api/annotations/{passage}").json()["text"] == "edited offline"
+
+
+def test_a_pending_pages_text_reaches_the_desks_and_places_their_passages(desks, team):
+    desk = desks("desk-page")
+    maya = team.client("maya")
+    page = f"https://elsewhere.example/page/{uuid.uuid4()}"
+    made = maya.post("/api/annotations", json={
+        "uri": page, "document": {"title": ["Flood defences"]},
+        "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "the wall held",
+                                  "prefix": "Flood defences Engineers said ",
+                                  "suffix": " through the night."}]}]}).json()
+    assert made["closeread"]["anchor_state"] == "orphan"
+    assert made["id"] in desk.sync().received
+    here = desk.mine.annotations.get(made["id"])
+    assert here.anchor_state == "orphan"
+
+    text = "Flood defences\n\nEngineers said the wall held through the night."
+    assert maya.post("/api/articles", json={"text": text, "url": page}).status_code == 200
+    desk.sync()
+    article = desk.mine.articles.get(here.article_id)
+    assert article.text == text and article.title == "Flood defences"
+    placed = desk.mine.annotations.get(made["id"])
+    assert placed.anchor_state == "anchored" and text[placed.start:placed.end] == "the wall held"
