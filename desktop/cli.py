@@ -232,7 +232,8 @@ def _print_articles(articles: list[Any]) -> None:
 @pass_state
 def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
                labels: Path | None, annotator: str | None, replace: str | None) -> None:
-    """Import articles from .txt, .md and .html files and folders (recursively).
+    """Import articles from .txt, .md, .html, PDF (.pdf) and Word (.docx) files and
+    folders (recursively).
 
     Scraper noise is removed and reported unless --no-clean. Re-importing a text that is
     already in the library changes nothing; a new text for a known url or external id

@@ -294,14 +294,15 @@ class ArticleFormat:
 @cache
 def article_formats() -> tuple[ArticleFormat, ...]:
     """The formats ``closeread import --format`` takes, ``auto`` first. The suffixes of
-    auto, text, markdown and html are the import pipeline's own table, so the file dialog
-    offers exactly what an import by extension reads."""
+    auto, text, markdown, html, pdf and docx are the import pipeline's own table, so the
+    file dialog offers exactly what an import by extension reads."""
     from desktop.io.importer import EXTENSIONS, FORMAT_CHOICES
 
     by_format: dict[str, list[str]] = {}
     for suffix, name in EXTENSIONS.items():
         by_format.setdefault(name, []).append(suffix)
-    helps = {"text": "plain text", "markdown": "Markdown", "html": "a web page"}
+    helps = {"text": "plain text", "markdown": "Markdown", "html": "a web page",
+             "pdf": "a PDF document", "docx": "a Word .docx document"}
     found = [ArticleFormat("auto", tuple(EXTENSIONS), "by extension")]
     found += [ArticleFormat(name, tuple(by_format.get(name, ())), helps.get(name, name))
               for name in FORMAT_CHOICES if name != "auto"]

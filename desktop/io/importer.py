@@ -44,8 +44,15 @@ EXTENSIONS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
-FORMAT_CHOICES = ("auto", "text", "markdown", "html")
+# files an import names that Closeread cannot read, and what to do instead
+UNREADABLE = {
+    ".doc": "old binary Word .doc files cannot be read; save it as .docx or PDF (Word or "
+            "LibreOffice: File > Save As) and import that",
+}
+FORMAT_CHOICES = ("auto", "text", "markdown", "html", "pdf", "docx")
 # formats read from binary documents by desktop.io.documents, as paragraphs of plain text
 DOCUMENT_FORMATS = frozenset({"pdf", "docx"})
 _BATCH = 100  # files written per transaction
@@ -108,11 +115,13 @@ def detect_format(path: Path, requested: str = "auto") -> str:
     if requested != "auto":
         return requested
     fmt = EXTENSIONS.get(path.suffix.lower())
+    if path.suffix.lower() in UNREADABLE:
+        raise UnsupportedFormatError(path, UNREADABLE[path.suffix.lower()])
     if fmt is None:
         raise UnsupportedFormatError(
             path,
-            f"unknown file type {path.suffix or '(no extension)'!r}; use .txt, .md or .html, "
-            "or name the format with --format",
+            f"unknown file type {path.suffix or '(no extension)'!r}; use .txt, .md, .html, "
+            ".pdf or .docx, or name the format with --format",
         )
     return fmt
 

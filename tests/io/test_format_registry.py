@@ -83,7 +83,8 @@ def no_partials(folder: Path) -> bool:
 def test_every_name_finds_its_format_and_the_names_are_the_known_ones():
     assert names(EXPORT_FORMATS) == ["csv", "jsonld", "ptc", "brat", "bundle"]
     assert names(ANNOTATION_READERS) == ["jsonld", "ptc", "brat"]
-    assert names(article_formats()) == ["auto", "text", "markdown", "html", "ptc", "brat"]
+    assert names(article_formats()) == ["auto", "text", "markdown", "html", "pdf", "docx",
+                                        "ptc", "brat"]
     for spec in EXPORT_FORMATS:
         assert export_format(spec.name) is spec
     for reader in ANNOTATION_READERS:
@@ -94,8 +95,8 @@ def test_every_name_finds_its_format_and_the_names_are_the_known_ones():
 @pytest.mark.parametrize("lookup", [export_format, annotation_reader, article_format])
 def test_an_unknown_name_is_one_clear_error_listing_the_known_ones(
         lookup: Callable[[str], object]):
-    with pytest.raises(InvalidArgumentError, match=r"unknown .* format 'docx'; use .*, brat"):
-        lookup("docx")
+    with pytest.raises(InvalidArgumentError, match=r"unknown .* format 'xlsx'; use .*, brat"):
+        lookup("xlsx")
 
 
 @pytest.mark.parametrize(("name", "reader"), [

@@ -231,7 +231,7 @@ def test_folder_with_good_and_bad_files_imports_the_good_and_reports_the_bad(
     empty = write(folder / "empty.txt", b"")
     binary = write(folder / "sub" / "photo.html", b"\x89PNG\r\n\x1a\n" + bytes(64))
     latin = write(folder / "cafe.txt", "Le caf\u00e9 du port.\n".encode("latin-1"))
-    skipped = write(folder / "readme.pdf", b"%PDF-1.4 not an article")
+    skipped = write(folder / "budget.xlsx", b"PK\x03\x04 not an article")
     before_count = len(run.json("articles"))
 
     result = run("import", str(folder), ok=False)

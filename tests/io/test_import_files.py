@@ -314,7 +314,7 @@ def test_folder_import_skips_a_non_article_file_and_says_why(run, tmp_path):
     folder = tmp_path / "articles"
     write(folder / "harbour.txt", TXT_ARTICLE)
     photo = write(folder / "photos" / "quay.jpg", b"\xff\xd8\xff\xe0 not really a photo")
-    notes = write(folder / "notes.docx", b"PK\x03\x04 not really a document")
+    notes = write(folder / "budget.xlsx", b"PK\x03\x04 not really a spreadsheet")
     result = run("import", str(folder))
     assert result.exit_code == 0
     assert len(articles(run)) == 1
@@ -322,7 +322,7 @@ def test_folder_import_skips_a_non_article_file_and_says_why(run, tmp_path):
     assert len(skipped) == 2
     assert any(str(photo) in line and ".jpg" in line and "not an article file" in line
                for line in skipped)
-    assert any(str(notes) in line and ".docx" in line for line in skipped)
+    assert any(str(notes) in line and ".xlsx" in line for line in skipped)
     assert "2 skipped" in result.stdout
 
 

@@ -190,7 +190,7 @@ def test_importing_a_folder_from_the_window_adds_the_good_files_and_reports_the_
         "# New Quay Opens\n\nThe new quay opened on Friday with a brass band.\n",
         encoding="utf-8")
     (folder / "empty.txt").write_text("   \n\n", encoding="utf-8")  # no text: fails
-    (folder / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")  # skipped
+    (folder / "scan.tiff").write_bytes(b"II*\x00 not an article")  # skipped
     view = library_view(window)
     before = view.model().rowCount()
 
@@ -202,13 +202,13 @@ def test_importing_a_folder_from_the_window_adds_the_good_files_and_reports_the_
     report = imported.args[0]
     assert sorted(o.path.name for o in report.imported) == ["council.txt", "quay.md"]
     assert [o.path.name for o in report.failed] == ["empty.txt"]
-    assert [o.path.name for o in report.skipped] == ["scan.pdf"]
+    assert [o.path.name for o in report.skipped] == ["scan.tiff"]
     assert view.model().rowCount() == before + 2
     assert "New Quay Opens" in titles(view)
     box = window.findChild(QMessageBox, "importReport")
     assert box is not None and box.isVisible()
     shown = box.text()
-    assert "empty.txt" in shown and "scan.pdf" in shown
+    assert "empty.txt" in shown and "scan.tiff" in shown
     assert "2 imported" in shown
     with Library(db_path) as library:
         assert library.articles.count() == before + 2
