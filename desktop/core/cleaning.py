@@ -1,9 +1,14 @@
 """Removal of scraper noise from article text.
 
 Scraped pages carry lines that are not the article: "Advertisement", "Reading Time: 5
-minutes", "Why you can trust …", bare share or comment counts, and sometimes the whole
-body twice in a row. ``clean_text`` removes them and says what it removed, so an import
-can report it; nothing else in the text changes.
+minutes", "Why you can trust …", bare share or comment counts, share buttons, "Read more:"
+links, "Loading Comments…", video players' "Now watching", bars of links, and sometimes
+the whole body twice in a row. ``clean_text`` removes them and says what it removed, so an
+import can report it; nothing else in the text changes.
+
+It runs on plain text and on Markdown alike (a web page's extracted text is Markdown):
+a line is matched without its list marker, heading or quote marks, emphasis and link
+syntax, so "- 941 comments" and "**[Share on Twitter](https://…)**" are noise too.
 """
 
 from __future__ import annotations
@@ -31,12 +36,55 @@ _NOISE_LINES: list[tuple[str, re.Pattern[str]]] = [
     (
         "share or comment button",
         re.compile(
-            r"(share|share this( article| story)?|tweet|email|print|comments?|"
-            r"(view|show|load) comments|sign up for our newsletter|skip to (main )?content)",
+            r"(share|share this( article| story)?:?|tweet|email|print|comments?|"
+            r"(view|show|load) comments|sign up for our newsletter|skip to (main )?content|"
+            r"subscribe( now)?|order reprints)",
+            re.I,
+        ),
+    ),
+    (
+        "share or comment button",
+        re.compile(
+            r"((share|post|send) (on|to|via) |partager sur |compartir en |sdílet na |"
+            r"envoyer par |per |auf )(twitter|facebook|x|linkedin|whatsapp|reddit|e-?mail|"
+            r"pinterest|telegram|threads|bluesky|mastodon|flipboard)( teilen)?|"
+            r"tweet this|email this|print this( article| story| page)?|分享到\s*[:：]?.{0,30}|"
+            r"(loading|load|show|view|read) (comments?|kommentare)( \(\d+\))?\W{0,3}|"
+            r"kommentare lesen( \(\d+ beiträge\))?|(leave|post) a (reply|comment)|"
+            r"join the (conversation|discussion)|"
+            r"(comments?|commentaires|kommentare|comentarios|diskuse|komentáře|评论)\s*"
+            r"[(\[]\d[\d,.]*[)\]]|"
+            r"\d[\d,.]*\s*(comentarios?|commentaires?|kommentare?|komentářů|komentáře|条评论)",
+            re.I,
+        ),
+    ),
+    (
+        "read-more link",
+        re.compile(
+            r"(read more|read also|see also|more on this( story)?|lire aussi|à lire aussi|"
+            r"voir aussi|lesen sie auch|mehr zum thema|auch interessant|čtěte (také|též|i)|"
+            r"přečtěte si|te puede interesar|lea también|leer más|ver también|相关阅读|"
+            r"延伸阅读|推荐阅读)\s*([:：]\s*.*|…|\.\.\.|»|›|>)?",
+            re.I,
+        ),
+    ),
+    (
+        "video player",
+        re.compile(
+            r"now (watching|playing)|up next|watch next|(unfortunately,? )?this video is "
+            r"(currently )?(not|no longer|un)available( in your (region|country))?\.?|"
+            r"(play|pause) video|video (is )?loading\W{0,3}",
             re.I,
         ),
     ),
 ]
+# Markdown around a line's words: list markers, heading and quote marks, emphasis
+_LINE_MARKS = re.compile(r"^\s*(?:(?:[-*+•]|\d{1,3}[.)])\s+|#{1,6}\s+|>\s*)+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# a bar of short links: "Order Reprints | Today's Paper | Subscribe"
+_BAR_SEPARATOR = re.compile(r"\s+[|·•]\s+")
 
 # A repeated body must be at least this long to be taken for a scraper's double copy:
 # an author repeating a short slogan is content, not noise.
@@ -76,14 +124,48 @@ class CleanResult:
 
 
 def noise_reason(line: str) -> str | None:
-    """Why ``line`` is scraper noise, or None when it is text."""
-    stripped = line.strip()
+    """Why ``line`` is scraper noise, or None when it is text. Markdown marks are not
+    part of what is matched (``plain_line``)."""
+    stripped = plain_line(line)
     if not stripped or len(stripped) > 80:
         return None
     for reason, pattern in _NOISE_LINES:
         if pattern.fullmatch(stripped):
             return reason
+    if _is_link_bar(line, stripped):
+        return "bar of links"
     return None
+
+
+_BAR_END = re.compile(r"^\s*[|·•]\s*|\s*[|·•]\s*$")
+
+
+def plain_line(line: str) -> str:
+    """``line``'s words without Markdown: list markers, heading and quote marks,
+    emphasis, images, and link syntax (the link's text is kept)."""
+    stripped = _LINE_MARKS.sub("", line.strip())
+    stripped = _LINK.sub(r"\1", _IMAGE.sub("", stripped))
+    if "*" in stripped or "_" in stripped or "`" in stripped:
+        stripped = _EMPHASIS.sub("", stripped)
+    return stripped.strip()
+
+
+def _is_link_bar(line: str, plain: str) -> bool:
+    """A line of two or more short links between bars, and nothing else: the menu or
+    footer of a page ("[Order Reprints](…) | [Today's Paper](…)"). Only Markdown links
+    count: a plain byline "By Ann Lee | paper.example | Updated: …" is text."""
+    line = line.strip()
+    if line.startswith("|") and line.endswith("|"):
+        return False  # a Markdown table row
+    if _BAR_END.search(line):
+        # one link of a bar that the page's markup split over lines: "[Order Reprints](/x)|"
+        rest = _BAR_END.sub("", line)
+        return bool(_LINK.fullmatch(rest)) and 0 < len(_BAR_END.sub("", plain).split()) <= 4
+    parts = _BAR_SEPARATOR.split(plain)
+    if len(parts) < 2:
+        return False
+    return all(0 < len(p.split()) <= 4 and not p.rstrip().endswith((".", "?", "!", ":"))
+               and not p.strip().isdigit() for p in parts) and "](" in line
 
 
 _TRUST_OUTLET = re.compile(r"why you can trust\s+(?P<outlet>[\w&.' -]{2,40}?)\s*$", re.I)

@@ -1,18 +1,35 @@
-"""Saved web pages: the article's text and metadata, extracted with trafilatura.
+"""Saved web pages: the article's text and metadata, and nothing else.
 
-The page is never rendered or run: trafilatura reduces it to the article's paragraphs as
-Markdown (headings, lists, emphasis, links kept), which the Markdown renderer turns into
-the canonical text (docs/architecture.md, invariants 3 and 9).
+The page is parsed once (lxml) and never rendered or run. What it says about itself (JSON-LD,
+``og:`` and ``article:`` tags: ``desktop.io.pagemeta``) gives the headline, authors and
+date. Before trafilatura reduces the page to the article's paragraphs as Markdown
+(headings, lists, emphasis, links kept), the page reader takes out what trafilatura keeps
+on real pages but is not the article: galleries and related-story lists, video players,
+share bars and comment threads, other stories of a news stream after the article, "Read
+also" links; it turns prose set in ``<pre>`` (wire copy) or ``<code>`` into paragraphs;
+it puts back the standfirst (the summary under the headline) that trafilatura drops or
+moves to the end. Scripts and HTML comments are removed first, so no date or text is
+ever taken from them. The Markdown renderer then makes the canonical text
+(docs/architecture.md, invariants 3 and 9; docs/importing.md).
+
+A page that is not one article (a section front, a search page, a list of stories) is
+read all the same, with a warning saying why it looks like one.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.etree
+import lxml.html
+
+from desktop.core.bylines import clean_authors, clean_title, is_generic_author
 from desktop.core.errors import NestingTooDeepError, NoArticleTextError
-from desktop.core.metadata import parse_date
+from desktop.core.metadata import parse_date, text_metadata
+from desktop.io.pagemeta import LIST_TYPES, PageMeta, read_page_meta
 
 
 @dataclass(frozen=True)
@@ -24,18 +41,357 @@ class ExtractedPage:
     published: str | None
     url: str | None
     language: str | None
+    warning: str | None = None  # why the page may not be one article
 
 
 _SHORT_WORDS = 50  # a body this short may be a menu the fallback extractor took for text
 
+# class, id and data- names of blocks that are page furniture, never the article
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:related|relacionad[ao]s|recommend\w*|gallery|slideshow|carousel|"
+    r"more-(?:stories|news|from|opinion|articles)|mas-noticias|dalsi-(?:clanky|zpravy)|"
+    r"read-?more|also-read|lire-aussi|a-lire|inread-teaser|outbrain|taboola|promo|"
+    r"newsletter(?:-signup)?|share|sharing|social|shariff|sharedaddy|sdileni|partage|"
+    r"compartir|comments?|comment-respond|commentaires|diskuse|video-player|jw-wrapper|"
+    r"upnext|up-next|most-read|most-popular|trending|sidebar|breaking-banner|post__tags|"
+    r"tags|paywall|subscribe-box)(?:$|[\s_-])", re.I)
+# a paragraph that only points elsewhere: "Read also: <a link>"
+_SEE_ALSO = re.compile(
+    r"^\s*(?:read (?:more|also)|see also|related|more on this|lire aussi|à lire aussi|"
+    r"voir aussi|lesen sie auch|mehr zum thema|auch interessant|čtěte (?:také|též|i)|"
+    r"přečtěte si|te puede interesar|lea también|leer más|ver también|相关阅读|延伸阅读|"
+    r"相关新闻|推荐阅读)\s*[:：]?", re.I)
+_STANDFIRST = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|dek|lede|lead|summary|chapo|chapeau|perex|entradilla|"
+    r"subtitle|subheadline|sub-headline|sapo|intro|excerpt|teaser-text|deck)(?:$|[\s_-])",
+    re.I)
+_BYLINE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:byline|bylinename|by-line|author|autor|firma|signature|writer|credit|"
+    r"byl)(?:$|[\s_-])", re.I)
+_DATE_CLASS = re.compile(r"(?:^|[\s_-])(?:date|time|dateline|published|posted|info|meta|"
+                         r"publish-info)(?:$|[\s_-])", re.I)
+_BYLINE_LABEL = re.compile(r"(?:作者|记者)\s*[:：]?\s*(\S{2,12})")
+_VISIBLE_DATE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?|"
+    r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2}:\d{2}))?")
+_CODE_CHARS = re.compile(r"[{}();=<>$#\[\]\\]")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
+_TEASER_MIN = 5  # headline links that make a page a list of stories
+_STREAM_AFTER_WORDS = 40  # article words before a dated headline starts another story
 
-def _extract(html: str, precise: bool) -> object:
+
+def extract_page(path: Path, html: str) -> ExtractedPage:
+    """The article in ``html``; raises ``NoArticleTextError`` when the page has none, and
+    ``NestingTooDeepError`` when it is nested too deep to be read whole."""
+    tree = _parse(path, html)
+    meta = read_page_meta(tree)
+    _drop_code_and_comments(tree)
+    headings = _headings(tree)
+    heading = _main_heading(headings, meta)
+    warning = _list_page_warning(tree, meta, heading)
+    standfirst = _standfirst(heading, meta)
+    byline, visible_date = _visible_byline(tree)
+    _prune(tree, heading)
+
+    document = _extract(tree, precise=False)
+    body = _body(document)
+    if body and len(body.split()) < _SHORT_WORDS and not _body(_extract(tree, precise=True)):
+        # only navigation or boilerplate was found: no article
+        body = ""
+    if not body:
+        raise NoArticleTextError(path, "no article text found in this web page")
+    body = _with_standfirst(_dedent(body), standfirst)
+
+    sites = meta.site_names or tuple(
+        s for s in (_clean(getattr(document, "sitename", None)),) if s)
+    heading_texts = tuple(_text(h) for h in headings[:3])
+    title = (clean_title(meta.headline, sites, heading_texts)
+             or clean_title(_clean(getattr(document, "title", None)), sites, heading_texts)
+             or clean_title(meta.html_title, sites, heading_texts))
+    outlet = sites[0] if sites else _clean(getattr(document, "hostname", None))
+    author = _author(meta, byline, _clean(getattr(document, "author", None)), body, outlet)
+    date = (meta.published or visible_date
+            or _clean(getattr(document, "date", None)))
+    return ExtractedPage(
+        markdown=body,
+        title=title,
+        author=author,
+        outlet=outlet,
+        published=parse_date(date) if date else None,
+        url=meta.url or _clean(getattr(document, "url", None)),
+        language=meta.language or _clean(getattr(document, "language", None)),
+        warning=warning,
+    )
+
+
+# --- reading the page ----------------------------------------------------------------------
+
+
+def _parse(path: Path, html: str) -> lxml.html.HtmlElement:
+    """The page's tree. Refuses a page nested deeper than the HTML parser reads (libxml2
+    stops at 256 levels and drops everything after, which left an article without its
+    body, or with half of it, and no word said); no news page nests that deep."""
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+    except ValueError:  # a str with an XML encoding declaration
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+        try:
+            tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+        except (lxml.etree.ParserError, ValueError):
+            raise NoArticleTextError(path, "no article text found in this web page") from None
+    except lxml.etree.ParserError:
+        raise NoArticleTextError(path, "no article text found in this web page") from None
+    for entry in parser.error_log:
+        if "Excessive depth" in entry.message:
+            raise NestingTooDeepError(
+                path, "the page nests its elements more than 255 levels deep, and the text "
+                      "beyond that cannot be read; save the article itself (as text, "
+                      "Markdown or a simpler page) and import that")
+    return tree
+
+
+def _drop_code_and_comments(tree: lxml.html.HtmlElement) -> None:
+    """Scripts, styles and comments out, so that no date or text comes from them."""
+    for element in list(tree.iter(lxml.etree.Comment, "script", "style", "noscript",
+                                  "template")):
+        _remove(element)
+
+
+def _headings(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [h for h in tree.iter("h1", "h2") if _text(h)]
+
+
+def _main_heading(headings: list[lxml.html.HtmlElement],
+                  meta: PageMeta) -> lxml.html.HtmlElement | None:
+    """The article's headline on the page: the heading the metadata's headline names,
+    else the first h1 when there is only one."""
+    for title in (meta.headline, meta.html_title):
+        key = _key(title or "")
+        if len(key) < 8:
+            continue
+        for heading in headings:
+            text = _key(_text(heading))
+            if len(text) >= 8 and (text == key or key.startswith(text) or text.startswith(key)):
+                return heading
+    h1s = [h for h in headings if h.tag == "h1"]
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def _list_page_warning(tree: lxml.html.HtmlElement, meta: PageMeta,
+                       heading: lxml.html.HtmlElement | None) -> str | None:
+    """Why the page looks like a list of stories rather than one article, or None."""
+    signals = []
+    listed = sorted(meta.ld_types & LIST_TYPES)
+    teasers = _teaser_count(tree)
+    if listed and not meta.says_article:
+        signals.append("its metadata calls it a " + " and ".join(
+            {"collectionpage": "collection page", "itemlist": "list",
+             "searchresultspage": "search results page",
+             "profilepage": "profile page"}[t] for t in listed))
+    if meta.og_type == "website" and not meta.says_article and (teasers >= 3 or heading is None):
+        signals.append("its og:type is website, not article")
+    if teasers >= _TEASER_MIN and not meta.says_article and (listed or meta.og_type != "article"):
+        signals.append(f"it has {teasers} story teasers, each a headline with its own link")
+    if not signals:
+        return None
+    return ("this page looks like a list of stories (a section front, a search page or a "
+            "list), not one article: " + "; ".join(signals))
+
+
+def _teaser_count(tree: lxml.html.HtmlElement) -> int:
+    """Headings that are a link to another page: the teasers of a list of stories."""
+    count = 0
+    for heading in tree.iter("h2", "h3", "h4"):
+        text = _text(heading)
+        links = heading.findall(".//a[@href]")
+        if text and links and sum(len(_text(a)) for a in links) >= 0.8 * len(text):
+            count += 1
+    return count
+
+
+def _standfirst(heading: lxml.html.HtmlElement | None, meta: PageMeta) -> str | None:
+    """The summary under the headline, when the page shows one beside it."""
+    if heading is None:
+        return None
+    scope = heading.getparent()
+    for _ in range(2):
+        if scope is None:
+            break
+        description = _key(meta.description or "")
+        for element in scope.iter("p", "h2", "h3", "div", "span"):
+            if element is heading:
+                continue
+            text = _text(element)
+            if not 30 <= len(text) <= 600 or len(element.findall(".//p")) > 1:
+                continue
+            if _STANDFIRST.search(_names(element)) or (description and _key(text) == description):
+                return text
+        scope = scope.getparent()
+    return None
+
+
+def _visible_byline(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
+    """A byline and a date as the page shows them (not from its metadata), or None."""
+    byline = date = None
+    for element in tree.iter("span", "div", "p", "a", "address", "time"):
+        text = _text(element)
+        if not text or len(text) > 160:
+            continue
+        names = _names(element)
+        if byline is None:
+            label = _BYLINE_LABEL.search(text)
+            if label:
+                byline = label.group(1)
+            elif _BYLINE_CLASS.search(names) and not element.findall(".//p"):
+                byline = text
+        if date is None:
+            if element.tag == "time" and element.get("datetime"):
+                date = element.get("datetime")
+            elif _DATE_CLASS.search(names):
+                found = _VISIBLE_DATE.search(text)
+                if found:
+                    date = (f"{found.group(1)}-{found.group(2)}-{found.group(3)}"
+                            + (f" {found.group(4)}" if found.group(4) else "")
+                            if found.group(1) else found.group(0))
+        if byline and date:
+            break
+    return byline, date
+
+
+# --- taking out what is not the article -----------------------------------------------------
+
+
+def _prune(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> None:
+    body = tree.find("body")
+    if body is None:
+        return
+    total = len(" ".join(_text(p) for p in body.iter("p")))
+    keep = set(heading.iterancestors()) | {heading} if heading is not None else set()
+    for element in list(body.iter()):
+        if element in keep or not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        names = _names(element)
+        if names and _FURNITURE.search(names):
+            inside = len(" ".join(_text(p) for p in element.iter("p")))
+            if total == 0 or inside < 0.5 * total:
+                _remove(element)
+    for element in list(body.iter("p", "li", "div")):
+        if element.getparent() is None or element.findall(".//p"):
+            continue
+        text = _text(element)
+        if text and len(text) < 240 and _SEE_ALSO.match(text):
+            label = _SEE_ALSO.match(text)
+            rest = text[label.end():].strip() if label else text
+            linked = sum(len(_text(a)) for a in element.iter("a"))
+            if not rest or linked >= 0.5 * len(rest):
+                _remove(element)
+    if heading is not None:
+        _cut_stream(tree, heading)
+    for table in list(body.iter("table")):
+        _layout_table(table)
+    for pre in list(body.iter("pre")):
+        _prose_pre(pre)
+    for code in list(body.iter("code", "tt")):
+        parent = code.getparent()
+        text = _text(code)
+        if parent is not None and parent.tag != "pre" and len(text.split()) >= 6 \
+                and len(_CODE_CHARS.findall(text)) <= len(text) / 100:
+            code.drop_tag()
+
+
+def _cut_stream(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> None:
+    """Takes out the other stories of a news stream after the article: each starts with a
+    headline followed by its own byline or date line (an article's subheadings have
+    none), or is an ``<article>`` of its own."""
+    own = next((a for a in heading.iterancestors("article")), None)
+    if own is not None:
+        for other in list(tree.iter("article")):
+            if other is not own and own not in set(other.iterancestors()) \
+                    and other not in set(own.iterancestors()) \
+                    and own not in set(other.iter()) and other.getparent() is not None:
+                _remove(other)
+    after = False
+    words = 0  # of the article's paragraphs since its headline
+    for element in list(tree.iter("h1", "h2", "h3", "p")):
+        if element is heading:
+            after = True
+            continue
+        if not after or element.getparent() is None:
+            continue
+        if element.tag == "p":
+            words += len(_text(element).split())
+            continue
+        follower = element.getnext()
+        if follower is None or words < _STREAM_AFTER_WORDS:
+            continue  # a standfirst or a subheading above the article's text
+        names = _names(follower)
+        dated = (_DATE_CLASS.search(names) or _BYLINE_CLASS.search(names)
+                 or follower.find(".//time") is not None)
+        if dated and len(_text(follower)) < 160:
+            parent = element.getparent()
+            cut = False
+            for sibling in list(parent):
+                if sibling is element:
+                    cut = True
+                if cut:
+                    _remove(sibling)
+            return
+
+
+def _layout_table(table: lxml.html.HtmlElement) -> None:
+    """A table that lays out the page (its cells hold paragraphs, headings or more
+    tables) read as blocks: trafilatura would make one Markdown table row of a story."""
+    if table.find(".//td//p") is None and table.find(".//td//pre") is None \
+            and table.find(".//td//h1") is None and table.find(".//td//h2") is None \
+            and table.find(".//td//table") is None:
+        return
+    for element in [table, *table.iter("thead", "tbody", "tfoot", "tr", "td", "th")]:
+        element.tag = "div"
+        for attribute in ("width", "colspan", "rowspan"):
+            element.attrib.pop(attribute, None)
+
+
+def _prose_pre(pre: lxml.html.HtmlElement) -> None:
+    """A ``<pre>`` of prose (wire copy, a letter) as paragraphs: Markdown would show its
+    indented lines as code with raw links."""
+    text = pre.text_content()
+    words = text.split()
+    if len(words) < 25 or len(_CODE_CHARS.findall(text)) > len(text) / 100:
+        return
+    inner = (pre.text or "") + "".join(
+        lxml.html.tostring(child, encoding="unicode") for child in pre)
+    paragraphs = []
+    for chunk in re.split(r"\n[ \t]*\n", inner):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if all(len(_strip_tags(line)) < 40 for line in lines):
+            paragraphs.extend(lines)  # a byline block: one line each
+        else:
+            paragraphs.append(" ".join(lines))
+    container = lxml.html.fragment_fromstring(
+        "".join(f"<p>{p}</p>" for p in paragraphs), create_parent="div")
+    container.tail = pre.tail
+    parent = pre.getparent()
+    if parent is not None:
+        parent.replace(pre, container)
+
+
+def _strip_tags(fragment: str) -> str:
+    return re.sub(r"<[^>]*>", "", fragment)
+
+
+# --- extraction and what follows it --------------------------------------------------------
+
+
+def _extract(tree: lxml.html.HtmlElement, precise: bool) -> object:
     import trafilatura  # imported on first use: it takes a tenth of a second to load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return trafilatura.bare_extraction(
-            html,
+            tree,
             with_metadata=True,
             include_formatting=True,
             include_links=True,
@@ -43,6 +399,9 @@ def _extract(html: str, precise: bool) -> object:
             include_comments=False,
             favor_precision=precise,
             output_format="python",
+            # no date from a copyright line or the body's text: only from the page's
+            # metadata, its <time> elements and its url
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
 
 
@@ -50,48 +409,82 @@ def _body(document: object) -> str:
     return (getattr(document, "text", None) or "").strip() if document is not None else ""
 
 
-def _check_depth(path: Path, html: str) -> None:
-    """Refuses a page nested deeper than the HTML parser reads (libxml2 stops at 256
-    levels and drops everything after, which left an article without its body, or with
-    half of it, and no word said). Closeread's renderer would flatten such a page, but
-    the parser under trafilatura never gives it the rest; no news page nests that deep."""
-    import lxml.etree
-    import lxml.html
-
-    parser = lxml.html.HTMLParser()
-    try:
-        lxml.html.document_fromstring(html, parser=parser)
-    except (lxml.etree.ParserError, ValueError):
-        return  # an empty or odd document: trafilatura's extraction reports it
-    for entry in parser.error_log:
-        if "Excessive depth" in entry.message:
-            raise NestingTooDeepError(
-                path, "the page nests its elements more than 255 levels deep, and the text "
-                      "beyond that cannot be read; save the article itself (as text, "
-                      "Markdown or a simpler page) and import that")
+def _dedent(markdown: str) -> str:
+    """Lines indented four spaces or more (outside fenced code and nested lists) brought to
+    the margin: trafilatura keeps a page's indentation, which Markdown reads as code."""
+    out = []
+    fenced = False
+    for line in markdown.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and line.startswith(("    ", "\t")) and not _LIST_MARK.match(line):
+            stripped = line.strip()
+            if stripped.startswith("`") and stripped.endswith("`") and stripped.count("`") == 2:
+                stripped = stripped[1:-1]
+            line = stripped
+        out.append(line)
+    return "\n".join(out)
 
 
-def extract_page(path: Path, html: str) -> ExtractedPage:
-    """The article in ``html``; raises ``NoArticleTextError`` when the page has none, and
-    ``NestingTooDeepError`` when it is nested too deep to be read whole."""
-    _check_depth(path, html)
-    document = _extract(html, precise=False)
-    body = _body(document)
-    if body and len(body.split()) < _SHORT_WORDS and not _body(_extract(html, precise=True)):
-        # only navigation or boilerplate was found: no article
-        body = ""
-    if not body:
-        raise NoArticleTextError(path, "no article text found in this web page")
-    date = getattr(document, "date", None)
-    return ExtractedPage(
-        markdown=body,
-        title=_clean(getattr(document, "title", None)),
-        author=_clean(getattr(document, "author", None)),
-        outlet=_clean(getattr(document, "sitename", None) or getattr(document, "hostname", None)),
-        published=parse_date(date) if date else None,
-        url=_clean(getattr(document, "url", None)),
-        language=_clean(getattr(document, "language", None)),
-    )
+def _with_standfirst(markdown: str, standfirst: str | None) -> str:
+    """The standfirst as the first paragraph: trafilatura drops it or moves it to the end."""
+    if not standfirst:
+        return markdown
+    key = _key(standfirst)
+    paragraphs = markdown.split("\n\n")
+    for index, paragraph in enumerate(paragraphs):
+        if _key(paragraph) == key:
+            if index < 3:
+                return markdown
+            del paragraphs[index]
+            break
+    return "\n\n".join([standfirst, *paragraphs])
+
+
+def _author(meta: PageMeta, byline: str | None, extracted: str | None, body: str,
+            outlet: str | None) -> str | None:
+    """The authors: the metadata's, unless they name only the outlet's staff; else the
+    page's visible byline; else trafilatura's guess; else a byline atop the text."""
+    found = clean_authors(meta.authors, meta.organisations)
+    if found and not is_generic_author(found, outlet):
+        return found
+    for candidate in (byline, extracted, text_metadata(body).author):
+        person = clean_authors(candidate)
+        if person and not is_generic_author(person, outlet):
+            return person
+    return found
+
+
+# --- small helpers --------------------------------------------------------------------------
+
+
+def _remove(element: lxml.html.HtmlElement) -> None:
+    """Takes ``element`` out of the tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _names(element: lxml.html.HtmlElement) -> str:
+    """An element's class, id and data- names, as one string to match."""
+    return " ".join(v for k, v in element.attrib.items()
+                    if k in ("class", "id") or (k.startswith("data-") and len(v) < 40))
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _key(value: str) -> str:
+    return re.sub(r"[\W_]+", "", value.casefold())
 
 
 def _clean(value: object) -> str | None:
