@@ -110,8 +110,9 @@ def extract_page(path: Path, html: str) -> ExtractedPage:
              or clean_title(meta.html_title, sites, heading_texts))
     outlet = sites[0] if sites else _clean(getattr(document, "hostname", None))
     author = _author(meta, byline, _clean(getattr(document, "author", None)), body, outlet)
-    date = (meta.published or visible_date
-            or _clean(getattr(document, "date", None)))
+    date = meta.published
+    if not warning:  # a list's visible dates are its stories'
+        date = date or visible_date or _clean(getattr(document, "date", None))
     return ExtractedPage(
         markdown=body,
         title=title,
