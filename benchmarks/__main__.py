@@ -1,5 +1,5 @@
 """``python -m benchmarks [import] [insert] [export] [search] [reader] [keypress] [startup]
-[reanchor] [jsonld] [idle] [open] [export-cli] [server] [sync-first] [pdf]``.
+[reanchor] [jsonld] [idle] [open] [export-cli] [server] [sync-first] [pdf] [pages]``.
 
 Without names every benchmark runs, in that order. Each prints one result line on stdout
 (progress goes to stderr); a summary table follows. ``--scale 0.1`` shrinks every data set
@@ -23,6 +23,7 @@ from benchmarks import (
     bench_jsonld,
     bench_keypress,
     bench_open,
+    bench_pages,
     bench_pdf,
     bench_reader,
     bench_reanchor,
@@ -49,6 +50,7 @@ BENCHMARKS: dict[str, ModuleType] = {
     "server": bench_server,
     "sync-first": bench_sync_first,
     "pdf": bench_pdf,
+    "pages": bench_pages,
 }
 
 
