@@ -51,6 +51,8 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         QKeySequence.StandardKey.Open)
     add(file_menu, "Import &folder…", "actionImportFolder",
         lambda: choose_import_folder(window), "Ctrl+Shift+O")
+    add(file_menu, "Import from &link…", "actionImportLink",
+        lambda: _import_link().open_import_link(window), "Ctrl+L")
     file_menu.addSeparator()
     add(file_menu, "Import &annotations…", "actionImportAnnotations",
         lambda: choose_annotation_files(window))
@@ -131,6 +133,14 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         add(tags_menu, f"Use the {tag_set['title']} set", f"actionUseSet:{name}",
             lambda n=name: window_use_set(window, n))
     return found
+
+
+def _import_link() -> ModuleType:
+    """The link dialog, loaded when first opened: a start of the app does not load the
+    HTTP client."""
+    from desktop.ui import import_link
+
+    return import_link
 
 
 def _review_sessions() -> ModuleType:
