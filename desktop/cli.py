@@ -43,7 +43,7 @@ from desktop.io.formats import (
     export_format,
     names,
 )
-from desktop.io.importer import FileOutcome, import_paths, replace_article
+from desktop.io.importer import FileOutcome, import_paths, is_link_source, replace_article
 from desktop.io.output import written_whole
 from desktop.io.ptc import import_ptc
 from desktop.io.samples import load_samples
@@ -214,7 +214,8 @@ def _print_articles(articles: list[Any]) -> None:
 
 
 @cli.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# plain strings: click.Path(path_type=Path) would turn https://a/b into https:/a/b
+@click.argument("paths", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--no-clean", is_flag=True,
               help="Keep the text exactly (no removal of ads, share counts, repeated bodies).")
 @click.option("--format", "fmt", type=click.Choice(names(article_formats())), default="auto",
@@ -233,7 +234,7 @@ def _print_articles(articles: list[Any]) -> None:
               help="Refuse a web page that is not one article (a section front, a search "
                    "page, a list of stories) instead of importing it with a warning.")
 @pass_state
-def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
+def import_cmd(state: _State, paths: tuple[str, ...], no_clean: bool, fmt: str,
                labels: Path | None, annotator: str | None, replace: str | None,
                strict: bool) -> None:
     """Import articles from .txt, .md, .html, PDF (.pdf) and Word (.docx) files and
@@ -252,20 +253,27 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
 
     With --format brat, PATHS hold brat documents (X.txt, stored byte for byte, with the
     T lines and AnnotatorNotes of X.ann beside it); any bad file or line imports nothing.
+
+    An http:// or https:// link among them imports the page it leads to (fetched within
+    60 s, at most 16 MB, after at most 5 redirects; nothing on the page is run), read as
+    its Content-Type says; the url it ends at becomes the article's url.
     """
+    files = tuple(Path(p) for p in paths)
+    if fmt in ("ptc", "brat") and any(is_link_source(p) for p in paths):
+        raise InvalidArgumentError(f"--format {fmt} reads files, not links")
     if fmt == "ptc":
-        _import_ptc(state, paths, labels, annotator or getpass.getuser())
+        _import_ptc(state, files, labels, annotator or getpass.getuser())
         return
     if labels is not None:
         raise InvalidArgumentError("--labels needs --format ptc")
     if fmt == "brat":
         if replace is not None:
             raise InvalidArgumentError("--replace does not apply to --format brat")
-        _import_brat(state, paths, annotator or getpass.getuser())
+        _import_brat(state, files, annotator or getpass.getuser())
         return
     if replace is not None:
-        if len(paths) != 1 or paths[0].is_dir():
-            raise InvalidArgumentError("--replace takes exactly one file")
+        if len(paths) != 1 or (not is_link_source(paths[0]) and files[0].is_dir()):
+            raise InvalidArgumentError("--replace takes exactly one file or link")
         outcome = replace_article(state.library, paths[0], replace, fmt, clean=not no_clean)
         click.echo(f"{outcome.status} {outcome.message}")
         if outcome.warning:
@@ -275,7 +283,7 @@ def import_cmd(state: _State, paths: tuple[Path, ...], no_clean: bool, fmt: str,
     show_bar = sys.stderr.isatty()
     with click.progressbar(length=1, label="Importing", file=sys.stderr,
                            hidden=not show_bar) as bar:
-        def progress(done: int, total: int, path: Path) -> None:
+        def progress(done: int, total: int, path: Path | str) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.core.cleaning import CleanResult, clean_text
 from desktop.core.document import (
@@ -36,6 +37,9 @@ from desktop.store.articles import NewArticle
 from desktop.store.library import Library
 from desktop.store.revisions import replace_text
 
+if TYPE_CHECKING:
+    from desktop.io.fetch import FetchLimits
+
 EXTENSIONS = {
     ".txt": "text",
     ".text": "text",
@@ -57,12 +61,14 @@ FORMAT_CHOICES = ("auto", "text", "markdown", "html", "pdf", "docx")
 DOCUMENT_FORMATS = frozenset({"pdf", "docx"})
 _BATCH = 100  # files written per transaction
 
-Progress = Callable[[int, int, Path], None]
+# an import's sources: files (Path) and links (str, an http(s) url as it was given)
+Source = Path | str
+Progress = Callable[[int, int, Source], None]
 
 
 @dataclass
 class FileOutcome:
-    path: Path
+    path: Source  # the file, or the link as it was given
     status: str  # imported | replaced | unchanged | skipped | failed
     message: str = ""
     article: Article | None = None
@@ -70,6 +76,11 @@ class FileOutcome:
     # what the reader doubts about the source, e.g. a web page that is a list of stories
     # rather than one article; imported anyway unless the import was strict
     warning: str = ""
+
+    @property
+    def name(self) -> str:
+        """How a short report names the source: a file's name, a link whole."""
+        return self.path.name if isinstance(self.path, Path) else self.path
 
 
 @dataclass
@@ -139,13 +150,14 @@ def prepare(path: Path, fmt: str = "auto", clean: bool = True,
 
 def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
                  url: str | None = None,
+                 charset: str | None = None,
                  warnings: list[str] | None = None) -> tuple[NewArticle, str]:
     """What the bytes ``data`` become in the library, and a note of what cleaning
     removed. ``path`` names them in messages (the file they were read from, or a name
     for what was fetched from ``url``, which then becomes the article's url); ``fmt`` is
-    one of ``FORMAT_CHOICES`` other than auto. Doubts about the source (a web page that
-    is a list of stories, not one article) are appended to ``warnings`` and to the
-    article's import report."""
+    one of ``FORMAT_CHOICES`` other than auto; ``charset`` is the one a server declared
+    for fetched bytes. Doubts about the source (a web page that is a list of stories,
+    not one article) are appended to ``warnings`` and to the article's import report."""
     notes: list[str] = []
     warned: tuple[str, ...] = ()
     cleaned: CleanResult | None = None
@@ -162,7 +174,7 @@ def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
         document = plain_document(body, frozenset())
         return _finish(path, fmt, source, document, found, cleaned, notes, url)
 
-    decoded = decode(path, data, html=fmt == "html")
+    decoded = decode(path, data, html=fmt == "html", charset=charset)
     source = decoded.text
     if decoded.note:
         notes.append(decoded.note)
@@ -262,7 +274,56 @@ def _markdown_metadata(meta: dict[str, str], text: str) -> Metadata:
     ).merged(text_metadata(text))
 
 
+# --- one link ----------------------------------------------------------------------------
+
+
+def is_link_source(source: Source) -> bool:
+    """Whether an import's source is a link (a str such as ``https://...``, or a refused
+    scheme such as ``file://`` or ``data:``) rather than a path."""
+    if not isinstance(source, str) or Path(source).exists():
+        return False
+    from desktop.io.fetch import is_link
+
+    return is_link(source)
+
+
+def prepare_link(url: str, fmt: str = "auto", clean: bool = True,
+                 limits: FetchLimits | None = None,
+                 warnings: list[str] | None = None) -> tuple[NewArticle, str]:
+    """What the page at ``url`` becomes in the library: fetched within ``limits``
+    (``desktop.io.fetch``), read as its Content-Type says unless ``fmt`` names a format,
+    its url the one it came from after redirects. Every error names ``url``."""
+    from desktop.io.fetch import DEFAULT_LIMITS, fetch
+
+    if fmt not in FORMAT_CHOICES:
+        raise UnsupportedFormatError(url, f"unknown format {fmt!r}")
+    fetched = fetch(url, limits or DEFAULT_LIMITS)
+    try:
+        new, note = prepare_data(Path(fetched.name), fetched.data,
+                                 fetched.fmt if fmt == "auto" else fmt, clean,
+                                 url=fetched.url, charset=fetched.charset,
+                                 warnings=warnings)
+    except ImportFileError as error:
+        # the reader named the bytes by the url's last segment: name the link instead
+        raise type(error)(url.strip(), error.problem) from None
+    if fetched.redirects:
+        came = f"fetched from {fetched.url}"
+        note = "; ".join(n for n in (came, note) if n)
+        new = replace(new, import_report="; ".join(n for n in (came, new.import_report) if n))
+    # no file: the article's url says where it came from
+    return replace(new, source_path=None), note
+
+
 # --- many files --------------------------------------------------------------------------
+
+
+def collect_sources(sources: Iterable[Source]) -> Iterator[tuple[Source, str | None]]:
+    """``collect_files`` for files and folders, with links (str) passed on as they are."""
+    for source in sources:
+        if is_link_source(source):
+            yield source, None
+        else:
+            yield from collect_files([Path(source)])
 
 
 def collect_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
@@ -295,14 +356,16 @@ def import_paths(
     fmt: str = "auto",
     clean: bool = True,
     progress: Progress | None = None,
+    limits: FetchLimits | None = None,
     strict: bool = False,
 ) -> ImportReport:
-    """Imports files and folders; good files go in, bad ones are reported, never half-done.
-    A web page that is not one article (a section front, a list of stories) is imported
-    with a warning in its outcome, or refused when ``strict``."""
+    """Imports files, folders and links (strs such as ``https://...``, fetched within
+    ``limits``); good ones go in, bad ones are reported, never half-done. A web page that
+    is not one article (a section front, a list of stories) is imported with a warning
+    in its outcome, or refused when ``strict``."""
     report = ImportReport()
-    files = list(collect_files(Path(p) for p in paths))
-    batch: list[tuple[Path, NewArticle, str, str]] = []
+    files = list(collect_sources(paths))
+    batch: list[tuple[Source, NewArticle, str, str]] = []
 
     def flush() -> None:
         with library.transaction():
@@ -330,7 +393,10 @@ def import_paths(
         else:
             warnings: list[str] = []
             try:
-                new, note = prepare(path, fmt, clean, warnings)
+                if isinstance(path, Path):
+                    new, note = prepare(path, fmt, clean, warnings)
+                else:
+                    new, note = prepare_link(path, fmt, clean, limits, warnings)
             except ClosereadError as error:
                 report.outcomes.append(FileOutcome(path, "failed", _problem(error)))
             else:
@@ -365,11 +431,15 @@ def _same_source(library: Library, new: NewArticle) -> Article | None:
 
 def replace_article(library: Library, path: str | Path, article: str, fmt: str = "auto",
                     clean: bool = True) -> FileOutcome:
-    """Replaces the text of ``article`` with the file's, re-anchoring its annotations."""
-    path = Path(path)
+    """Replaces the text of ``article`` with the file's (or the link's page's),
+    re-anchoring its annotations."""
     target = library.articles.get(article)
     warnings: list[str] = []
-    new, note = prepare(path, fmt, clean, warnings)
+    if is_link_source(path):
+        new, note = prepare_link(str(path), fmt, clean, warnings=warnings)
+    else:
+        path = Path(path)
+        new, note = prepare(path, fmt, clean, warnings)
     result = replace_text(library, target.id, new)
     status = "replaced" if result.changed else "unchanged"
     return FileOutcome(path, status, f"{target.id[:8]} ({target.title}): {result.summary()}",

@@ -21,6 +21,7 @@ from desktop.ui import messages
 from desktop.ui.transfer import BackgroundJob, Progress, run_job, show_report
 
 if TYPE_CHECKING:
+    from desktop.io.fetch import FetchLimits
     from desktop.io.formats import ExportReport
     from desktop.io.importer import ImportReport
     from desktop.ui.main_window import MainWindow
@@ -40,18 +41,23 @@ class Transfers(QObject):
 # --- articles ------------------------------------------------------------------------------
 
 
-def import_paths(window: MainWindow, paths: list[Path]) -> BackgroundJob:
-    """Imports the articles of ``paths`` (files or folders) in the background, with a
-    progress dialog, then reports every file not imported."""
+def import_paths(window: MainWindow, paths: list[Path] | list[str],
+                 title: str = "Importing articles",
+                 limits: FetchLimits | None = None) -> BackgroundJob:
+    """Imports the articles of ``paths`` (files or folders, or links as strs, fetched
+    within ``limits``) in the background, with a progress dialog, then reports every one
+    not imported."""
 
     def work(library: Library, progress: Progress) -> ImportReport:
         # loaded on first use: the app starts without the import pipeline
         from desktop.io.importer import import_paths as run_import
 
-        def step(done: int, total: int, path: Path) -> None:
-            progress(path.name, done, total)
+        def step(done: int, total: int, path: Path | str) -> None:
+            progress(path.name if isinstance(path, Path) else path, done, total)
 
-        return run_import(library, paths, progress=step)
+        if limits is None:
+            return run_import(library, paths, progress=step)
+        return run_import(library, paths, progress=step, limits=limits)
 
     def finished(report: ImportReport) -> None:
         window.watcher.poll()  # the new articles, without waiting for the next look
@@ -63,7 +69,7 @@ def import_paths(window: MainWindow, paths: list[Path]) -> BackgroundJob:
         window.watcher.poll()  # what was imported before a cancel is kept
         messages.warn(window, "Import", message)
 
-    job = BackgroundJob(window.library.path, work, "Importing articles",
+    job = BackgroundJob(window.library.path, work, title,
                         cancel_message="Import cancelled; the files imported before were "
                                        "kept.")
     return run_job(window, job, finished, failed)
@@ -90,16 +96,15 @@ def report_text(report: ImportReport) -> str:
     cleaning removed."""
     lines = [report.summary() + "."]
     for outcome in report.failed + report.skipped:
-        lines.append(f"• {outcome.path.name}: {outcome.message}")
+        lines.append(f"• {outcome.name}: {outcome.message}")
     warned = [o for o in report.imported + report.replaced if o.warning]
     if warned:
         lines.append("")
-        lines.extend(f"• {o.path.name}: imported with a warning: {o.warning}"
-                     for o in warned[:20])
+        lines.extend(f"• {o.name}: imported with a warning: {o.warning}" for o in warned[:20])
     cleaned = [o for o in report.imported if o.cleaning]
     if cleaned:
         lines.append("")
-        lines.extend(f"• {o.path.name}: {o.cleaning}" for o in cleaned[:20])
+        lines.extend(f"• {o.name}: {o.cleaning}" for o in cleaned[:20])
     return "\n".join(lines)
 
 
