@@ -105,10 +105,10 @@ def make_pdfs(folder: Path, files: int, pages: int) -> int:
     return made
 
 
-def _timed(command: list[str]) -> tuple[float, str, str]:
+def _timed(command: list[str], **env: str) -> tuple[float, str, str]:
     began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=_environment(),
-                          cwd=workdir(), check=False)
+    done = subprocess.run(command, capture_output=True, text=True,
+                          env=_environment() | env, cwd=workdir(), check=False)
     seconds = time.perf_counter() - began
     if done.returncode != 0:
         raise RuntimeError(f"{NAME}: {command[:4]} failed ({done.returncode}): "

@@ -1,3 +1,4 @@
 from desktop.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of an import starts (spawn)
+    main()

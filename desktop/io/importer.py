@@ -7,8 +7,12 @@ database, so a file that fails leaves the library as it was.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+import sys
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -358,11 +362,14 @@ def import_paths(
     progress: Progress | None = None,
     limits: FetchLimits | None = None,
     strict: bool = False,
+    workers: int | None = None,
 ) -> ImportReport:
     """Imports files, folders and links (strs such as ``https://...``, fetched within
     ``limits``); good ones go in, bad ones are reported, never half-done. A web page that
     is not one article (a section front, a list of stories) is imported with a warning
-    in its outcome, or refused when ``strict``."""
+    in its outcome, or refused when ``strict``. Many files are read ``workers`` processes
+    at a time (None: one a CPU, up to four; ``CLOSEREAD_IMPORT_WORKERS`` sets it), the
+    library written from this one, in the files' order."""
     report = ImportReport()
     files = list(collect_sources(paths))
     batch: list[tuple[Source, NewArticle, str, str]] = []
@@ -386,35 +393,98 @@ def import_paths(
                     article, note, warning))
         batch.clear()
 
-    for index, (path, skip_reason) in enumerate(files):
-        if skip_reason:
-            status = "failed" if skip_reason.startswith("no such") else "skipped"
-            report.outcomes.append(FileOutcome(path, status, skip_reason))
-        else:
-            warnings: list[str] = []
-            try:
-                if isinstance(path, Path):
-                    new, note = prepare(path, fmt, clean, warnings)
-                else:
-                    new, note = prepare_link(path, fmt, clean, limits, warnings)
-            except ClosereadError as error:
-                report.outcomes.append(FileOutcome(path, "failed", _problem(error)))
+    jobs = [(path, fmt, clean, limits) for path, skip_reason in files if not skip_reason]
+    prepared = _prepare_all(jobs, workers)
+    try:
+        for index, (path, skip_reason) in enumerate(files):
+            if skip_reason:
+                status = "failed" if skip_reason.startswith("no such") else "skipped"
+                report.outcomes.append(FileOutcome(path, status, skip_reason))
             else:
-                if warnings and strict:
+                new, note, warnings, problem = next(prepared)
+                if new is None:
+                    report.outcomes.append(FileOutcome(path, "failed", problem))
+                elif warnings and strict:
                     report.outcomes.append(FileOutcome(
-                        path, "failed", "refused, not imported (strict): " + "; ".join(warnings),
+                        path, "failed",
+                        "refused, not imported (strict): " + "; ".join(warnings),
                         warning="; ".join(warnings)))
                 else:
                     batch.append((path, new, note, "; ".join(warnings)))
                 if len(batch) >= _BATCH:
                     flush()
-        if progress:
-            progress(index + 1, len(files), path)
+            if progress:
+                progress(index + 1, len(files), path)
+    finally:
+        prepared.close()  # a cancelled import stops its workers
     if batch:
         flush()
     order = {str(path): i for i, (path, _) in enumerate(files)}
     report.outcomes.sort(key=lambda o: order.get(str(o.path), 0))
     return report
+
+
+_Job = tuple[Source, str, bool, "FetchLimits | None"]
+_Prepared = tuple["NewArticle | None", str, list[str], str]
+_PARALLEL_FROM = 64  # files: fewer are read here, quicker than starting worker processes
+_MAX_WORKERS = 4
+
+
+def _prepare_one(job: _Job) -> _Prepared:
+    """One file or link read: (the article, the cleaning note, warnings, "") or (None,
+    "", [], the problem). Runs in a worker process for a large import."""
+    path, fmt, clean, limits = job
+    warnings: list[str] = []
+    try:
+        if isinstance(path, Path):
+            new, note = prepare(path, fmt, clean, warnings)
+        else:
+            new, note = prepare_link(path, fmt, clean, limits, warnings)
+    except ClosereadError as error:
+        return None, "", [], _problem(error)
+    return new, note, warnings, ""
+
+
+def import_workers(requested: int | None = None) -> int:
+    """How many processes read the files of a large import."""
+    if requested is None:
+        value = os.environ.get("CLOSEREAD_IMPORT_WORKERS", "").strip()
+        requested = int(value) if value.isdigit() else None
+    if requested is not None:
+        return max(1, requested)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_WORKERS))
+
+
+def _prepare_all(jobs: list[_Job], workers: int | None) -> Generator[_Prepared, None, None]:
+    """Every job's result, in order: read here, or by worker processes when there are
+    many (reading a page or a PDF is most of an import's time; the files are independent,
+    and the library is written by this process alone). Closing the generator (an import
+    cancelled) cancels what the workers have not started."""
+    count = import_workers(workers)
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    if count <= 1 or len(jobs) < _PARALLEL_FROM or (main and not os.path.exists(main)):
+        # (a program read from a pipe has no file a spawned worker could start from)
+        for job in jobs:
+            yield _prepare_one(job)
+        return
+    # spawn: a fresh interpreter for each worker, safe from the app's threads
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+    done = 0
+    try:
+        for result in pool.map(_prepare_one, jobs, chunksize=8):
+            yield result
+            done += 1
+    except (BrokenProcessPool, OSError):
+        # the workers could not start or died (a program run from a pipe cannot spawn
+        # them, a worker killed for its memory): the rest are read here
+        for job in jobs[done:]:
+            yield _prepare_one(job)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _same_source(library: Library, new: NewArticle) -> Article | None:

@@ -307,3 +307,24 @@ def test_a_job_reports_its_progress_on_the_gui_thread(window, qtbot, jobs, handl
     assert names.count("setValue") == 3 and names.count("setLabelText") == 3
     assert "setCancelButton" in names  # no Cancel for a job without a cancel message
     assert all(gui for _, gui in handler_threads)
+
+
+def test_a_large_import_from_the_window_reads_its_files_in_worker_processes(
+        window, qtbot, tmp_path, jobs, monkeypatch):
+    import desktop.io.importer as real_importer
+
+    pools: list[int] = []
+    real_pool = real_importer.ProcessPoolExecutor
+
+    def counted(workers, **kwargs):
+        pools.append(workers)
+        return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(real_importer, "ProcessPoolExecutor", counted)
+    monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", "2")
+    with qtbot.waitSignal(window.transfers.importFinished, timeout=30000) as imported:
+        import_paths(window, [_articles(tmp_path / "many", 70)])
+        jobs.wait()
+    assert pools == [2]
+    assert len(imported.args[0].imported) == 70
+    assert window.library_pane.model.rowCount() == 4 + 70
