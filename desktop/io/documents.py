@@ -99,6 +99,7 @@ class ReadDocument:
 
     text: str
     metadata: Metadata
+    notes: tuple[str, ...] = ()  # what the import report should say of the reading
 
 
 def read_document(path: Path, data: bytes, fmt: str) -> ReadDocument:
@@ -218,7 +219,19 @@ def read_pdf(path: Path, data: bytes) -> ReadDocument:
     text = "\n\n".join(_paragraphs(lines))
     metadata = _metadata(path, text, title=info.get("title"), author=info.get("author"),
                          created=info.get("created"), first_heading=title)
-    return ReadDocument(text, metadata)
+    scanned = [number + 1 for number, page in enumerate(pages)
+               if page.images and not any(line.text.strip() for line in page.lines)]
+    notes = () if not scanned else (
+        f"page{'s' if len(scanned) > 1 else ''} {_page_list(scanned)} of {len(pages)} "
+        f"{'have' if len(scanned) > 1 else 'has'} no text layer (scanned?) and "
+        f"{'are' if len(scanned) > 1 else 'is'} missing from the text; run OCR on the PDF "
+        "to import them",)
+    return ReadDocument(text, metadata, notes)
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
 
 
 def _reason(error: BaseException | str) -> str:

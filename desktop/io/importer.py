@@ -169,6 +169,7 @@ def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
         from desktop.io.documents import read_document  # pypdf and python-docx load late
 
         read = read_document(path, data, fmt)
+        notes.extend(read.notes)  # pages without a text layer, say
         source = read.text
         body = source
         if clean:

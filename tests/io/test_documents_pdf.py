@@ -240,3 +240,27 @@ def test_a_damaged_pdf_is_refused(damage):
 ])
 def test_a_file_that_is_not_a_pdf_says_what_it_is(content, said):
     assert said in refusal(content)
+
+
+def test_pages_without_a_text_layer_are_named_in_the_import_report(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from desktop.io.importer import prepare
+
+    writer = PdfWriter()
+    for source in (typeset_pdf(RESERVOIR).data, scanned_pdf(1)):
+        for page in PdfReader(io.BytesIO(source)).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    read_back = read(buffer.getvalue())
+    pages = len(PdfReader(io.BytesIO(buffer.getvalue())).pages)
+    assert read_back.text.split("\n\n")[:1] == paragraphs(typeset_pdf(RESERVOIR).data)[:1]
+    assert read_back.notes == (f"page {pages} of {pages} has no text layer (scanned?) and is "
+                               "missing from the text; run OCR on the PDF to import them",)
+    path = tmp_path / "mixed.pdf"
+    path.write_bytes(buffer.getvalue())
+    new, note = prepare(path)
+    assert "no text layer" in new.import_report and "no text layer" in note
