@@ -464,7 +464,10 @@ def _prepare_all(jobs: list[_Job], workers: int | None) -> Generator[_Prepared, 
     """Every job's result, in order: read here, or by worker processes when there are
     many (reading a page or a PDF is most of an import's time; the files are independent,
     and the library is written by this process alone). Closing the generator (an import
-    cancelled) cancels what the workers have not started."""
+    cancelled) cancels what the workers have not started, without waiting for the files
+    they are reading. A file whose reading kills its worker (its memory, say) is reported
+    failed and the rest go to new workers: it is never read again in this process, which
+    may be the app; workers that cannot start at all leave the files to this process."""
     count = import_workers(workers)
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     if count <= 1 or len(jobs) < _PARALLEL_FROM or (main and not os.path.exists(main)):
@@ -472,20 +475,35 @@ def _prepare_all(jobs: list[_Job], workers: int | None) -> Generator[_Prepared, 
         for job in jobs:
             yield _prepare_one(job)
         return
-    # spawn: a fresh interpreter for each worker, safe from the app's threads
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+    # links one at a time (each may take up to a minute); files eight to a message
+    chunk = 1 if any(not isinstance(job[0], Path) for job in jobs) else 8
     done = 0
-    try:
-        for result in pool.map(_prepare_one, jobs, chunksize=8):
-            yield result
+    barren = 0  # pools in a row that answered for nothing
+    while done < len(jobs):
+        if barren >= 2:
+            # the workers cannot run here at all: the rest are read in this process
+            for job in jobs[done:]:
+                yield _prepare_one(job)
+            return
+        # spawn: a fresh interpreter for each worker, safe from the app's threads
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            for result in pool.map(_prepare_one, jobs[done:], chunksize=chunk):
+                yield result
+                done += 1
+                barren = 0
+            return
+        except (BrokenProcessPool, OSError):
+            barren += 1
+            if barren >= 2:
+                continue
+            # a worker died on the first file not answered for (or beside it): that one
+            # is reported, the rest go to new workers
+            yield None, "", [], ("reading it stopped the process reading it (too large or "
+                                 "too complex a file?); it was not imported")
             done += 1
-    except (BrokenProcessPool, OSError):
-        # the workers could not start or died (a program run from a pipe cannot spawn
-        # them, a worker killed for its memory): the rest are read here
-        for job in jobs[done:]:
-            yield _prepare_one(job)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _same_source(library: Library, new: NewArticle) -> Article | None:

@@ -81,21 +81,23 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert 1 <= import_workers() <= 4
 
 
-def test_workers_that_die_leave_the_rest_to_this_process(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_kills_its_worker_is_reported_and_the_rest_go_to_new_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     import desktop.io.importer as importer
 
+    started: list[int] = []
+
     class Dying:
-        """A pool whose workers die after five files."""
+        """A pool whose worker dies on the sixth file it is given, the first time."""
 
         def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
+            started.append(1)
 
         def map(self, work, jobs, chunksize=1):
             for n, job in enumerate(jobs):
-                if n == 5:
+                if n == 5 and len(started) == 1:
                     raise BrokenProcessPool("a worker was killed")
                 yield work(job)
 
@@ -106,6 +108,35 @@ def test_workers_that_die_leave_the_rest_to_this_process(tmp_path: Path,
     folder = _folder(tmp_path)
     with Library(tmp_path / "lib.db") as library:
         report = import_paths(library, [folder], workers=2)
-    assert len(report.imported) == FILES and len(report.failed) == 2
-    assert [o.path.name for o in report.imported] == sorted(
-        p.name for p in folder.glob("*-story.txt"))
+    assert len(started) == 2  # a new pool for the files after the one that killed
+    killer = sorted(folder.glob("*.txt"))[5].name
+    failed = {o.path.name: o.message for o in report.failed}
+    assert set(failed) == {"040-empty.txt", "041-latin1.txt", killer}
+    assert "stopped the process reading it" in failed[killer]
+    assert len(report.imported) == FILES - 1
+
+
+def test_workers_that_cannot_start_leave_the_files_to_this_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    import desktop.io.importer as importer
+
+    class Unstartable:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def map(self, work, jobs, chunksize=1):
+            raise BrokenProcessPool("cannot start")
+            yield  # a generator, as Executor.map's results are read
+
+        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+            pass
+
+    monkeypatch.setattr(importer, "ProcessPoolExecutor", Unstartable)
+    folder = _folder(tmp_path)
+    with Library(tmp_path / "lib.db") as library:
+        report = import_paths(library, [folder], workers=2)
+    # the first file is taken for the one that stopped the first workers; the rest are
+    # read here once the second workers cannot start either
+    assert len(report.imported) == FILES - 1 and len(report.failed) == 3
