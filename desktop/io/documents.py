@@ -172,7 +172,9 @@ def read_pdf(path: Path, data: bytes) -> ReadDocument:
         kind = _other_kind(data)
         raise ImportFileError(path, f"not a PDF file: it is {kind}" if kind else
                               "not a PDF file (it does not begin with %PDF)")
-    if b"%%EOF" not in data[-1024:]:
+    # a marker anywhere will do: some tools append data after it (more than a
+    # kilobyte, at times), which readers pass over
+    if b"%%EOF" not in data[-1024:] and data.rfind(b"%%EOF") < 0:
         raise ImportFileError(path, "the PDF is cut short (it has no end-of-file marker); "
                                     "download or copy it again")
     complaints = _Complaints()

@@ -264,3 +264,8 @@ def test_pages_without_a_text_layer_are_named_in_the_import_report(tmp_path: Pat
     path.write_bytes(buffer.getvalue())
     new, note = prepare(path)
     assert "no text layer" in new.import_report and "no text layer" in note
+
+
+def test_data_after_the_end_of_file_marker_does_not_make_a_pdf_look_cut_short() -> None:
+    data = typeset_pdf(RESERVOIR).data + b"\n% appended by an archiving tool\n" + b"x" * 4000
+    assert paragraphs(data) == paragraphs(typeset_pdf(RESERVOIR).data)
