@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import re
 import socket
 import ssl
@@ -163,12 +164,22 @@ def _follow(client: httpx.Client, shown: str, target: httpx.URL, limits: FetchLi
             _redirect_target(shown, response, where(response))
 
     client.event_hooks = {"response": [check_redirect]}
+    # a link to a public address is not followed into the machine's own network (a
+    # page that sends the fetch to 127.0.0.1 or 169.254.169.254 would import what only
+    # this machine may read, which the sync can then share); a link the user gives to a
+    # private address is theirs to fetch
+    public = not private_address(target.host)
     for hop in range(limits.max_redirects + 1):  # where() reads hop
         request = client.build_request("GET", current, extensions={"trace": deadline.trace})
         response = client.send(request, stream=True)
         try:
             if response.has_redirect_location:
                 current = _redirect_target(shown, response, where(response))
+                if public and private_address(current.host):
+                    raise FetchError(shown, f"redirected from a public address to "
+                                            f"{current.host}, an address of this machine "
+                                            f"or its local network{where(response)}; not "
+                                            "followed")
                 continue
             if not response.is_success:
                 reason = response.reason_phrase or httpx.codes.get_reason_phrase(
@@ -184,6 +195,23 @@ def _follow(client: httpx.Client, shown: str, target: httpx.URL, limits: FetchLi
         return Fetched(str(response.url), data, fmt, media_type, charset, hop)
     raise FetchError(shown, f"more than {limits.max_redirects} redirects (the last to "
                             f"{current}); the link is not followed further")
+
+
+def private_address(host: str) -> bool:
+    """Whether ``host`` is, or resolves to, an address of this machine or of a private,
+    link-local or reserved network; a name that does not resolve is not (the request
+    will say so)."""
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+                     for info in found]
+    return any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved
+               or a.is_multicast or a.is_unspecified for a in addresses)
 
 
 def _redirects(count: int) -> str:

@@ -342,3 +342,27 @@ def test_re_importing_a_changed_page_replaces_its_text_and_re_anchors(library, s
     assert text[moved.start:moved.end] == quote and moved.start > start
     again = import_paths(library, [url], limits=FAST)
     assert [o.status for o in again.outcomes] == ["unchanged"]
+
+
+def test_a_public_link_is_not_followed_into_this_machines_network(library, server,
+                                                                 monkeypatch):
+    import desktop.io.fetch as fetching
+
+    # here 127.0.0.1 stands for a public address, and "localhost" for this machine
+    monkeypatch.setattr(fetching, "private_address", lambda host: host == "localhost")
+    port = server.url("/").split(":")[2].split("/")[0]
+    server.answers["/moved"] = redirect(f"http://localhost:{port}/news/harbour-vote.html")
+    message = failure(library, server.url("/moved"))
+    assert message.startswith("redirected from a public address to localhost, an address "
+                              "of this machine or its local network")
+    assert len(server.requests) == 1
+
+
+def test_what_counts_as_a_private_address():
+    from desktop.io.fetch import private_address
+
+    for host in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1",
+                 "[::1]", "fc00::1", "0.0.0.0", "localhost"):
+        assert private_address(host), host
+    for host in ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"):
+        assert not private_address(host), host
