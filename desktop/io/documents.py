@@ -696,28 +696,58 @@ def _docx_blocks(document: Any) -> tuple[list[str], str | None]:
             blocks.append("\n".join(list_lines))
             list_lines.clear()
 
-    for element in _body_elements(document.element.body):
-        if element.tag == f"{_W}tbl":
+    def walk(container: Any) -> None:
+        for element in _body_elements(container):
+            if element.tag == f"{_W}tbl":
+                flush_list()
+                table = Table(element, parent)
+                if _layout_table(table):
+                    # a table that only lays text out (one cell a row, or cells of
+                    # several paragraphs): its cells are read as the body is
+                    for cell in _unique_cells(table):
+                        walk(cell)
+                    continue
+                rows = _table_rows(table)
+                if rows:
+                    blocks.append("\n".join(rows))
+                continue
+            paragraph = Paragraph(element, parent)
+            text = _paragraph_text(element).strip()
+            if not text:
+                continue
+            style = _style_name(paragraph)
+            if style == "title" or style.startswith("heading 1"):
+                titles.setdefault(style, " ".join(text.split()))
+            marker = numbering.marker(paragraph, style)
+            if marker is not None:
+                list_lines.append(f"{marker} {text}")
+                continue
             flush_list()
-            rows = _table_rows(Table(element, parent))
-            if rows:
-                blocks.append("\n".join(rows))
-            continue
-        paragraph = Paragraph(element, parent)
-        text = _paragraph_text(element).strip()
-        if not text:
-            continue
-        style = _style_name(paragraph)
-        if style == "title" or style.startswith("heading 1"):
-            titles.setdefault(style, " ".join(text.split()))
-        marker = numbering.marker(paragraph, style)
-        if marker is not None:
-            list_lines.append(f"{marker} {text}")
-            continue
-        flush_list()
-        blocks.append(text)
+            blocks.append(text)
+
+    walk(document.element.body)
     flush_list()
     return blocks, titles.get("title") or titles.get("heading 1")
+
+
+def _unique_cells(table: Any) -> list[Any]:
+    """The table's cells (``w:tc`` elements) in reading order, a merged one once."""
+    seen: list[Any] = []
+    for row in table.rows:
+        for cell in row.cells:
+            if not any(cell._tc is known for known in seen):
+                seen.append(cell._tc)
+    return seen
+
+
+def _layout_table(table: Any) -> bool:
+    """Whether a table lays text out rather than holding data: every row one cell, or a
+    cell of several paragraphs (as press-database exports and templates have)."""
+    rows = table.rows
+    if all(len({id(cell._tc) for cell in row.cells}) == 1 for row in rows):
+        return True
+    return any(sum(1 for p in cell.iterchildren(f"{_W}p") if _paragraph_text(p).strip()) > 1
+               for cell in _unique_cells(table))
 
 
 def _body_elements(parent: Any) -> Iterator[Any]:
@@ -773,18 +803,27 @@ def _style_name(paragraph: Any) -> str:
 
 
 def _table_rows(table: Any) -> list[str]:
+    """A data table's rows, one a line, cells joined by " | "; a table inside a cell
+    follows its row, its own rows each a line."""
+    from docx.table import Table
+
     rows = []
     for row in table.rows:
         cells: list[str] = []
+        nested: list[str] = []
         previous = None
         for cell in row.cells:
             if previous is not None and cell._tc is previous:
                 continue  # a merged cell is listed once for each grid column it spans
             previous = cell._tc
-            text = " ".join(_paragraph_text(p).strip() for p in cell._tc.iter(f"{_W}p"))
+            text = " ".join(_paragraph_text(p).strip()
+                            for p in cell._tc.iterchildren(f"{_W}p"))
             cells.append(" ".join(text.split()))
+            for inner in cell._tc.iterchildren(f"{_W}tbl"):
+                nested += _table_rows(Table(inner, table._parent))
         if any(cells):
             rows.append(" | ".join(cells))
+        rows += nested
     return rows
 
 

@@ -144,3 +144,34 @@ def test_a_docx_with_broken_xml_is_refused():
                 content = content[: len(content) // 2]
             target.writestr(item, content)
     assert "the Word file is damaged" in refusal(out.getvalue())
+
+
+def test_a_layout_table_is_read_as_the_body_and_a_nested_table_as_rows() -> None:
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("Harbour budget approved", style="Title")
+    frame = doc.add_table(rows=1, cols=1)  # the export's frame around the story
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].text = "The council approved the harbour budget on Tuesday."
+    cell.add_paragraph("The vote was close, and the dredging starts in May.")
+    figures = cell.add_table(rows=2, cols=2)
+    for r, (year, amount) in enumerate([("Year", "Budget"), ("2024", "12m")]):
+        figures.cell(r, 0).text, figures.cell(r, 1).text = year, amount
+    cell.add_paragraph("Fishermen welcomed the decision.")
+    data = doc.add_table(rows=2, cols=2)
+    for r, (name, role) in enumerate([("Name", "Role"), ("Dana Reyes", "Mayor")]):
+        data.cell(r, 0).text, data.cell(r, 1).text = name, role
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    text = read_document(Path("story.docx"), buffer.getvalue(), "docx").text
+    assert text.split("\n\n") == [
+        "Harbour budget approved",
+        "The council approved the harbour budget on Tuesday.",
+        "The vote was close, and the dredging starts in May.",
+        "Year | Budget\n2024 | 12m",
+        "Fishermen welcomed the decision.",
+        "Name | Role\nDana Reyes | Mayor",
+    ]
