@@ -228,7 +228,7 @@ def read_pdf(path: Path, data: bytes) -> ReadDocument:
         f"{'have' if len(scanned) > 1 else 'has'} no text layer (scanned?) and "
         f"{'are' if len(scanned) > 1 else 'is'} missing from the text; run OCR on the PDF "
         "to import them",)
-    return ReadDocument(text, metadata, notes)
+    return ReadDocument(text, metadata, notes + _date_notes(text, metadata))
 
 
 def _page_list(numbers: list[int]) -> str:
@@ -574,6 +574,14 @@ def _metadata(path: Path, text: str, *, title: str | None, author: str | None,
     return Metadata(title=title or first_heading, author=author, published=published)
 
 
+def _date_notes(text: str, metadata: Metadata) -> tuple[str, ...]:
+    """What the import report says of a publication date taken from the file's creation
+    date (an export's date, perhaps, rather than the article's)."""
+    if metadata.published and not _text_date(text):
+        return (f"published {metadata.published} is the file's creation date: check it",)
+    return ()
+
+
 _DATELINE = re.compile(  # "EASTBROOK, 12 May 2024 -", "Linden (May 12, 2024) —"
     r"^[^\W\d_][\w .'/-]{0,40}?[,(]\s*(?P<date>[^()\n]{6,40}?\d{4})\s*(?:\)\s*)?[-–—:]"
 )
@@ -676,7 +684,7 @@ def read_docx(path: Path, data: bytes) -> ReadDocument:
         created = None
     metadata = _metadata(path, text, title=title, author=author, created=created,
                          first_heading=heading)
-    return ReadDocument(text, metadata)
+    return ReadDocument(text, metadata, _date_notes(text, metadata))
 
 
 def _docx_blocks(document: Any) -> tuple[list[str], str | None]:

@@ -182,11 +182,15 @@ def test_without_a_date_in_the_text_the_creation_date_keeps_its_time_and_zone():
     zone = timezone(timedelta(hours=2))
     made = typeset_pdf(FERRY, created=datetime(2024, 6, 7, 18, 5, tzinfo=zone))
     assert read(made.data).metadata.published == "2024-06-07T18:05+02:00"
+    # the import report says where the date came from: an export's date, perhaps
+    assert read(made.data).notes == ("published 2024-06-07T18:05+02:00 is the file's "
+                                     "creation date: check it",)
 
 
 def test_a_creation_date_from_a_wrong_clock_is_not_used():
     made = typeset_pdf(FERRY, created=datetime(1980, 1, 1, tzinfo=UTC))
     assert read(made.data).metadata.published is None
+    assert read(made.data).notes == ()
 
 
 # --- what cannot be read -----------------------------------------------------------------
