@@ -9,6 +9,12 @@ import can report it; nothing else in the text changes.
 It runs on plain text and on Markdown alike (a web page's extracted text is Markdown):
 a line is matched without its list marker, heading or quote marks, emphasis and link
 syntax, so "- 941 comments" and "**[Share on Twitter](https://…)**" are noise too.
+
+Short lines of an article look like noise too: a timeline's year ("## 2024"), a media
+story's "Advertising" section, a quoted "Read more: learn more: live more.", "Up next" in
+a running story. So the rules that match single words (advertisement, counts, buttons,
+read-more links) are never applied to headings, quotes or sentences, a bare number that
+is a year is never a count, and "Up next" goes only beside a video player's other lines.
 """
 
 from __future__ import annotations
@@ -71,13 +77,26 @@ _NOISE_LINES: list[tuple[str, re.Pattern[str]]] = [
     (
         "video player",
         re.compile(
-            r"now (watching|playing)|up next|watch next|(unfortunately,? )?this video is "
-            r"(currently )?(not|no longer|un)available( in your (region|country))?\.?|"
+            r"now (watching|playing)|(unfortunately,? )?this video is "
+            r"(currently )?(not |no longer |un)available( in your (region|country))?\.?|"
             r"(play|pause) video|video (is )?loading\W{0,3}",
             re.I,
         ),
     ),
 ]
+# reasons whose rules match a word or two that a heading, a quote or a sentence may be
+# ("## Advertising", "## Print", "> Read more: learn more: live more.")
+_WORD_RULES = frozenset({"advertisement", "share or comment count", "share or comment button",
+                         "read-more link"})
+_VIDEO = "video player"
+# a video player's words that are an article's too ("Up next" in a running story): noise
+# only beside the player's other lines
+_VIDEO_NEIGHBOUR = re.compile(r"(up|watch) next\W{0,3}", re.I)
+# a bare number that is a year ("2024", "1989"): a timeline's heading, not a count
+_YEAR = re.compile(r"(1[5-9]|20)\d\d")
+_HEADING_OR_QUOTE = re.compile(r"^\s*(?:#{1,6}\s|>)")
+# a sentence: four words or more and a full stop, not an ellipsis ("Loading comments...")
+_SENTENCE_END = re.compile(r"(?<!\.)[.!?][\"'”’»)]*$")
 # Markdown around a line's words: list markers, heading and quote marks, emphasis
 _LINE_MARKS = re.compile(r"^\s*(?:(?:[-*+•]|\d{1,3}[.)])\s+|#{1,6}\s+|>\s*)+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
@@ -129,8 +148,15 @@ def noise_reason(line: str) -> str | None:
     stripped = plain_line(line)
     if not stripped or len(stripped) > 80:
         return None
+    # a heading, a quote or a sentence is the article's, whatever its words
+    prose = bool(_HEADING_OR_QUOTE.match(line)) or (
+        len(stripped.split()) >= 4 and bool(_SENTENCE_END.search(stripped)))
     for reason, pattern in _NOISE_LINES:
+        if prose and reason in _WORD_RULES:
+            continue
         if pattern.fullmatch(stripped):
+            if reason == "share or comment count" and _YEAR.fullmatch(stripped):
+                continue
             return reason
     if _is_link_bar(line, stripped):
         return "bar of links"
@@ -192,6 +218,7 @@ def clean_text(text: str) -> CleanResult:
                 outlet_hint = match.group("outlet")
         keep[index] = False
         removed.append(Removal(index + 1, line.strip(), reason))
+    _remove_video_neighbours(lines, keep, removed)
 
     repeat = _find_repeated_body([line if keep[i] else "" for i, line in enumerate(lines)])
     if repeat is not None:
@@ -219,6 +246,25 @@ def clean_text(text: str) -> CleanResult:
         return CleanResult(text, [], outlet_hint)
     removed.sort(key=lambda r: r.line)
     return CleanResult(cleaned, removed, outlet_hint)
+
+
+def _remove_video_neighbours(lines: list[str], keep: list[bool],
+                              removed: list[Removal]) -> None:
+    """Takes out "Up next" and "Watch next" lines next to a video player's other lines
+    (the nearest non-blank line before or after was removed as one)."""
+    video = {r.line - 1 for r in removed if r.reason == _VIDEO}
+    if not video:
+        return
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    for pos, index in enumerate(content):
+        if not keep[index] or _HEADING_OR_QUOTE.match(lines[index]):
+            continue
+        if not _VIDEO_NEIGHBOUR.fullmatch(plain_line(lines[index])):
+            continue
+        neighbours = content[max(pos - 1, 0):pos] + content[pos + 1:pos + 2]
+        if any(n in video for n in neighbours):
+            keep[index] = False
+            removed.append(Removal(index + 1, lines[index].strip(), _VIDEO))
 
 
 def _find_repeated_body(lines: list[str]) -> tuple[int, int] | None:
