@@ -7,6 +7,7 @@ byline such as ``By Li Zheng | chinawatch.cn | Updated: 2019-10-31 17:44``.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -31,12 +32,28 @@ _FIELD_LINE = re.compile(
     r"(?P<value>.+?)\s*$",
     re.I,
 )
+# day.month.year, as German and Czech pages write it: "12.05.2024", "12. 5. 2024"
+_DOTTED_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\s?\d{1,2}\.\s?\d{4}(?![\d.]\d)")
 _LOOKS_LIKE_DATE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|"
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|"
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
     re.I,
 )
+
+
+_HOUR = 3600
+# zone names that pages write after a time, as offsets from UTC in seconds ("IST" is
+# India's: Israel and Ireland write theirs rarely on news pages)
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": _HOUR, "BST": _HOUR,
+    "CET": _HOUR, "CEST": 2 * _HOUR, "MEZ": _HOUR, "MESZ": 2 * _HOUR,
+    "EET": 2 * _HOUR, "EEST": 3 * _HOUR,
+    "EST": -5 * _HOUR, "EDT": -4 * _HOUR, "CST": -6 * _HOUR, "CDT": -5 * _HOUR,
+    "MST": -7 * _HOUR, "MDT": -6 * _HOUR, "PST": -8 * _HOUR, "PDT": -7 * _HOUR,
+    "JST": 9 * _HOUR, "KST": 9 * _HOUR, "IST": 5 * _HOUR + 1800, "HKT": 8 * _HOUR,
+    "SGT": 8 * _HOUR, "AEST": 10 * _HOUR, "AEDT": 11 * _HOUR,
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +84,12 @@ def parse_date(value: str) -> str | None:
     if not value or not (_LOOKS_LIKE_DATE.search(value) or re.fullmatch(r"\d{4}", value)):
         return None
     try:
-        parsed = date_parser.parse(value, fuzzy=True, default=datetime(1900, 1, 1))
+        with warnings.catch_warnings():
+            # a zone name dateutil does not know is left out, not printed about
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed = date_parser.parse(value, fuzzy=True, default=datetime(1900, 1, 1),
+                                       dayfirst=bool(_DOTTED_DATE.search(value)),
+                                       tzinfos=_ZONES)
     except (ValueError, OverflowError):
         return None
     if parsed.year == 1900:

@@ -112,3 +112,35 @@ def test_an_organisation_is_kept_whole():
     # "&" before a small letter joins no two names
     assert clean_authors("Mac & i") == "Mac & i"
     assert clean_authors("Ann Lee & Li Wei") == "Ann Lee; Li Wei"
+
+
+# --- the date beside a byline -------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "iso"), [
+    ("12.05.2024", "2024-05-12"),  # day.month.year, as German and Czech pages write it
+    ("12. 5. 2024", "2024-05-12"),
+    ("12.05.2024, 14:30 Uhr", "2024-05-12T14:30"),
+    ("2024-05-12 14:30", "2024-05-12T14:30"),  # ISO dates stay year-month-day
+    ("05/12/2024", "2024-05-12"),
+    ("2024-05-12 14:30 CEST", "2024-05-12T14:30+02:00"),
+    ("12.05.2024 14:30 CET", "2024-05-12T14:30+01:00"),
+    ("May 12, 2024 9:05 AM EDT", "2024-05-12T09:05-04:00"),
+    ("May 12, 2024 9:05 PST", "2024-05-12T09:05-08:00"),
+    ("2024-05-12 14:30 BST", "2024-05-12T14:30+01:00"),
+    ("2024-05-12 14:30 EEST", "2024-05-12T14:30+03:00"),
+    ("2024-05-12 14:30 IST", "2024-05-12T14:30+05:30"),
+    ("2024-05-12 14:30 JST", "2024-05-12T14:30+09:00"),
+    ("2024-05-12 14:30 AEDT", "2024-05-12T14:30+11:00"),
+    ("2024-05-12 14:30 GMT", "2024-05-12T14:30+00:00"),
+    ("2024-05-12 14:30 QQST", "2024-05-12T14:30"),  # a zone nobody knows: left out
+])
+def test_dates_with_zone_names_and_day_first_dots(value, iso, capsys):
+    import warnings
+
+    from desktop.core.metadata import parse_date
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert parse_date(value) == iso
+    assert caught == []
+    assert capsys.readouterr().err == ""
