@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 import lxml.etree
@@ -42,6 +44,7 @@ class ExtractedPage:
     url: str | None
     language: str | None
     warning: str | None = None  # why the page may not be one article
+    notes: tuple[str, ...] = ()  # what the reader left out that a user should know of
 
 
 _SHORT_WORDS = 50  # a body this short may be a menu the fallback extractor took for text
@@ -70,7 +73,14 @@ _BYLINE_CLASS = re.compile(
     r"byl)(?:$|[\s_-])", re.I)
 _DATE_CLASS = re.compile(r"(?:^|[\s_-])(?:date|time|dateline|published|posted|info|meta|"
                          r"publish-info)(?:$|[\s_-])", re.I)
-_BYLINE_LABEL = re.compile(r"(?:作者|记者)\s*[:：]?\s*(\S{2,12})")
+# "记者 张伟", "（记者张伟）", "作者：李娜 报道": the label opens the line or a bracket, and the
+# name is two to four CJK characters ending there ("记者从市政府获悉" names no one)
+_BYLINE_LABEL = re.compile(
+    r"(?:^|[（(【\[])\s*(?:本报|本台|本刊)?(?:特约)?(?:作者|记者)\s*[:：]?\s*([\u4e00-\u9fff·]{2,4}?)"
+    r"(?:\s*(?:报道|摄影?|撰文|采写))?(?=$|[\s）)】\]，,、。;；|/])")
+# a photo's credit, never the article's byline
+_PHOTO_CREDIT = re.compile(r"^\s*(?:photo(?:graph)?s?|pictures?|images?|foto|illustration|"
+                           r"graphics?|video|credit|摄影|图片?|圖片?)\b\s*[:：/|-]?", re.I)
 _VISIBLE_DATE = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2})?|"
     r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2}:\d{2}))?")
@@ -78,6 +88,19 @@ _CODE_CHARS = re.compile(r"[{}();=<>$#\[\]\\]")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s")
 _TEASER_MIN = 5  # headline links that make a page a list of stories
 _STREAM_AFTER_WORDS = 40  # article words before a dated headline starts another story
+_PROSE_RUN = 150  # words of prose under the main heading that make the page an article
+# elements inside a sentence: never taken out for their class names
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em",
+                     "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
+                     "sub", "sup", "time", "tt", "u", "var", "wbr", "br", "img", "label"})
+# furniture that holds other people's prose (a comment thread, other stories' summaries in
+# a gallery or a related list): taken out even when its text reads as prose
+_OTHERS_PROSE = re.compile(
+    r"(?:^|[\s_-])(?:comments?|comment-respond|commentaires|diskuse|related|"
+    r"relacionad[ao]s|recommend\w*|gallery|slideshow|carousel|"
+    r"more-(?:stories|news|from|opinion|articles)|mas-noticias|dalsi-(?:clanky|zpravy)|"
+    r"outbrain|taboola|video-player|jw-wrapper|upnext|up-next|most-read|most-popular|"
+    r"trending)(?:$|[\s_-])", re.I)
 
 
 def extract_page(path: Path, html: str) -> ExtractedPage:
@@ -91,7 +114,7 @@ def extract_page(path: Path, html: str) -> ExtractedPage:
     warning = _list_page_warning(tree, meta, heading)
     standfirst = _standfirst(heading, meta)
     byline, visible_date = _visible_byline(tree)
-    _prune(tree, heading)
+    cut = _prune(tree, heading, meta)
 
     # trafilatura's own metadata reading (a third of its time) only where the page's
     # metadata and visible byline leave a gap
@@ -127,6 +150,7 @@ def extract_page(path: Path, html: str) -> ExtractedPage:
         url=meta.url or _clean(getattr(document, "url", None)),
         language=meta.language or _clean(getattr(document, "language", None)),
         warning=warning,
+        notes=(cut,) if cut else (),
     )
 
 
@@ -189,7 +213,8 @@ def _list_page_warning(tree: lxml.html.HtmlElement, meta: PageMeta,
     """Why the page looks like a list of stories rather than one article, or None."""
     signals = []
     listed = sorted(meta.ld_types & LIST_TYPES)
-    teasers = _teaser_count(tree)
+    # a main heading over a run of prose is an article, whatever links the page lists
+    teasers = 0 if _prose_under(heading) else _teaser_count(tree)
     if listed and not meta.says_article:
         signals.append("its metadata calls it a " + " and ".join(
             {"collectionpage": "collection page", "itemlist": "list",
@@ -206,39 +231,92 @@ def _list_page_warning(tree: lxml.html.HtmlElement, meta: PageMeta,
 
 
 def _teaser_count(tree: lxml.html.HtmlElement) -> int:
-    """Headings that are a link to another page: the teasers of a list of stories."""
+    """Headings that are a link to another page, outside the page's furniture (a "most
+    read" rail): the teasers of a list of stories."""
     count = 0
     for heading in tree.iter("h2", "h3", "h4"):
         text = _text(heading)
         links = heading.findall(".//a[@href]")
-        if text and links and sum(len(_text(a)) for a in links) >= 0.8 * len(text):
+        if text and links and sum(len(_text(a)) for a in links) >= 0.8 * len(text) \
+                and not any(_is_furniture_name(a) for a in heading.iterancestors()):
             count += 1
     return count
 
 
+def _prose_under(heading: lxml.html.HtmlElement | None) -> bool:
+    """Whether the main heading is followed by a run of prose (paragraphs of sentences
+    with few links) before any heading that links elsewhere: an article's text."""
+    if heading is None:
+        return False
+    words = 0
+    for element in _following(heading):
+        if element.tag in ("h2", "h3", "h4") and element.find(".//a[@href]") is not None:
+            break
+        if element.tag != "p":
+            continue
+        text = _text(element)
+        count = len(text.split()) if " " in text else len(text) // 2  # CJK: no spaces
+        if count >= 15 and _link_share(element, text) < 0.3:
+            words += count
+            if words >= _PROSE_RUN:
+                return True
+    return False
+
+
 def _standfirst(heading: lxml.html.HtmlElement | None, meta: PageMeta) -> str | None:
-    """The summary under the headline, when the page shows one beside it."""
+    """The summary under the headline, when the page shows one between the headline and
+    the article's first paragraph (not a related story's summary further down)."""
     if heading is None:
         return None
-    scope = heading.getparent()
-    for _ in range(2):
-        if scope is None:
-            break
-        description = _key(meta.description or "")
-        for element in scope.iter("p", "h2", "h3", "div", "span"):
-            if element is heading:
-                continue
-            text = _text(element)
-            if not 30 <= len(text) <= 600 or len(element.findall(".//p")) > 1:
-                continue
-            if _STANDFIRST.search(_names(element)) or (description and _key(text) == description):
-                return text
-        scope = scope.getparent()
+    description = _key(meta.description or "")
+    for element in _following(heading):
+        if element.tag not in ("p", "h2", "h3", "div", "span"):
+            continue
+        text = _text(element)
+        if element.tag == "p" and len(text.split()) >= 25 and not _STANDFIRST.search(
+                _names(element)) and _key(text) != description:
+            return None  # the article's text has begun
+        if not 30 <= len(text) <= 600 or len(element.findall(".//p")) > 1:
+            continue
+        if (_STANDFIRST.search(_names(element)) or (description and _key(text) == description)) \
+                and not _in_furniture(element, heading):
+            return text
     return None
 
 
+def _following(element: lxml.html.HtmlElement, levels: int = 3) -> Iterator[
+        lxml.html.HtmlElement]:
+    """The elements after ``element`` in the page's order, within its ``levels``-th
+    ancestor; skips link lists (a list, a nav, an aside)."""
+    node: lxml.html.HtmlElement | None = element
+    for _ in range(levels):
+        if node is None:
+            return
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in ("ul", "ol", "nav", "aside"):
+                continue
+            for inner in sibling.iter():
+                if isinstance(inner.tag, str):
+                    yield inner
+        node = node.getparent()
+        if node is not None and node.tag == "body":
+            break
+
+
+def _in_furniture(element: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> bool:
+    """Whether ``element`` is inside furniture or a link list below ``stop``'s parent."""
+    top = stop.getparent()
+    for ancestor in [element, *element.iterancestors()]:
+        if ancestor is top:
+            return False
+        if ancestor.tag in ("ul", "ol", "nav", "aside", "li") or _is_furniture_name(ancestor):
+            return True
+    return False
+
+
 def _visible_byline(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
-    """A byline and a date as the page shows them (not from its metadata), or None."""
+    """A byline and a date as the page shows them (not from its metadata), or None. A
+    photo's credit (in a figure, or "Photo: ...") is not a byline."""
     byline = date = None
     for element in tree.iter("span", "div", "p", "a", "address", "time"):
         text = _text(element)
@@ -249,10 +327,12 @@ def _visible_byline(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None
             label = _BYLINE_LABEL.search(text)
             if label:
                 byline = label.group(1)
-            elif _BYLINE_CLASS.search(names) and not element.findall(".//p"):
+            elif _BYLINE_CLASS.search(names) and not element.findall(".//p") \
+                    and not _PHOTO_CREDIT.match(text) \
+                    and next(element.iterancestors("figure", "figcaption"), None) is None:
                 byline = text
         if date is None:
-            if element.tag == "time" and element.get("datetime"):
+            if element.tag == "time" and element.get("datetime") and not _in_prose(element):
                 date = element.get("datetime")
             elif _DATE_CLASS.search(names):
                 found = _VISIBLE_DATE.search(text)
@@ -268,20 +348,35 @@ def _visible_byline(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None
 # --- taking out what is not the article -----------------------------------------------------
 
 
-def _prune(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -> None:
+def _prune(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None,
+           meta: PageMeta) -> str | None:
+    """Takes out what is not the article; says what of a news stream was cut, or None."""
     body = tree.find("body")
     if body is None:
-        return
+        return None
     total = len(" ".join(_text(p) for p in body.iter("p")))
+    by_blocks = total == 0  # paragraphs set as <div>s: measure blocks' text instead
+    if by_blocks:
+        total = len(_text(body))
     keep = set(heading.iterancestors()) | {heading} if heading is not None else set()
     for element in list(body.iter()):
-        if element in keep or not isinstance(element.tag, str) or element.getparent() is None:
+        if element in keep or not isinstance(element.tag, str) or element.tag in _INLINE \
+                or element.getparent() is None:
             continue
         names = _names(element)
-        if names and _FURNITURE.search(names):
-            inside = len(" ".join(_text(p) for p in element.iter("p")))
-            if total == 0 or inside < 0.5 * total:
-                _remove(element)
+        if not names or not _FURNITURE.search(names):
+            continue
+        if not _OTHERS_PROSE.search(names) and _is_prose(element):
+            for attribute in ("class", "id"):  # trafilatura would drop it for its names
+                element.attrib.pop(attribute, None)
+            continue
+        inside = len(_text(element)) if by_blocks else len(
+            " ".join(_text(p) for p in element.iter("p")))
+        if total == 0 or inside < 0.5 * total:
+            _remove(element)
+    for time in list(body.iter("time")):
+        if _in_prose(time):
+            time.drop_tag()  # trafilatura drops a <time>'s words from a sentence
     for element in list(body.iter("p", "li", "div")):
         if element.getparent() is None or element.findall(".//p"):
             continue
@@ -292,8 +387,10 @@ def _prune(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -
             linked = sum(len(_text(a)) for a in element.iter("a"))
             if not rest or linked >= 0.5 * len(rest):
                 _remove(element)
-    if heading is not None:
-        _cut_stream(tree, heading)
+    note = None
+    if heading is not None and "liveblogposting" not in meta.ld_types:
+        # a live blog's entries, each a headline and a time, are its text
+        note = _cut_stream(tree, heading)
     for table in list(body.iter("table")):
         _layout_table(table)
     for pre in list(body.iter("pre")):
@@ -304,18 +401,39 @@ def _prune(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement | None) -
         if parent is not None and parent.tag != "pre" and len(text.split()) >= 6 \
                 and len(_CODE_CHARS.findall(text)) <= len(text) / 100:
             code.drop_tag()
+    return note
 
 
-def _cut_stream(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> None:
+def _is_prose(element: lxml.html.HtmlElement) -> bool:
+    """Whether a block is prose, whatever its class says (a subscriber's paywalled
+    paragraphs, a paragraph of "social affairs"): sentences of its own words, few links,
+    no list of links or linked headings."""
+    text = _text(element)
+    count = len(text.split()) if " " in text else len(text) // 2  # CJK: no spaces
+    if count < 12 or not re.search(r"[.!?。！？]", text) or _link_share(element, text) >= 0.2:
+        return False
+    return element.find(".//li//a") is None and not any(
+        h.find(".//a") is not None for h in element.iter("h2", "h3", "h4", "h5", "h6"))
+
+
+def _cut_stream(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> str | None:
     """Takes out the other stories of a news stream after the article: each starts with a
-    headline followed by its own byline or date line (an article's subheadings have
-    none), or is an ``<article>`` of its own."""
+    headline, once the article's text has begun, followed by a line that is its byline or
+    date (an article's subheadings have none; a date in a sentence is not one), or is an
+    ``<article>`` of its own with a headline that links elsewhere or a byline or date.
+    Says what was cut, or None."""
+    cut_paragraphs = 0
+    first: str | None = None
     own = next((a for a in heading.iterancestors("article")), None)
     if own is not None:
         for other in list(tree.iter("article")):
             if other is not own and own not in set(other.iterancestors()) \
                     and other not in set(own.iterancestors()) \
-                    and own not in set(other.iter()) and other.getparent() is not None:
+                    and own not in set(other.iter()) and other.getparent() is not None \
+                    and _looks_like_story(other):
+                cut_paragraphs += len(other.findall(".//p"))
+                title = next((_text(h) for h in other.iter("h1", "h2", "h3", "h4")), "")
+                first = first or title
                 _remove(other)
     after = False
     words = 0  # of the article's paragraphs since its headline
@@ -331,18 +449,73 @@ def _cut_stream(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> 
         follower = element.getnext()
         if follower is None or words < _STREAM_AFTER_WORDS:
             continue  # a standfirst or a subheading above the article's text
-        names = _names(follower)
-        dated = (_DATE_CLASS.search(names) or _BYLINE_CLASS.search(names)
-                 or follower.find(".//time") is not None)
-        if dated and len(_text(follower)) < 160:
+        if _story_line(follower) and (element.find(".//a[@href]") is not None
+                                      or _has_byline(follower) or _has_date(follower)):
             parent = element.getparent()
             cut = False
             for sibling in list(parent):
                 if sibling is element:
                     cut = True
                 if cut:
+                    cut_paragraphs += 1 if sibling.tag == "p" else len(sibling.findall(".//p"))
                     _remove(sibling)
-            return
+            first = _text(element)
+            break
+    if not first:
+        return None
+    if len(first) > 60:
+        first = first[:57].rstrip() + "…"
+    return (f"{cut_paragraphs} paragraph{'s' if cut_paragraphs != 1 else ''} from the "
+            f"heading '{first}' on taken for other stories of a news stream and left out")
+
+
+_DATE_TEXT = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\d{4}-\d{1,2}-\d{1,2}|\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|"
+    r"\d{4}年|\d{1,2}月\d{1,2}日|"
+    r"\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janv|févr|avr|mai|juin|"
+    r"juil|août|sept|déc|ene|abr|ago|dic|märz|okt|dez|led|úno|bře|dub|kvě|čer|srp|zář|říj|lis|"
+    r"pro)\w*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b|"
+    r"\b(?:yesterday|today|\d+\s+(?:minutes?|hours?|days?)\s+ago)\b", re.I)
+
+
+def _story_line(follower: lxml.html.HtmlElement) -> bool:
+    """Whether the element after a heading is a line of its own that is a byline or a
+    date (not a sentence with a date in it, not an info box)."""
+    text = _text(follower)
+    if not text or len(text) >= 160 or (follower.tag in _INLINE and follower.tag != "time"):
+        return False
+    if follower.tag == "time" or _DATE_CLASS.search(_names(follower)) \
+            or _BYLINE_CLASS.search(_names(follower)):
+        return True
+    marked = sum(len(_text(e)) for e in follower.iter()
+                 if e is not follower and (e.tag == "time" or _DATE_CLASS.search(_names(e))
+                                           or _BYLINE_CLASS.search(_names(e))))
+    return marked >= 0.5 * len(text)
+
+
+def _has_byline(element: lxml.html.HtmlElement) -> bool:
+    text = _text(element)
+    return bool(re.match(r"(?:by|von|par|por|od|作者|记者)\s", text, re.I)) or any(
+        _BYLINE_CLASS.search(_names(e)) and not _PHOTO_CREDIT.match(_text(e))
+        for e in element.iter() if isinstance(e.tag, str))
+
+
+def _has_date(element: lxml.html.HtmlElement) -> bool:
+    return element.find(".//time") is not None or element.tag == "time" \
+        or bool(_DATE_TEXT.search(_text(element)))
+
+
+def _looks_like_story(article: lxml.html.HtmlElement) -> bool:
+    """Whether an ``<article>`` beside the article is another story: its headline links
+    elsewhere, or it has a byline or date line (a live blog's entries have neither)."""
+    for heading in article.iter("h1", "h2", "h3", "h4"):
+        if heading.find(".//a[@href]") is not None:
+            return True
+    for element in article.iter():
+        if element.tag in ("p", "div", "span", "time", "footer", "header", "address") \
+                and _story_line(element) and (_has_byline(element) or _has_date(element)):
+            return True
+    return False
 
 
 def _layout_table(table: lxml.html.HtmlElement) -> None:
@@ -365,7 +538,8 @@ def _prose_pre(pre: lxml.html.HtmlElement) -> None:
     words = text.split()
     if len(words) < 25 or len(_CODE_CHARS.findall(text)) > len(text) / 100:
         return
-    inner = (pre.text or "") + "".join(
+    # the text as markup again: its "<", "&" are escaped, never read as tags
+    inner = escape(pre.text or "", quote=False) + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in pre)
     paragraphs = []
     for chunk in re.split(r"\n[ \t]*\n", inner):
@@ -428,7 +602,9 @@ def _body(document: object) -> str:
 
 def _dedent(markdown: str) -> str:
     """Lines indented four spaces or more (outside fenced code and nested lists) brought to
-    the margin: trafilatura keeps a page's indentation, which Markdown reads as code."""
+    the margin: trafilatura keeps a page's indentation, which Markdown reads as code. A
+    "<" of the text, which trafilatura writes ``\\<``, is written ``&lt;``: the renderer
+    took ``\\<AAPL.O>`` for a tag and dropped it."""
     out = []
     fenced = False
     for line in markdown.split("\n"):
@@ -439,6 +615,8 @@ def _dedent(markdown: str) -> str:
             if stripped.startswith("`") and stripped.endswith("`") and stripped.count("`") == 2:
                 stripped = stripped[1:-1]
             line = stripped
+        if not fenced and "\\<" in line:
+            line = line.replace("\\<", "&lt;")
         out.append(line)
     return "\n".join(out)
 
@@ -498,6 +676,26 @@ def _names(element: lxml.html.HtmlElement) -> str:
 
 def _text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())
+
+
+def _in_prose(element: lxml.html.HtmlElement) -> bool:
+    """Whether an inline element is part of a sentence: its block says more than it."""
+    parent = element.getparent()
+    while parent is not None and parent.tag in _INLINE:
+        parent = parent.getparent()
+    return parent is not None and len(_text(parent)) > 2 * len(_text(element)) + 20
+
+
+def _link_share(element: lxml.html.HtmlElement, text: str) -> float:
+    """The share of ``text`` (the element's) that is the text of links."""
+    if not text:
+        return 0.0
+    return sum(len(_text(a)) for a in element.iter("a")) / len(text)
+
+
+def _is_furniture_name(element: lxml.html.HtmlElement) -> bool:
+    names = _names(element)
+    return bool(names) and bool(_FURNITURE.search(names))
 
 
 def _key(value: str) -> str:

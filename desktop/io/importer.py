@@ -220,6 +220,7 @@ def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
         if cleaned and cleaned.outlet_hint:
             found = found.merged(Metadata(outlet=cleaned.outlet_hint))
         found = found.merged(text_metadata(document.text))
+        notes.extend(page.notes)  # what the page reader left out (a news stream's stories)
         if page.warning:
             if warnings is not None:
                 warnings.append(page.warning)
