@@ -133,8 +133,8 @@ def _split(value: str) -> list[str]:
     stripped = _strip_tail(stripped)
     pieces = [p.strip() for p in _LIST.split(stripped)]
     pieces = [p for p in pieces if p]
-    if len(pieces) > 1:
-        pieces = [name for piece in pieces for name in _split_conjunction(piece)]
+    # "Jana Dvořáková a Petr Novák": two names joined by "and" (both of two words or more)
+    pieces = [name for piece in pieces for name in _split_conjunction(piece)]
     parts: list[str] = []
     for piece in pieces:
         words = piece.replace(".", " ").split()

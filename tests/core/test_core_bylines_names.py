@@ -144,3 +144,14 @@ def test_dates_with_zone_names_and_day_first_dots(value, iso, capsys):
         assert parse_date(value) == iso
     assert caught == []
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("raw", "names"), [
+    ("Jana Dvořáková a Petr Novák", "Jana Dvořáková; Petr Novák"),
+    ("Ana Costa e João Pereira", "Ana Costa; João Pereira"),
+    ("Juan Pérez y María Gómez", "Juan Pérez; María Gómez"),
+    ("José Ortega y Gasset", "José Ortega y Gasset"),
+    ("Santiago Ramón y Cajal", "Santiago Ramón y Cajal"),
+])
+def test_two_names_joined_by_and_alone_are_two_authors(raw: str, names: str) -> None:
+    assert clean_authors(raw) == names
