@@ -28,12 +28,9 @@ Goal: the store takes at most 1.5 times the baseline's time.
 from __future__ import annotations
 
 import csv
-import os
 import re
 import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from benchmarks.corpus import annotated_library
@@ -48,6 +45,7 @@ from benchmarks.harness import (
     seconds_text,
     workdir,
 )
+from benchmarks.processes import timed
 
 NAME = "export-cli"
 ARTICLES = 1_750
@@ -58,25 +56,9 @@ GOAL_RATIO = 1.5
 BASELINE_SCRIPT = Path(__file__).resolve().with_name("export_baseline.py")
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # a user's every-day run reads compiled bytecode (pip compiles on install); some
-    # machines turn the cache off for everything
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("CLOSEREAD_DEBUG", None)
-    return env
-
-
 def _timed(command: list[str]) -> tuple[float, str, str]:
     """Seconds from launch to exit, and the process's stdout and stderr."""
-    began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=_environment(),
-                          cwd=workdir(), check=False)
-    seconds = time.perf_counter() - began
-    if done.returncode != 0:
-        raise RuntimeError(f"{NAME}: {command[:3]} failed ({done.returncode}): "
-                           f"{done.stderr.strip()[-500:]}")
-    return seconds, done.stdout, done.stderr
+    return timed(NAME, command)
 
 
 def store_command(db_path: Path, out_path: Path) -> list[str]:

@@ -25,8 +25,8 @@ import re
 import sys
 from pathlib import Path
 
-from benchmarks.bench_pdf import _timed
-from benchmarks.harness import Result, log, median, number, remove_db, seconds_text, workdir
+from benchmarks.harness import Result, log, number, seconds_text, workdir
+from benchmarks.processes import import_runs
 from desktop.io.importer import import_workers
 
 NAME = "pages"
@@ -75,36 +75,9 @@ def run(scale: float = 1.0) -> Result:
     store = [sys.executable, "-m", "desktop", "--db", str(db_path), "import", str(folder)]
     baseline = [sys.executable, str(BASELINE_SCRIPT), str(folder)]
 
-    def import_once(**env: str) -> float:
-        remove_db(db_path)
-        seconds, stdout, _ = _timed(store, **env)
-        found = re.search(r"(\d+) imported", stdout)
-        if not found or int(found.group(1)) != files:
-            raise AssertionError(f"{NAME}: the import said {stdout[-300:]!r}")
-        return seconds
-
-    def baseline_once() -> float:
-        seconds, stdout, _ = _timed(baseline)
-        if stdout.split()[:1] != [str(files)]:
-            raise AssertionError(f"{NAME}: the baseline read {stdout.strip()}")
-        return seconds
-
-    import_once()  # warm-up: bytecode and file caches
-    baseline_once()
-    store_times: list[float] = []
-    baseline_times: list[float] = []
-    single_times: list[float] = []
-    for index in range(RUNS):
-        store_times.append(import_once())
-        baseline_times.append(baseline_once())
-        # what Closeread adds to the extractor's work, with the pages read in one process
-        single_times.append(import_once(CLOSEREAD_IMPORT_WORKERS="1"))
-        log(f"{NAME}: run {index + 1}/{RUNS}: import {store_times[-1]:.2f} s, "
-            f"baseline {baseline_times[-1]:.2f} s, import in one process "
-            f"{single_times[-1]:.2f} s")
-    remove_db(db_path)
-    seconds, base = median(store_times), median(baseline_times)
-    single = median(single_times)
+    times = import_runs(NAME, RUNS, db_path, store, files, baseline,
+                        lambda out: out.split()[:1] == [str(files)])
+    seconds, base, single = times.medians
     ratio = seconds / base
     return Result(
         name=NAME,
@@ -112,7 +85,7 @@ def run(scale: float = 1.0) -> Result:
         seconds=seconds, baseline_seconds=base,
         figure=f"{number(files / seconds)} pages/s",
         goal=f"goal ratio <= {GOAL_RATIO:g}x", met=ratio <= GOAL_RATIO, runs=RUNS,
-        store_times=store_times, baseline_times=baseline_times,
+        store_times=times.store, baseline_times=times.baseline,
         baseline_figure=f"{seconds_text(base)} = {number(files / base)} pages/s",
         notes=[f"the same import with the pages read in this one process "
                f"(CLOSEREAD_IMPORT_WORKERS=1): {seconds_text(single)} = "

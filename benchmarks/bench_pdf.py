@@ -23,15 +23,12 @@ Goal: the import takes at most 1.5 times the baseline's time.
 
 from __future__ import annotations
 
-import os
 import random
-import re
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from benchmarks.harness import Result, log, median, number, remove_db, seconds_text, workdir
+from benchmarks.harness import Result, log, number, seconds_text, workdir
+from benchmarks.processes import import_runs
 
 NAME = "pdf"
 FILES = 100
@@ -59,15 +56,6 @@ _SENTENCES = [
     "Records kept since the war show that the wall was last strengthened in 1971.",
     "Schoolchildren from the island have been taking the bus since the pier was closed.",
 ]
-
-
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's run reads compiled bytecode
-    env.pop("CLOSEREAD_DEBUG", None)
-    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
-        env.pop(name, None)
-    return env
 
 
 def make_pdfs(folder: Path, files: int, pages: int) -> int:
@@ -105,17 +93,6 @@ def make_pdfs(folder: Path, files: int, pages: int) -> int:
     return made
 
 
-def _timed(command: list[str], **env: str) -> tuple[float, str, str]:
-    began = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True,
-                          env=_environment() | env, cwd=workdir(), check=False)
-    seconds = time.perf_counter() - began
-    if done.returncode != 0:
-        raise RuntimeError(f"{NAME}: {command[:4]} failed ({done.returncode}): "
-                           f"{done.stderr.strip()[-500:]}")
-    return seconds, done.stdout, done.stderr
-
-
 def run(scale: float = 1.0) -> Result:
     files = max(5, round(FILES * scale))
     folder = workdir() / "pdf-reports"
@@ -126,31 +103,9 @@ def run(scale: float = 1.0) -> Result:
     store = [sys.executable, "-m", "desktop", "--db", str(db_path), "import", str(folder)]
     baseline = [sys.executable, str(BASELINE_SCRIPT), str(folder)]
 
-    def import_once() -> float:
-        remove_db(db_path)
-        seconds, stdout, _ = _timed(store)
-        found = re.search(r"(\d+) imported", stdout)
-        if not found or int(found.group(1)) != files:
-            raise AssertionError(f"{NAME}: the import said {stdout[-300:]!r}")
-        return seconds
-
-    def baseline_once() -> float:
-        seconds, stdout, _ = _timed(baseline)
-        if stdout.split()[:2] != [str(files), str(pages)]:
-            raise AssertionError(f"{NAME}: the baseline read {stdout.strip()}")
-        return seconds
-
-    import_once()  # warm-up: bytecode and file caches
-    baseline_once()
-    store_times: list[float] = []
-    baseline_times: list[float] = []
-    for index in range(RUNS):
-        store_times.append(import_once())
-        baseline_times.append(baseline_once())
-        log(f"{NAME}: run {index + 1}/{RUNS}: import {store_times[-1]:.2f} s, "
-            f"baseline {baseline_times[-1]:.2f} s")
-    remove_db(db_path)
-    seconds, base = median(store_times), median(baseline_times)
+    times = import_runs(NAME, RUNS, db_path, store, files, baseline,
+                        lambda out: out.split()[:2] == [str(files), str(pages)])
+    seconds, base, single = times.medians
     ratio = seconds / base
     return Result(
         name=NAME,
@@ -158,6 +113,9 @@ def run(scale: float = 1.0) -> Result:
         seconds=seconds, baseline_seconds=base,
         figure=f"{number(pages / seconds)} pages/s",
         goal=f"goal ratio <= {GOAL_RATIO:g}x", met=ratio <= GOAL_RATIO, runs=RUNS,
-        store_times=store_times, baseline_times=baseline_times,
+        store_times=times.store, baseline_times=times.baseline,
         baseline_figure=f"{seconds_text(base)} = {number(pages / base)} pages/s",
+        notes=[f"the same import with the PDFs read in this one process "
+               f"(CLOSEREAD_IMPORT_WORKERS=1): {seconds_text(single)} = "
+               f"{number(pages / single)} pages/s, {single / base:.1f}x the baseline"],
     )
