@@ -46,6 +46,19 @@ def select_range(text: str, start: int, end: int, context: int = CONTEXT_CHARS) 
     )
 
 
+def w3c_selectors(start: int | None, end: int | None, exact: str | None,
+                  prefix: str | None, suffix: str | None,
+                  anchored: bool = True) -> list[dict[str, object]]:
+    """A passage's W3C selectors, as JSON: its TextPositionSelector (when it is anchored:
+    an orphan has no place) and its TextQuoteSelector."""
+    found: list[dict[str, object]] = []
+    if anchored:
+        found.append({"type": "TextPositionSelector", "start": start, "end": end})
+    found.append({"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
+                  "suffix": suffix})
+    return found
+
+
 def quote_occurrences(text: str, quote: str) -> list[int]:
     """Start offsets of every occurrence of ``quote`` in ``text``, overlapping ones included."""
     if not quote:

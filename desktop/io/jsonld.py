@@ -49,6 +49,7 @@ from typing import Any, TextIO
 from desktop import __version__
 from desktop.core.errors import ImportFileError
 from desktop.core.model import ORPHAN, Annotation, new_id, now_iso
+from desktop.core.selectors import w3c_selectors
 from desktop.io.decoding import decode, load_json, read_bytes
 from desktop.io.output import written_whole
 from desktop.store.annotations import AnnotationFilter
@@ -87,12 +88,9 @@ def annotation_jsonld(annotation: Annotation, source: str,
                        "value": annotation.note, "format": NOTE_FORMAT})
     motivation = ("tagging" if annotation.tag_paths
                   else "commenting" if annotation.note else "highlighting")
-    selectors: list[dict[str, object]] = []
-    if annotation.anchor_state != ORPHAN:
-        selectors.append({"type": "TextPositionSelector", "start": annotation.start,
-                          "end": annotation.end})
-    selectors.append({"type": "TextQuoteSelector", "exact": annotation.exact,
-                      "prefix": annotation.prefix, "suffix": annotation.suffix})
+    selectors = w3c_selectors(annotation.start, annotation.end, annotation.exact,
+                              annotation.prefix, annotation.suffix,
+                              annotation.anchor_state != ORPHAN)
     data: dict[str, object] = {
         "@context": CONTEXT,
         "id": UUID_URN + annotation.id,

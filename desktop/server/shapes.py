@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote
 
 from desktop.core.changes import ANNOTATION, ARTICLE, GROUP, REPLY, Change
 from desktop.core.model import ORPHAN, Annotation, Article
+from desktop.core.selectors import w3c_selectors
 from desktop.io.jsonld import CONTEXT, NOTE_FORMAT, UUID_URN, annotation_jsonld, article_source
 from desktop.store.accounts import WORLD, Group, User
 from desktop.store.sharing import KIND_REPLY, SharedItem
@@ -50,13 +51,8 @@ def annotation_json(item: SharedItem, article: Article | None, base: str,
     read = [f"group:{item.group_id}"] if item.shared else [user]
     target: dict[str, Any] = {"source": uri}
     if item.kind != KIND_REPLY:
-        selectors: list[dict[str, Any]] = []
-        if item.anchor_state != ORPHAN:
-            selectors.append({"type": "TextPositionSelector", "start": item.start,
-                              "end": item.end})
-        selectors.append({"type": "TextQuoteSelector", "exact": item.exact,
-                          "prefix": item.prefix, "suffix": item.suffix})
-        target["selector"] = selectors
+        target["selector"] = w3c_selectors(item.start, item.end, item.exact, item.prefix,
+                                           item.suffix, item.anchor_state != ORPHAN)
     return {
         "id": item.id,
         "created": item.created,

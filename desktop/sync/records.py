@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.core.bundle import BundleAnnotation, BundleArticle, is_uuid
 from desktop.core.model import ANCHORED, ORPHAN, Article, iso_date
+from desktop.core.selectors import w3c_selectors
 from desktop.store.articles import NewArticle
 from desktop.store.sharing import ARTICLE_URN, SharedItem
 from desktop.sync.server import user_name
@@ -34,12 +35,8 @@ def annotation_body(item: SharedItem, server_article_id: str, userid: str = "",
     ``permissions.read`` names); without it a private passage is refused here rather
     than sent shared."""
     uri = ARTICLE_URN + server_article_id
-    selectors: list[dict[str, object]] = []
-    if item.anchor_state != ORPHAN:
-        selectors.append({"type": "TextPositionSelector", "start": item.start,
-                          "end": item.end})
-    selectors.append({"type": "TextQuoteSelector", "exact": item.exact,
-                      "prefix": item.prefix, "suffix": item.suffix})
+    selectors = w3c_selectors(item.start, item.end, item.exact, item.prefix, item.suffix,
+                              item.anchor_state != ORPHAN)
     body: dict[str, object] = {
         "id": item.id, "uri": uri, "text": item.text, "tags": list(item.tag_paths),
         "created": item.created, "updated": item.updated,
