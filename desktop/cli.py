@@ -30,9 +30,6 @@ from desktop.core.errors import (
     readable,
 )
 from desktop.core.selectors import select_quote, select_range
-from desktop.io.autotag import autotag
-from desktop.io.brat import import_brat
-from desktop.io.bundle import merge_bundle_files
 from desktop.io.csv_export import neutralise
 from desktop.io.formats import (
     ANNOTATION_READERS,
@@ -43,10 +40,7 @@ from desktop.io.formats import (
     export_format,
     names,
 )
-from desktop.io.importer import FileOutcome, import_paths, is_link_source, replace_article
 from desktop.io.output import written_whole
-from desktop.io.ptc import import_ptc
-from desktop.io.samples import load_samples
 from desktop.io.terminal import (
     readable_streams,
     render_marked,
@@ -58,6 +52,9 @@ from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import DEFAULT_BUSY_TIMEOUT, Library
 from desktop.store.reviews import CLOSED, OPEN, unit_as_dict
 from desktop.store.revisions import history
+
+if TYPE_CHECKING:  # the import pipeline loads only for the commands that import
+    from desktop.io.importer import FileOutcome
 
 
 class _Group(click.Group):
@@ -180,6 +177,7 @@ def _has_display() -> bool:
 def _list_library(state: _State) -> None:
     library = state.library
     if library.created:
+        from desktop.io.samples import load_samples  # the importer loads only when used
         report = load_samples(library)
         click.echo(f"New library {state.db_path} with {len(report.imported)} sample articles.")
     _print_articles(library.articles.list())
@@ -259,6 +257,7 @@ def import_cmd(state: _State, paths: tuple[str, ...], no_clean: bool, fmt: str,
     its Content-Type says; the url it ends at becomes the article's url.
     """
     files = tuple(Path(p) for p in paths)
+    from desktop.io.importer import import_paths, is_link_source, replace_article
     if fmt in ("ptc", "brat") and any(is_link_source(p) for p in paths):
         raise InvalidArgumentError(f"--format {fmt} reads files, not links")
     if fmt == "ptc":
@@ -313,12 +312,14 @@ def import_cmd(state: _State, paths: tuple[str, ...], no_clean: bool, fmt: str,
 
 def _import_ptc(state: _State, paths: tuple[Path, ...], labels: Path | None,
                 annotator: str) -> None:
+    from desktop.io.ptc import import_ptc
     report = import_ptc(state.library, paths, labels, annotator)
     _echo_outcomes(report.articles)
     click.echo(report.summary())
 
 
 def _import_brat(state: _State, paths: tuple[Path, ...], annotator: str) -> None:
+    from desktop.io.brat import import_brat
     report = import_brat(state.library, paths, annotator)
     _echo_outcomes(report.articles)
     click.echo(report.summary())
@@ -443,6 +444,7 @@ def autotag_cmd(state: _State, pattern: str, tags: tuple[str, ...], article: str
 
     Matches this annotator already tagged with the same tag are not tagged twice.
     """
+    from desktop.io.autotag import autotag  # the regex package loads only for autotag
     result = autotag(state.library, pattern, tags, annotator, article=article,
                      ignore_case=ignore_case, note=note)
     click.echo(f"tagged {result.created} passage{'s' if result.created != 1 else ''} "
@@ -585,6 +587,7 @@ def merge(state: _State, bundles: tuple[Path, ...], dry_run: bool, as_json: bool
     deletion is never undone, a changed text re-anchors. All bundles go in one
     transaction: a bad file merges nothing. Merging a bundle again changes nothing.
     """
+    from desktop.io.bundle import merge_bundle_files
     reports = merge_bundle_files(state.library, bundles, dry_run=dry_run)
     if as_json:
         _echo_json({"dry_run": dry_run, "bundles": [r.as_dict() for r in reports]})
@@ -602,6 +605,7 @@ def merge(state: _State, bundles: tuple[Path, ...], dry_run: bool, as_json: bool
 @pass_state
 def samples(state: _State) -> None:
     """Add the bundled sample articles to the library."""
+    from desktop.io.samples import load_samples  # the importer loads only when used
     report = load_samples(state.library)
     click.echo(report.summary())
 

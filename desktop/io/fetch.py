@@ -247,7 +247,7 @@ def _kind(shown: str, response: httpx.Response, where: str) -> tuple[str, str, s
             charset = value.strip().strip("\"'")
     fmt = CONTENT_TYPES.get(media_type)
     if fmt is None and media_type in _UNTYPED:
-        from desktop.io.importer import EXTENSIONS
+        from desktop.io.formats import EXTENSIONS
 
         fmt = EXTENSIONS.get(PurePosixPath(response.url.path).suffix.lower())
         if fmt is None:

@@ -291,13 +291,28 @@ class ArticleFormat:
     help: str
 
 
+# an article file's suffix and the format an import by extension reads it as (the import
+# pipeline, desktop.io.importer, reads by this table; kept here so that naming the formats
+# does not load the pipeline)
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+FORMAT_CHOICES = ("auto", "text", "markdown", "html", "pdf", "docx")
+
+
 @cache
 def article_formats() -> tuple[ArticleFormat, ...]:
     """The formats ``closeread import --format`` takes, ``auto`` first. The suffixes of
     auto, text, markdown, html, pdf and docx are the import pipeline's own table, so the
     file dialog offers exactly what an import by extension reads."""
-    from desktop.io.importer import EXTENSIONS, FORMAT_CHOICES
-
     by_format: dict[str, list[str]] = {}
     for suffix, name in EXTENSIONS.items():
         by_format.setdefault(name, []).append(suffix)

@@ -36,6 +36,7 @@ from desktop.core.errors import (
 from desktop.core.metadata import Metadata, parse_date, text_metadata
 from desktop.core.model import Article, text_sha256
 from desktop.io.decoding import decode, read_bytes
+from desktop.io.formats import EXTENSIONS, FORMAT_CHOICES
 from desktop.io.html import extract_page
 from desktop.store.articles import NewArticle
 from desktop.store.library import Library
@@ -44,23 +45,11 @@ from desktop.store.revisions import replace_text
 if TYPE_CHECKING:
     from desktop.io.fetch import FetchLimits
 
-EXTENSIONS = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".pdf": "pdf",
-    ".docx": "docx",
-}
 # files an import names that Closeread cannot read, and what to do instead
 UNREADABLE = {
     ".doc": "old binary Word .doc files cannot be read; save it as .docx or PDF (Word or "
             "LibreOffice: File > Save As) and import that",
 }
-FORMAT_CHOICES = ("auto", "text", "markdown", "html", "pdf", "docx")
 # formats read from binary documents by desktop.io.documents, as paragraphs of plain text
 DOCUMENT_FORMATS = frozenset({"pdf", "docx"})
 _BATCH = 100  # files written per transaction
