@@ -4,21 +4,46 @@ A command runs its decision once (accept a version, accept an edited version, re
 reopen, or a rule over the whole session) and keeps what the store says it changed
 (``DecisionChange``); undo and redo hand that back to ``library.reviews``, which refuses
 (and says why) when the unit was decided again since, by this window or another process.
+
+A refusal (a unit decided again since, a closed session, a version that is not there) is
+not a failed save: the command goes off the stack and ``refused`` says why, once; the
+main window's save indicator is left alone. Only a library that cannot be written (locked,
+read-only) is reported as the editor's ``failed``, which the main window shows as
+"Not saved".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from desktop.core.errors import ClosereadError, DatabaseError
 from desktop.store.reviews import AutoResult, DecisionChange
 from desktop.ui.editing import AnnotationEditor, LibraryCommand
 
 
 class _ReviewCommand(LibraryCommand):
-    def __init__(self, editor: AnnotationEditor, text: str) -> None:
+    def __init__(self, editor: AnnotationEditor, text: str,
+                 refused: Callable[[str], None] | None = None) -> None:
         super().__init__(editor, text)
         self.reviews = editor.library.reviews
         self.changes: list[DecisionChange] | None = None
+        # who says why a step was refused (the review window); None: nobody, the caller
+        # reads ``error``
+        self.refused = refused
+
+    def _attempt(self, action: Callable[[], object]) -> bool:
+        try:
+            action()
+        except ClosereadError as error:
+            self.error = error.message
+            self.setObsolete(True)
+            if isinstance(error, DatabaseError):
+                self.editor.failed.emit(error.message)  # could not be written: not saved
+            elif self.refused is not None:
+                self.refused(error.message)
+            return False
+        self.editor.saved.emit()
+        return True
 
     def _decide(self) -> Sequence[DecisionChange]:
         raise NotImplementedError
@@ -43,8 +68,9 @@ class DecideUnit(_ReviewCommand):
     ``reopen`` with their arguments bound) and returns its ``DecisionChange``."""
 
     def __init__(self, editor: AnnotationEditor, text: str,
-                 decide: Callable[[], DecisionChange]) -> None:
-        super().__init__(editor, text)
+                 decide: Callable[[], DecisionChange],
+                 refused: Callable[[str], None] | None = None) -> None:
+        super().__init__(editor, text, refused)
         self._run = decide
 
     def _decide(self) -> Sequence[DecisionChange]:
@@ -56,8 +82,9 @@ class AutoDecide(_ReviewCommand):
     settled."""
 
     def __init__(self, editor: AnnotationEditor, session: str, rule: str, reviewer: str,
-                 min_votes: int | None = None, redo_decided: bool = False) -> None:
-        super().__init__(editor, f"Accept the {rule} units of {session}")
+                 min_votes: int | None = None, redo_decided: bool = False,
+                 refused: Callable[[str], None] | None = None) -> None:
+        super().__init__(editor, f"Accept the {rule} units of {session}", refused)
         self.session = session
         self.rule = rule
         self.reviewer = reviewer

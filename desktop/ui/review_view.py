@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -149,6 +150,7 @@ class ReviewView(QWidget):
         self.names = {a.id: a.name for a in self.session.analysts}
         self.article_id = ""
         self.current_key = ""
+        self._refusal = _refusal_shower(self)
         self._build()
         self._bind_keys()
         window.watcher.changed.connect(self._library_changed)
@@ -382,7 +384,8 @@ class ReviewView(QWidget):
                 tag = next(iter(sorted(passage.tags)), "")
                 reconciled.append(LaneMark(reviewed.unit.key, passage.start, passage.end,
                                            colors.get(tag, "#999999")))
-        names = [f"{a.lane} {a.name}" for a in self.session.analysts] + ["✓ reconciled"]
+        names = [f"{a.lane} {a.name}" + (" (deleted)" if a.missing else "")
+                 for a in self.session.analysts] + ["✓ reconciled"]
         self.lanes.set_lanes(names, [lanes[a.id] for a in self.session.analysts]
                              + [reconciled])
         self.lane_names.setText("Lanes: " + " · ".join(_escape(n) for n in names))
@@ -417,19 +420,27 @@ class ReviewView(QWidget):
         self.unit_heading.setText(
             f"Unit {(self.model.row_of(unit.key) or 0) + 1} · {CLASS_WORDS.get(unit.kind)} · "
             f"{reviewed.state}")
+        decision, made = reviewed.decision, reviewed.reconciled
         for analyst in self.session.analysts:
             versions = unit.versions(analyst.id)
             if not versions:
-                item = QListWidgetItem(f"{analyst.lane} · {analyst.name}: — (not marked)")
+                gone = "deleted from the library" if analyst.missing else "not marked"
+                item = QListWidgetItem(f"{analyst.lane} · {analyst.name}: — ({gone})")
                 item.setData(KEY_ROLE, "")
+                self.versions.addItem(item)
             for passage in versions:
                 tags = ", ".join(sorted(passage.tags)) or "no tag"
                 quote = " ".join(self.text.text[passage.start:passage.end].split())
-                item = QListWidgetItem(f"{analyst.lane} · {analyst.name}: [{tags}] “{quote}” "
+                # the version the decision took (of an analyst's several, the one whose
+                # span and tags the reconciled passage has)
+                taken = (decision is not None and made is not None
+                         and decision.analyst_id == analyst.id
+                         and (made.start, made.end, made.tags)
+                         == (passage.start, passage.end, passage.tags))
+                item = QListWidgetItem(f"{'✓ ' if taken else ''}{analyst.lane} · "
+                                       f"{analyst.name}: [{tags}] “{quote}” "
                                        f"({passage.start}–{passage.end})")
                 item.setData(KEY_ROLE, passage.id)
-                self.versions.addItem(item)
-            if not versions:
                 self.versions.addItem(item)
         self.decision_label.setText("Decision: " + decision_words(reviewed, self.names)
                                     + (f" — {reviewed.decision.comment}"
@@ -477,31 +488,73 @@ class ReviewView(QWidget):
     def reviewer(self) -> str:
         return self.window_.editor.annotator
 
-    def _push(self, command: DecideUnit | AutoDecide) -> None:
+    def _push(self, command: DecideUnit | AutoDecide) -> bool:
+        """Runs ``command`` on the main window's undo stack; False when the library
+        refused it (said once, by ``_refusal``; a refused command leaves the stack)."""
         self.window_.undo_stack.push(command)
-        if command.error:
-            messages.warn(self, "Review", command.error)
+        return not command.error
 
-    def _decide(self, text: str, decide: Any) -> None:
+    def _decide(self, text: str, decide: Any, step: bool = True) -> bool:
+        """One unit's decision; on success the comment is cleared and, with ``step``, the
+        next unit becomes current. A refused decision leaves the unit current."""
         if not self.current_key:
-            return
-        self._push(DecideUnit(self.window_.editor, text, decide))
+            return False
+        if not self._push(DecideUnit(self.window_.editor, text, decide, self._refusal)):
+            return False
         self.comment.clear()
-        self.step_unit(1)
+        if step:
+            self.step_unit(1)
+        return True
 
     def accept_lane(self, lane: int) -> None:
+        """The key ``lane`` (1–9): that analyst's version. When they have several
+        passages in the unit, the one chosen in the versions list if it is theirs, else
+        their first, and the unit stays current so the lead sees which was taken (press
+        the key again with another of theirs chosen to take that one instead)."""
         analyst = next((a for a in self.session.analysts if a.lane == lane), None)
         unit = self._current_unit()
         if analyst is None or unit is None:
             return
-        if not unit.versions(analyst.id):
-            self.window_.statusBar().showMessage(
-                f"{analyst.name} did not mark this unit: nothing to accept.", 4000)
+        status = self.window_.statusBar()
+        if analyst.missing:
+            status.showMessage(f"{analyst.name} was deleted from the library with their "
+                               "passages: nothing of theirs to accept.", 6000)
             return
-        key, comment = unit.key, self.comment.text()
-        self._decide(f"Accept {analyst.name}'s version",
-                     lambda: self.reviews.accept(self.session.id, key, analyst.id,
-                                                 reviewer=self.reviewer, comment=comment))
+        mine = unit.versions(analyst.id)
+        if not mine:
+            status.showMessage(f"{analyst.name} did not mark this unit: nothing to accept.",
+                               4000)
+            return
+        item = self.versions.currentItem()
+        chosen_id = item.data(KEY_ROLE) if item is not None else ""
+        passage = next((p for p in mine if p.id == chosen_id), None)
+        guessed = passage is None and len(mine) > 1
+        if passage is None:
+            passage = mine[0]
+        key, comment, passage_id = unit.key, self.comment.text(), passage.id
+        if not self._decide(f"Accept {analyst.name}'s version",
+                            lambda: self.reviews.accept(self.session.id, key, analyst.id,
+                                                        passage_id=passage_id,
+                                                        reviewer=self.reviewer,
+                                                        comment=comment),
+                            step=not guessed):
+            return
+        if len(mine) > 1:
+            quote = _short(self.text.text[passage.start:passage.end])
+            which = "the first" if guessed else "the chosen one"
+            message = (f"Accepted {which} of {analyst.name}'s {len(mine)} passages in this "
+                       f"unit: {passage.start}–{passage.end} “{quote}”.")
+            if guessed:
+                message += (f" To take another of theirs, choose it in the versions list "
+                            f"and press {lane}.")
+                self._choose_version(passage.id)
+            status.showMessage(message, 12000)
+
+    def _choose_version(self, passage_id: str) -> None:
+        for row in range(self.versions.count()):
+            if self.versions.item(row).data(KEY_ROLE) == passage_id:
+                self.versions.setCurrentRow(row)
+                return
 
     def accept_chosen(self) -> None:
         item = self.versions.currentItem()
@@ -538,15 +591,20 @@ class ReviewView(QWidget):
 
     def reopen(self) -> None:
         key = self.current_key
-        if key:
-            self._push(DecideUnit(self.window_.editor, "Reopen a unit",
-                                  lambda: self.reviews.reopen(self.session.id, key)))
+        row = self.model.row_of(key) if key else None
+        if row is None:
+            return
+        if self.model.units[row].decision is None:
+            self.window_.statusBar().showMessage("This unit is open: nothing to reopen.", 4000)
+            return
+        self._push(DecideUnit(self.window_.editor, "Reopen a unit",
+                              lambda: self.reviews.reopen(self.session.id, key),
+                              self._refusal))
 
     def auto(self, rule: str, min_votes: int | None = None) -> None:
         command = AutoDecide(self.window_.editor, self.session.name, rule, self.reviewer,
-                             min_votes)
-        self._push(command)
-        if command.result is not None:
+                             min_votes, refused=self._refusal)
+        if self._push(command) and command.result is not None:
             self.window_.statusBar().showMessage(command.result.summary(), 8000)
 
     def _current_unit(self) -> Any:
@@ -614,6 +672,24 @@ class ReviewView(QWidget):
     def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         self.window_.watcher.changed.disconnect(self._library_changed)
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _refusal_shower(view: ReviewView) -> Any:
+    """What says why the library refused a review command: one warning, over the review
+    window while it is open, else over the main window (an undo of a review decision may
+    come after the window was closed); the save indicator is not touched."""
+    window = view.window_
+
+    def show(message: str) -> None:
+        parent = view if shiboken6.isValid(view) and view.isVisible() else window
+        messages.warn(parent, "Review", message)
+
+    return show
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _escape(text: str) -> str:
