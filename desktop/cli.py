@@ -1414,6 +1414,14 @@ def sync_disconnect(state: _State) -> None:
 def main() -> None:
     try:
         cli(prog_name="closeread")
+    except BrokenPipeError:  # `closeread --help | head -1`: before any command runs
+        stdout_gone()
+        sys.exit(0)
+    except OSError as error:  # `closeread --version > /dev/full`: the same
+        if not stdout_broken(error):
+            raise
+        click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+        sys.exit(1)
     except SystemExit:
         # what is still buffered is written now, while a closed pipe can be told apart
         # from a full disk, not in Python's flush at exit (a traceback, exit 120)

@@ -234,7 +234,9 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(big_library, args):
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [["articles"], ["articles", "--json"],
-                                  ["export", "--format", "csv"], ["changes"]])
+                                  ["export", "--format", "csv"], ["changes"],
+                                  # answered by click before any command runs
+                                  ["--help"], ["--version"], ["export", "--help"]])
 def test_a_full_disk_on_standard_output_is_one_message(big_library, args):
     before = dump(big_library)
     with open("/dev/full", "wb") as full:
