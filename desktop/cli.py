@@ -949,6 +949,11 @@ def review_decide(state: _State, name: str, unit: str, accept: str | None,
                                    "or --reopen")
     if (tags or note) and span is None:
         raise InvalidArgumentError("--tag and --note go with --span")
+    if span is not None and (min(span) < 0 or span[1] <= span[0]):
+        problem = ("offsets must not be negative" if min(span) < 0 else
+                   "the start is after the end" if span[0] > span[1] else "the span is empty")
+        raise InvalidArgumentError(f"--span {span[0]} {span[1]}: {problem} (START END: code "
+                                   "points, end exclusive)")
     reviews = state.library.reviews
     session = reviews.get(name)
     if accept is not None:
@@ -1030,8 +1035,8 @@ def review_report(state: _State, name: str, output: str) -> None:
     suffix = Path(output).suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".csv"):
         raise InvalidArgumentError(f"{output}: the report is .html, .md or .csv")
-    # the HTML page has the charts, agreement per tag among them
-    data = state.library.reviews.report(name, with_agreement=suffix in (".html", ".htm"))
+    # the HTML page and the Markdown have the agreement figures (the page its charts too)
+    data = state.library.reviews.report(name, with_agreement=suffix != ".csv")
     if suffix == ".csv":
         with written_whole(output, newline="") as stream:
             writer = csv.writer(stream, lineterminator="\r\n")
@@ -1113,6 +1118,8 @@ def _agreement_lines(report: dict[str, Any]) -> list[str]:
         return f"{measure['value']:.3f}"
 
     analysts = ", ".join(report["analysts"]) or "none"
+    if report.get("absent"):
+        analysts += f"; no figures for {', '.join(report['absent'])} (deleted)"
     against = f" (reference: {report['reference']})" if report["reference"] else ""
     lines = [f"analysts: {analysts}{against}; {_count(report['articles'], 'article')}, "
              f"{_count(report['characters'], 'character')}",

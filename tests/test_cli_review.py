@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +323,87 @@ def test_agreement_filters_and_degenerate_input(run: Cli, article: dict[str, Any
     assert "n/a: only one analyst" in solo
     assert "no annotator 'zoe'" in run("agreement", "--annotators", "zoe", ok=False).stderr
     assert "unknown tag" in run("agreement", "--tags", "nope", ok=False).stderr
+
+
+# --- after review (issue 9): a deleted analyst, the reports' agreement, wording ----------
+
+
+def _delete_annotator(db: Path, name: str) -> None:
+    """Removes an annotator and their passages, as another program might."""
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM annotation_tags WHERE annotation_id IN (SELECT n.id FROM "
+                 "annotations n JOIN annotators r ON r.id = n.annotator_id WHERE r.name = ?)",
+                 [name])
+    conn.execute("DELETE FROM annotations WHERE annotator_id IN "
+                 "(SELECT id FROM annotators WHERE name = ?)", [name])
+    conn.execute("DELETE FROM annotators WHERE name = ?", [name])
+    conn.commit()
+    conn.close()
+
+
+def test_agreement_names_a_sessions_deleted_analyst_n_a_with_the_reason(
+        run: Cli, article: dict[str, Any]) -> None:
+    run("review", "create", "gold", "--annotators", "maya,li,sam")
+    _delete_annotator(run.db, "sam")
+    text = run("agreement", "--annotators", "maya,li,sam").stdout
+    assert text.startswith("analysts: li, maya; no figures for sam (deleted)")
+    assert "li / maya" in text
+    sam_rows = [line for line in text.splitlines() if "/ sam" in line]
+    assert sam_rows and all(line.split()[3:] == ["n/a"] * 6 for line in sam_rows)
+    assert ("n/a: sam was deleted from the library after review session 'gold' named them; "
+            "their passages went with them") in text
+    report: dict[str, Any] = run.json(  # type: ignore[assignment]
+        "agreement", "--annotators", "maya,li,sam")
+    assert list(report["absent"]) == ["sam"]
+    assert report["pairs"][0]["overall"]["span_f1"]["value"] is not None  # li / maya
+    # a name no session ever had is still an error
+    assert "no annotator 'zoe'" in run("agreement", "--annotators", "maya,zoe",
+                                       ok=False).stderr
+
+
+def test_the_markdown_and_html_reports_carry_the_agreement_figures(
+        run: Cli, article: dict[str, Any], tmp_path: Path) -> None:
+    run("review", "create", "gold", "--annotators", "maya,li,sam")
+    run("review", "auto", "gold", "--rule", "unanimous")
+    figures: dict[str, Any] = run.json(  # type: ignore[assignment]
+        "agreement", "--annotators", "maya,li,sam", "--reference", "gold",
+        "--articles", article["id"])
+    f1 = figures["pairs"][0]["overall"]["span_f1"]  # li / maya, over all tags
+    alpha = figures["group"]["overall"]["krippendorff_alpha_u"]
+    markdown = tmp_path / "report.md"
+    run("review", "report", "gold", "-o", str(markdown))
+    md = markdown.read_text(encoding="utf-8")
+    assert "## Agreement" in md
+    li_maya = next(line for line in md.splitlines()
+                   if line.startswith("| all tags | li / maya |"))
+    assert f"{f1['value']:.3f} ({f1['units']} spans)" in li_maya
+    group = next(line for line in md.splitlines()
+                 if line.startswith("| all tags | 3 analysts |"))
+    assert f"{alpha['value']:.3f} ({alpha['units']} spans)" in group
+    assert "| tag opinion | li / gold |" in md  # per tag, and against the reconciled layer
+    page = tmp_path / "report.html"
+    run("review", "report", "gold", "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert "<h2>Agreement</h2>" in html
+    assert f"<td>{f1['value']:.3f} ({f1['units']} spans)</td>" in html
+    # a session whose analyst was deleted: n/a with the reason, in both
+    _delete_annotator(run.db, "sam")
+    run("review", "report", "gold", "-o", str(markdown))
+    md = markdown.read_text(encoding="utf-8")
+    assert "| all tags | maya / sam | n/a \\[1\\] |" in md
+    assert "- \\[1\\] n/a: sam was deleted from the library" in md
+
+
+def test_decide_with_a_bad_span_names_span_and_create_refuses_an_analyst_twice(
+        run: Cli, article: dict[str, Any]) -> None:
+    run("review", "create", "gold", "--annotators", "maya,li,sam")
+    unit = keys(run)["partial"]
+    for args, words in ((["5", "3"], "--span 5 3: the start is after the end"),
+                        (["4", "4"], "--span 4 4: the span is empty"),
+                        (["-1", "3"], "--span -1 3: offsets must not be negative")):
+        failed = run("review", "decide", "gold", unit, "--span", *args, "--tag", "opinion",
+                     ok=False).stderr
+        assert words in failed and "--start" not in failed and "--end" not in failed
+    refused = run("review", "create", "twice", "--annotators", "maya,li,maya", ok=False)
+    assert refused.stderr.startswith("Error: 'maya' named more than once")
+    assert "twice" not in run("review", "list").stdout

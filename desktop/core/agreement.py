@@ -39,6 +39,10 @@ _EMPTY_PAIR = f"n/a: no text annotated by {_EITHER}"
 
 Interval = tuple[int, int]
 
+# a pair's measures, in the order the report lists them
+_PAIR_KEYS = ("span_precision", "span_recall", "span_f1", "span_f1_tagged", "cohen_kappa",
+              "krippendorff_alpha_u")
+
 
 @dataclass(frozen=True, slots=True)
 class Span:
@@ -521,13 +525,18 @@ def _article_lengths(lengths: Mapping[str, int]) -> Counter[int]:
 def agreement_report(annotations: Mapping[str, Iterable[Span]], lengths: Mapping[str, int],
                      *, reference: Iterable[Span] | None = None,
                      reference_name: str = "reference",
-                     tags: Iterable[str] = ()) -> dict[str, object]:
+                     tags: Iterable[str] = (),
+                     absent: Mapping[str, str] | None = None) -> dict[str, object]:
     """Every measure for a team: each pair of analysts, each analyst against the reference
     layer when there is one, and the group, per tag and over all tags.
 
     ``annotations`` maps an analyst's name to their spans; ``lengths`` maps every article
     compared to its length in code points (articles nobody marked included: they count as
     text everyone left unmarked). ``tags`` adds tags nobody used, so that they are listed.
+    ``absent`` names analysts whose passages cannot be had (a review session's analyst
+    deleted from the library), each with the reason (``n/a: ...``): they are listed, and
+    every pair with one of them is n/a with that reason, on no units; the group's measures
+    stand on the analysts present.
     The result holds only dicts, lists, strings, numbers and ``None``: ``json.dumps`` takes
     it as it is. Its shape is in docs/agreement.md.
     """
@@ -536,6 +545,11 @@ def agreement_report(annotations: Mapping[str, Iterable[Span]], lengths: Mapping
     if reference is not None and reference_name in annotations:
         raise InvalidArgumentError(
             f"the reference layer's name {reference_name!r} is also an analyst's name")
+    absent = {name: reason for name, reason in (absent or {}).items()
+              if name not in annotations}
+    if reference is not None and reference_name in absent:
+        raise InvalidArgumentError(
+            f"the reference layer's name {reference_name!r} is also an absent analyst's name")
     layers = {name: _Layer.of(annotations[name], lengths) for name in names}
     ref_layer = _Layer.of(reference, lengths) if reference is not None else None
     everyone = [*layers.values(), *([ref_layer] if ref_layer else [])]
@@ -587,9 +601,22 @@ def agreement_report(annotations: Mapping[str, Iterable[Span]], lengths: Mapping
             "tags": per_tag,
         }
 
+    def absent_pair(first: str, second: str, reason: str) -> dict[str, object]:
+        def measures() -> dict[str, object]:
+            return {key: _na(reason, 0, CHARACTERS if key == "cohen_kappa" else SPANS
+                             ).as_dict() for key in _PAIR_KEYS}
+        return {"first": first, "second": second, "overall": measures(),
+                "tags": {t: measures() for t in all_tags}}
+
     pairs = [pair_table(a, b) for a, b in itertools.combinations(names, 2)]
+    for gone in sorted(absent):
+        pairs += [absent_pair(min(gone, name), max(gone, name), absent[gone])
+                  for name in names]
+    pairs += [absent_pair(first, second, absent[first])
+              for first, second in itertools.combinations(sorted(absent), 2)]
     if ref_layer is not None:
         pairs += [pair_table(name, reference_name) for name in names]
+        pairs += [absent_pair(gone, reference_name, absent[gone]) for gone in sorted(absent)]
 
     group_joint: Counter[tuple[int, ...]] = Counter()
     for masks, count in joint.items():
@@ -613,6 +640,7 @@ def agreement_report(annotations: Mapping[str, Iterable[Span]], lengths: Mapping
 
     return {
         "analysts": names,
+        "absent": {name: absent[name] for name in sorted(absent)},
         "reference": reference_name if ref_layer is not None else None,
         "articles": len(lengths),
         "characters": total,

@@ -333,6 +333,9 @@ class ReportData:
     created: str = ""
     # the agreement figures (core.agreement's report), when the report shows them
     agreement: Mapping[str, Any] | None = None
+    # analysts deleted from the library since the session was made: annotator id -> why
+    # they have no figures ("n/a: ...")
+    absent: Mapping[str, str] = field(default_factory=dict)
 
     def analyst_name(self, annotator_id: str | None) -> str:
         for known, name in self.analysts:
@@ -425,6 +428,116 @@ def _summary_counts(report: ReportData) -> tuple[dict[str, int], dict[str, int]]
     return kinds, states
 
 
+# the agreement report's measures as the review report's tables show them
+_PAIR_MEASURES = (("span_precision", "span P"), ("span_recall", "span R"),
+                  ("span_f1", "span F1"), ("span_f1_tagged", "F1 tags"),
+                  ("cohen_kappa", "Cohen κ"), ("krippendorff_alpha_u", "α_u"))
+_GROUP_MEASURES = (("fleiss_kappa", "Fleiss κ"), ("krippendorff_alpha_u", "α_u"))
+
+
+@dataclass(frozen=True)
+class AgreementTables:
+    """The agreement figures of a session as rows of text: ``pairs`` (scope, pair, cells)
+    for each pair of analysts and each analyst against the reconciled layer, ``group``
+    (scope, cells) for the analysts together, scope "all tags" first and then each tag;
+    a cell is "0.703 (38 spans)" or "n/a [1]", the number that of its reason in
+    ``reasons``."""
+
+    heading: str
+    pairs: tuple[tuple[str, str, tuple[str, ...]], ...]
+    group: tuple[tuple[str, tuple[str, ...]], ...]
+    reasons: tuple[str, ...]
+
+
+def agreement_tables(agreement: Mapping[str, Any]) -> AgreementTables:
+    reasons: dict[str, int] = {}
+
+    def cell(measure: Mapping[str, Any]) -> str:
+        if measure.get("value") is None:
+            reason = str(measure.get("reason") or "n/a")
+            number = reasons.setdefault(reason, len(reasons) + 1)
+            return f"n/a [{number}]"
+        units = int(measure.get("units") or 0)
+        noun = str(measure.get("unit") or "")
+        noun = noun[:-1] if units == 1 and noun.endswith("s") else noun
+        return f"{float(measure['value']):.3f} ({units:,} {noun})"
+
+    scopes: list[tuple[str, str | None]] = [("all tags", None)]
+    scopes += [(f"tag {tag}", tag) for tag in agreement.get("tags", [])]
+    pairs: list[tuple[str, str, tuple[str, ...]]] = []
+    group: list[tuple[str, tuple[str, ...]]] = []
+    for scope, tag in scopes:
+        for pair in agreement.get("pairs", []):
+            measures = pair["overall"] if tag is None else pair["tags"].get(tag, {})
+            pairs.append((scope, f"{pair['first']} / {pair['second']}",
+                          tuple(cell(measures.get(key, {})) for key, _ in _PAIR_MEASURES)))
+        figures = agreement.get("group", {})
+        measures = figures.get("overall", {}) if tag is None else \
+            figures.get("tags", {}).get(tag, {})
+        group.append((scope, tuple(cell(measures.get(key, {}))
+                                   for key, _ in _GROUP_MEASURES)))
+    analysts = ", ".join(agreement.get("analysts", [])) or "none"
+    absent = agreement.get("absent") or {}
+    heading = f"analysts: {analysts}"
+    if absent:
+        heading += f"; no figures for {', '.join(absent)} (deleted)"
+    if agreement.get("reference"):
+        heading += f"; reference: {agreement['reference']} (the reconciled layer)"
+    articles, characters = agreement.get("articles", 0), agreement.get("characters", 0)
+    heading += (f"; {articles:,} article{'' if articles == 1 else 's'}, "
+                f"{characters:,} character{'' if characters == 1 else 's'}")
+    return AgreementTables(heading, tuple(pairs), tuple(group), tuple(reasons))
+
+
+def _agreement_markdown(agreement: Mapping[str, Any]) -> list[str]:
+    tables = agreement_tables(agreement)
+    lines = ["", "## Agreement", "", _md_text(tables.heading) + " (docs/agreement.md)", ""]
+    if tables.pairs:
+        lines.append("| scope | pair | " + " | ".join(h for _, h in _PAIR_MEASURES) + " |")
+        lines.append("|" + "---|" * (2 + len(_PAIR_MEASURES)))
+        lines += ["| " + " | ".join(_md_cell(v) for v in (scope, pair, *cells)) + " |"
+                  for scope, pair, cells in tables.pairs]
+        lines.append("")
+    lines.append("| scope | group | " + " | ".join(h for _, h in _GROUP_MEASURES) + " |")
+    lines.append("|" + "---|" * (2 + len(_GROUP_MEASURES)))
+    count = len(agreement.get("analysts", []))
+    lines += ["| " + " | ".join(_md_cell(v) for v in (scope, f"{count} analysts", *cells))
+              + " |"
+              for scope, cells in tables.group]
+    if tables.reasons:
+        lines.append("")
+        lines += [f"- \\[{n}\\] n/a: {_md_text(reason.removeprefix('n/a: '))}" for n, reason in
+                  enumerate(tables.reasons, 1)]
+    return lines
+
+
+def _agreement_html(agreement: Mapping[str, Any]) -> str:
+    esc = html.escape
+    tables = agreement_tables(agreement)
+    parts = ["<section><h2>Agreement</h2>",
+             f"<p>{esc(tables.heading)} (docs/agreement.md)</p>"]
+    if tables.pairs:
+        head = "".join(f"<th>{esc(h)}</th>" for _, h in _PAIR_MEASURES)
+        parts.append(f"<table><thead><tr><th>scope</th><th>pair</th>{head}</tr></thead>"
+                     "<tbody>")
+        parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (scope, pair, *cells))
+                  + "</tr>" for scope, pair, cells in tables.pairs]
+        parts.append("</tbody></table>")
+    head = "".join(f"<th>{esc(h)}</th>" for _, h in _GROUP_MEASURES)
+    count = len(agreement.get("analysts", []))
+    parts.append(f"<table><thead><tr><th>scope</th><th>group</th>{head}</tr></thead><tbody>")
+    parts += ["<tr>" + "".join(f"<td>{esc(v)}</td>"
+                               for v in (scope, f"{count} analysts", *cells)) + "</tr>"
+              for scope, cells in tables.group]
+    parts.append("</tbody></table>")
+    if tables.reasons:
+        parts.append("<ol>" + "".join(f"<li>n/a: {esc(r.removeprefix('n/a: '))}</li>"
+                                      for r in tables.reasons)
+                     + "</ol>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
 def report_markdown(report: ReportData) -> str:
     """The report as Markdown: the session, its progress, and each article's units.
 
@@ -445,6 +558,8 @@ def report_markdown(report: ReportData) -> str:
     if report.stale:
         lines.append(f"- {len(report.stale)} earlier decisions no longer match a unit "
                      "(their passages changed); decide those units again")
+    if report.agreement is not None:
+        lines += _agreement_markdown(report.agreement)
     by_article = _units_by_article(report)
     for article_id, title in report.articles:
         units = by_article.get(article_id, [])
@@ -514,6 +629,8 @@ def report_html(report: ReportData) -> str:
         parts.append(f"<li>{len(report.stale)} earlier decisions no longer match a unit "
                      "(their passages changed); decide those units again</li>")
     parts.append("</ul>")
+    if report.agreement is not None:
+        parts.append(_agreement_html(report.agreement))
     parts.append(report_charts_html(report))
     by_article = _units_by_article(report)
     for article_id, title in report.articles:

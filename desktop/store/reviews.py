@@ -50,6 +50,7 @@ from desktop.core.errors import (
     AnnotationNotFoundError,
     InvalidArgumentError,
     NotFoundError,
+    OffsetError,
 )
 from desktop.core.model import ORPHAN, new_id, now_iso
 from desktop.core.selectors import select_range
@@ -212,11 +213,14 @@ class AgreementInput:
     tags: builtins.list[str] = field(default_factory=list)
     reference: builtins.list[Span] | None = None
     reference_name: str = "reference"
+    # analysts whose passages cannot be had (deleted from the library) -> why
+    absent: dict[str, str] = field(default_factory=dict)
 
     def report(self) -> dict[str, object]:
         """The agreement report (JSON-ready; its shape is in docs/agreement.md)."""
         return agreement_report(self.spans, self.lengths, reference=self.reference,
-                                reference_name=self.reference_name, tags=self.tags)
+                                reference_name=self.reference_name, tags=self.tags,
+                                absent=self.absent)
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,13 @@ class Reviews:
         if not name:
             raise InvalidArgumentError("the session name must not be empty")
         check_tolerance(tolerance)
-        wanted = list(dict.fromkeys(a.strip() for a in analysts if a.strip()))
+        named = [a.strip() for a in analysts if a.strip()]
+        twice = [a for a in dict.fromkeys(named) if named.count(a) > 1]
+        if twice:
+            raise InvalidArgumentError(
+                f"{', '.join(map(repr, twice))} named more than once among the analysts; "
+                "each analyst is one lane, so name each once")
+        wanted = list(dict.fromkeys(named))
         if not wanted:
             raise InvalidArgumentError("a session needs at least one analyst (--annotators)")
         if name in wanted:
@@ -551,6 +561,7 @@ class Reviews:
         article with ``tags`` (names, paths or ids of tags the library has)."""
         with self.library.transaction():
             session, units, unit = self._deciding(ref, key)
+            _check_span(start, end, len(self.library.articles.text(unit.article_id)))
             made = self._write(session, unit.article_id, start, end, tags, note)
             return self._apply(session, units, unit, DECISION_EDITED, None, made,
                                RULE_MANUAL, reviewer, comment)
@@ -851,12 +862,16 @@ class Reviews:
             if reference not in known:
                 raise NotFoundError(f"no annotator {reference!r} to compare with")
         given = None if articles is None else self._article_ids(articles)
+        absent: dict[str, str] = {}
         if annotators is None:
             names = [n for n in self._annotators_with_passages(given)
                      if known[n] not in layers and n != reference]
         else:
-            names = [n for _, n in self._annotators(
-                builtins.list(dict.fromkeys(a.strip() for a in annotators if a.strip())))]
+            asked = builtins.list(dict.fromkeys(a.strip() for a in annotators if a.strip()))
+            # a review session's analyst deleted since: n/a with the reason, not an error
+            deleted = self._deleted_analysts()
+            absent = {n: deleted[n] for n in asked if n not in known and n in deleted}
+            names = [n for _, n in self._annotators([n for n in asked if n not in absent])]
             if reference in names:
                 raise InvalidArgumentError(
                     f"{reference!r} is the reference layer and cannot be an analyst too")
@@ -873,7 +888,7 @@ class Reviews:
         spans = self._spans(article_ids, [known[n] for n in names], keep)
         result = AgreementInput(
             spans={n: spans.get(known[n], []) for n in names}, lengths=lengths,
-            tags=wanted_tags)
+            tags=wanted_tags, absent=absent)
         if reference is not None:
             result.reference_name = reference
             result.reference = self._spans(article_ids, [known[reference]], keep).get(
@@ -886,8 +901,24 @@ class Reviews:
         and its reconciled layer as the reference."""
         session = self.get(ref)
         names = [a.name for a in session.analysts if not a.missing]
-        return self.agreement_input(articles=session.articles, annotators=names, tags=tags,
-                                    reference=session.name)
+        result = self.agreement_input(articles=session.articles, annotators=names, tags=tags,
+                                      reference=session.name)
+        result.absent = {a.name: _deleted_reason(a.name, [session.name])
+                         for a in session.analysts if a.missing and a.name not in names}
+        return result
+
+    def _deleted_analysts(self) -> dict[str, str]:
+        """Analysts of review sessions whose annotator is no longer in the library: name
+        -> why they have no figures."""
+        sessions: dict[str, builtins.list[str]] = {}
+        with self.library.errors():
+            for name, session in self.db.conn.execute(
+                    "SELECT ra.name, r.name FROM review_annotators ra "
+                    "JOIN reviews r ON r.id = ra.review_id "
+                    "LEFT JOIN annotators a ON a.id = ra.annotator_id "
+                    "WHERE a.id IS NULL ORDER BY r.created, ra.position"):
+                sessions.setdefault(name, []).append(session)
+        return {name: _deleted_reason(name, names) for name, names in sessions.items()}
 
     def _article_ids(self, refs: Sequence[str]) -> builtins.list[str]:
         return builtins.list(dict.fromkeys(self.library.articles.get(a).id for a in refs))
@@ -956,8 +987,10 @@ class Reviews:
                 "ON ra.article_id = a.id WHERE ra.review_id = ?", [session.id]).fetchall())
         return ReportData(
             name=session.name, status=session.status, tolerance=session.tolerance,
-            analysts=tuple((a.id, a.name + (" (missing)" if a.missing else ""))
+            analysts=tuple((a.id, a.name + (" (deleted)" if a.missing else ""))
                            for a in session.analysts),
+            absent={a.id: _deleted_reason(a.name, [session.name])
+                    for a in session.analysts if a.missing},
             reviewers=session.reviewers,
             articles=tuple((a, titles.get(a, a)) for a in session.articles),
             units=tuple(reviewed),
@@ -966,6 +999,27 @@ class Reviews:
             created=session.created,
             agreement=self.session_agreement_input(session.id).report()
             if with_agreement else None)
+
+
+def _check_span(start: int, end: int, length: int) -> None:
+    """An edited version's span in words that name no option (the window and the CLI
+    both decide with it)."""
+    if start < 0 or end < 0:
+        raise OffsetError(f"the span {start}-{end} has a negative offset")
+    if end < start:
+        raise OffsetError(f"the span {start}-{end} is reversed: its start is after its end")
+    if end == start:
+        raise OffsetError(f"the span {start}-{end} is empty")
+    if end > length:
+        raise OffsetError(f"the span {start}-{end} is out of range: the article has "
+                          f"{length} characters")
+
+
+def _deleted_reason(name: str, sessions: Sequence[str]) -> str:
+    listed = ", ".join(repr(s) for s in sessions)
+    return (f"n/a: {name} was deleted from the library after review session"
+            f"{'s' if len(sessions) > 1 else ''} {listed} named them; their passages went "
+            "with them")
 
 
 _REPLY_COLUMNS = ('p.id, p.annotation_id, p."references", r.name, p.annotator_id, p.text, '

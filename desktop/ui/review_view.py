@@ -281,9 +281,13 @@ class ReviewView(QWidget):
         analyst_header.resizeSection(3, 320)
         self.analyst_table.setWordWrap(True)
         self.analyst_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.analyst_note = QLabel(objectName="analystNote")
+        self.analyst_note.setWordWrap(True)
+        self.analyst_note.hide()
         analyst_tab = QWidget()
         analyst_layout = QVBoxLayout(analyst_tab)
         analyst_layout.addWidget(self.analyst_choice)
+        analyst_layout.addWidget(self.analyst_note)
         analyst_layout.addWidget(self.analyst_table, 1)
 
         self.tabs = QTabWidget(objectName="reviewTabs")
@@ -659,8 +663,20 @@ class ReviewView(QWidget):
 
     def show_analyst(self, *_args: object) -> None:
         analyst_id = self.analyst_choice.currentData()
+        analyst = next((a for a in self.session.analysts if a.id == analyst_id), None)
         rows = analyst_changes(self.reviews.units(self.session.id), analyst_id,
-                               self.reviews.report(self.session.id)) if analyst_id else []
+                               self.reviews.report(self.session.id)) \
+            if analyst is not None and not analyst.missing else []
+        note = ""
+        if analyst is not None and analyst.missing:
+            note = (f"{analyst.name} was deleted from the library after this session was "
+                    "made, and their passages with them: there is nothing of theirs to "
+                    "show. The units are classed among the analysts that remain.")
+        elif analyst is not None and not rows:
+            note = (f"{analyst.name} has no passages in this session's articles: the review "
+                    "changed nothing of theirs.")
+        self.analyst_note.setText(note)
+        self.analyst_note.setVisible(bool(note))
         self.analyst_table.setRowCount(len(rows))
         for row, change in enumerate(rows):
             for column, value in enumerate((change.article_title, change.passage,

@@ -318,6 +318,39 @@ def test_one_analyst():
     assert pair["overall"]["cohen_kappa"]["value"] == 1.0
 
 
+def test_an_absent_analyst_is_listed_with_the_reason_and_every_pair_of_theirs_is_na():
+    gone = "n/a: cyd was deleted from the library"
+    ann = [Span("a", 0, 10, "X")]
+    bob = [Span("a", 2, 10, "X")]
+    report = agreement_report({"bob": bob, "ann": ann}, {"a": 40},
+                              reference=[Span("a", 0, 10, "X")], reference_name="final",
+                              absent={"cyd": gone})
+    assert report["analysts"] == ["ann", "bob"] and report["absent"] == {"cyd": gone}
+    assert [(p["first"], p["second"]) for p in report["pairs"]] == [
+        ("ann", "bob"), ("ann", "cyd"), ("bob", "cyd"),
+        ("ann", "final"), ("bob", "final"), ("cyd", "final")]
+    for pair in report["pairs"]:
+        if "cyd" not in (pair["first"], pair["second"]):
+            continue
+        assert set(pair["tags"]) == {"X"}
+        for table in (pair["overall"], pair["tags"]["X"]):
+            assert {k: (m["value"], m["units"], m["reason"]) for k, m in table.items()} == {
+                k: (None, 0, gone) for k in ("span_precision", "span_recall", "span_f1",
+                                             "span_f1_tagged", "cohen_kappa",
+                                             "krippendorff_alpha_u")}
+            assert table["cohen_kappa"]["unit"] == "characters"
+    # the group is the analysts present: the same figures as without cyd
+    without = agreement_report({"bob": bob, "ann": ann}, {"a": 40})
+    assert report["group"] == without["group"]
+    assert report["pairs"][0] == without["pairs"][0]
+    json.dumps(report)
+    # an analyst present is not also absent; the reference's name cannot be absent
+    assert agreement_report({"ann": ann}, {"a": 40}, absent={"ann": gone})["absent"] == {}
+    with pytest.raises(InvalidArgumentError, match="absent analyst"):
+        agreement_report({"ann": ann}, {"a": 40}, reference=[], reference_name="cyd",
+                         absent={"cyd": gone})
+
+
 def test_empty_input():
     report = agreement_report({}, {})
     assert report["analysts"] == []

@@ -232,9 +232,19 @@ def test_edit_and_reject_and_a_tag_nobody_used(library: Library, session: str) -
     assert states == ["agreeing", "accepted", "rejected", "disagreeing", "accepted"]
     with pytest.raises(UnknownTagError):
         library.reviews.edit(session, keys[AGREE], 0, 14, ["nope"], reviewer="lead")
-    with pytest.raises(OffsetError):
+    with pytest.raises(OffsetError, match="the span 0-10000 is out of range"):
         library.reviews.edit(session, keys[AGREE], 0, 10_000, ["opinion"], reviewer="lead")
+    # in words the window and the CLI can both show: no --start or --end
+    for start, end, words in ((14, 3, "the span 14-3 is reversed"),
+                              (3, 3, "the span 3-3 is empty"),
+                              (-2, 3, "the span -2-3 has a negative offset")):
+        with pytest.raises(OffsetError, match=words) as refused:
+            library.reviews.edit(session, keys[AGREE], start, end, ["opinion"],
+                                 reviewer="lead")
+        assert "--" not in refused.value.message
     assert len(layer(library)) == 2  # the refused edits wrote nothing
+    with pytest.raises(InvalidArgumentError, match="'maya' named more than once"):
+        library.reviews.create("twice", ["maya", "li", "maya"])
 
 
 def test_deciding_again_replaces_the_reconciled_passage(library: Library,
@@ -475,7 +485,27 @@ def test_an_analyst_removed_from_the_library(library: Library, session: str,
     assert units[-1].state == "accepted"
     with pytest.raises(DecisionError, match="sam has no passage"):
         library.reviews.accept(session, units[0].unit.key, "sam", reviewer="lead")
-    assert "sam (missing)" in dict(library.reviews.report(session).analysts).values()
+    report = library.reviews.report(session, with_agreement=True)
+    assert "sam (deleted)" in dict(report.analysts).values()
+    sam = next(a.id for a in found.analysts if a.name == "sam")
+    assert report.absent == {sam: "n/a: sam was deleted from the library after review "
+                                  f"session {session!r} named them; their passages went "
+                                  "with them"}
+    # the session's agreement lists sam with that reason, not as an analyst on 0 spans
+    assert report.agreement is not None
+    assert report.agreement["analysts"] == ["li", "maya"]
+    assert report.agreement["absent"] == {"sam": report.absent[sam]}
+    with_sam = [p for p in report.agreement["pairs"] if "sam" in (p["first"], p["second"])]
+    assert [(p["first"], p["second"]) for p in with_sam] == [("li", "sam"), ("maya", "sam"),
+                                                             ("sam", session)]
+    assert all(m == {"value": None, "units": 0, "unit": m["unit"],
+                     "reason": report.absent[sam]}
+               for p in with_sam for m in p["overall"].values())
+    # asked for by name, a session's deleted analyst is n/a; a name never known an error
+    asked = library.reviews.agreement_input(annotators=["maya", "li", "sam"]).report()
+    assert asked["analysts"] == ["li", "maya"] and list(asked["absent"]) == ["sam"]
+    with pytest.raises(NotFoundError, match="no annotator 'zed'"):
+        library.reviews.agreement_input(annotators=["maya", "zed"])
 
 
 def test_an_analyst_who_deleted_every_passage_makes_units_partial(

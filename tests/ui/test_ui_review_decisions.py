@@ -4,12 +4,21 @@ stays current; the analyst's key takes the version chosen, or their first and sa
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QTableView
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QListWidget,
+    QTableView,
+    QTableWidget,
+    QTabWidget,
+)
 
 from desktop.core.selectors import select_quote
 from desktop.io.importer import import_paths
@@ -158,3 +167,38 @@ def test_the_key_takes_the_analysts_version_chosen_in_the_list(view, qtbot, db_p
     qtbot.keyClick(versions, Qt.Key.Key_1)
     assert reconciled(db_path) == [("called it robbery", ("opinion",))]
     assert "Decision: accepted ann's" in view.findChild(QLabel, "unitDecision").text()
+
+
+def test_a_session_whose_analyst_was_deleted_says_so_everywhere(window, session, qtbot,
+                                                                 db_path, dialogs):
+    conn = sqlite3.connect(db_path)  # bob goes, passages and all, by another program
+    conn.execute("DELETE FROM annotation_tags WHERE annotation_id IN (SELECT n.id FROM "
+                 "annotations n JOIN annotators r ON r.id = n.annotator_id "
+                 "WHERE r.name = 'bob')")
+    conn.execute("DELETE FROM annotations WHERE annotator_id IN "
+                 "(SELECT id FROM annotators WHERE name = 'bob')")
+    conn.execute("DELETE FROM annotators WHERE name = 'bob'")
+    conn.commit()
+    conn.close()
+    view = open_review(window, session)
+    assert view is not None
+    assert "2 bob (deleted)" in view.findChild(QLabel, "reviewLaneNames").text()
+    table = focus_first_unit(view)
+    versions = view.findChild(QListWidget, "unitVersions")
+    assert "2 · bob: — (deleted from the library)" in [
+        versions.item(r).text() for r in range(versions.count())]
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    assert dialogs == []
+    assert "bob was deleted from the library" in window.statusBar().currentMessage()
+    view.findChild(QTabWidget, "reviewTabs").setCurrentIndex(1)
+    assert len(view.findChildren(QSvgWidget, "reviewChart")) == 3
+    view.findChild(QTabWidget, "reviewTabs").setCurrentIndex(2)
+    choice = view.findChild(QComboBox, "analystChoice")
+    note = view.findChild(QLabel, "analystNote")
+    choice.setCurrentIndex(choice.findText("bob"))
+    assert view.findChild(QTableWidget, "analystChanges").rowCount() == 0
+    assert note.isVisible() and "bob was deleted from the library" in note.text()
+    choice.setCurrentIndex(choice.findText("ann"))
+    assert view.findChild(QTableWidget, "analystChanges").rowCount() == 3  # her passages
+    assert not note.isVisible()
+    view.close()
