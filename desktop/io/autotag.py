@@ -144,7 +144,50 @@ def _weight(items: list[tuple[Any, Any]]) -> float:
     return total
 
 
+# a shorthand class and its complement
+_COMPLEMENTS = {"s": "S", "S": "s", "d": "D", "D": "d", "w": "W", "W": "w"}
+
+
+def _empty_negated_class(pattern: str) -> str | None:
+    """The first negated character class of ``pattern`` that holds a shorthand and its
+    complement (``[^\\s\\S]``, ``[^\\d\\D\\n]``): it matches no character in ``re``, but the
+    ``regex`` package reads it as matching every character (a whole article would become
+    one passage), so such a class is refused rather than read either way."""
+    index, length = 0, len(pattern)
+    while index < length:
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char != "[":
+            index += 1
+            continue
+        start = index
+        index += 1
+        negated = index < length and pattern[index] == "^"
+        if negated:
+            index += 1
+        if index < length and pattern[index] == "]":  # a ] first is a literal
+            index += 1
+        shorthands: set[str] = set()
+        while index < length and pattern[index] != "]":
+            if pattern[index] == "\\" and index + 1 < length:
+                shorthands.add(pattern[index + 1])
+                index += 2
+            else:
+                index += 1
+        index += 1
+        if negated and any(_COMPLEMENTS.get(c) in shorthands for c in shorthands):
+            return pattern[start:index]
+    return None
+
+
 def _compile(pattern: str, ignore_case: bool) -> regex.Pattern[str]:
+    empty = _empty_negated_class(pattern)
+    if empty is not None:
+        raise InvalidArgumentError(
+            f"--pattern {_shown(pattern)}: the class {empty} matches no character (it "
+            "excludes a set and its complement); remove it or write what it should match")
     if _unrolled(pattern) > MAX_UNROLLED:
         raise InvalidArgumentError(
             f"--pattern {_shown(pattern)} repeats too much: its counted repeats ({{n}}) "

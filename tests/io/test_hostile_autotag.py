@@ -92,6 +92,11 @@ def test_ctrl_c_stops_a_backtracking_pattern_at_once(library_file):
     ("(" * 3000 + "a" + ")" * 3000, "nests its groups too deeply"),
     ("", "--pattern is empty"),
     ("(unclosed", "is not a valid regular expression"),
+    # a negated class of a set and its complement matches nothing in re; the regex
+    # package matched every character with it (each article tagged whole)
+    (r"[^\s\S]*", r"the class [^\s\S] matches no character"),
+    (r"word [^a\d\D]+", r"the class [^a\d\D] matches no character"),
+    (r"[^\w\W\n]", r"the class [^\w\W\n] matches no character"),
 ])
 def test_patterns_that_cannot_run_are_refused_before_anything_is_read(
         run, library_file, pattern, words):
@@ -114,6 +119,14 @@ def test_python_pattern_syntax_still_works(library_file):
         assert autotag(library, "HARBOUR", ["opinion"], "tester", ignore_case=True).created == 1
         quotes = sorted(a.exact for a in library.annotations.list() if "opinion" in a.tags)
     assert quotes == ["harbour", "plan", "the the"]
+
+
+@pytest.mark.parametrize("pattern", [r"[^\S\n]+plan", r"harbour[\s\S]plan", r"\[^\s\S]",
+                                     r"[^\\s\S]+"])
+def test_classes_that_are_not_a_set_and_its_complement_run(library_file, pattern):
+    # whitespace but a line break, anything, an escaped bracket, a backslash: not refused
+    with Library(library_file) as library:
+        autotag(library, pattern, ["opinion"], "tester")
 
 
 def test_an_empty_pattern_is_refused_by_the_function_too(library_file):
