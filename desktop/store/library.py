@@ -91,12 +91,17 @@ class Library:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.origin = default_origin(client)
-        self.created = not self.path.exists()
+        # True when this process made the library: it wrote the file's first schema (a
+        # missing or empty file; _migrate). Of several processes starting on one new file
+        # at once exactly one made it, so one alone loads the samples (a file's absence
+        # cannot tell: another may have made it since).
+        self.created = False
+        self._new_file = not self.path.exists()
         # a library in a read-only folder is opened read-only too: WAL mode writes its
         # -wal and -shm files beside the library (see _connect)
-        self.folder_read_only = not self.created and not _folder_writable(self.path)
-        self.read_only = not self.created and (self.folder_read_only
-                                               or _is_read_only(self.path))
+        self.folder_read_only = not self._new_file and not _folder_writable(self.path)
+        self.read_only = not self._new_file and (self.folder_read_only
+                                                 or _is_read_only(self.path))
         self.db = self._connect()
         with self.errors():
             self._migrate()
@@ -128,7 +133,7 @@ class Library:
     # --- connection ----------------------------------------------------------------------
 
     def _connect(self) -> _Database:
-        if self.created:
+        if self._new_file:
             parent = self.path.parent
             if not parent.is_dir():
                 raise DatabaseError(f"{self.path}: the folder {parent} does not exist")
@@ -201,42 +206,73 @@ class Library:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        version = self.schema_version
+        """Brings the file to this program's schema, one migration a transaction.
+
+        Other processes may open the same file at the same moment (two commands started
+        together, the app and a command): each reads the version and the tables together
+        in one read transaction, then runs each migration as a writer and reads the
+        version again as the writer (the other may have run it meanwhile), so every step
+        is done once, by whichever comes first, and the rest find it done.
+        """
+        version, foreign = self._version_and_tables()
+        self._refuse_too_new(version)
+        if self.read_only:
+            if version == SCHEMA_VERSION:
+                return
+            raise DatabaseReadOnlyError(
+                f"{self.path}: the library file is read-only and needs an upgrade "
+                f"(schema {version} to {SCHEMA_VERSION}); make it writable first"
+            )
+        if version == 0:
+            self._refuse_foreign(foreign)
+        # only now, once the file is known to be ours: a refused file stays untouched
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        while version < SCHEMA_VERSION:
+            with self.db.atomic():
+                version = self.schema_version  # again, as the writer: another may be ahead
+                self._refuse_too_new(version)
+                if version == SCHEMA_VERSION:
+                    break
+                if version == 0:
+                    self._refuse_foreign(self._version_and_tables()[1])
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
+                if version == 0:
+                    from desktop.store.tags import install_shipped_tag_sets
+
+                    install_shipped_tag_sets(self.db)
+                    self.created = True
+            version += 1
+
+    def _version_and_tables(self) -> tuple[int, list[str]]:
+        """The schema version and the names of the file's tables, indexes and views,
+        read in one transaction so the two agree although another process writes."""
+        own = not self.db.conn.in_transaction
+        if own:
+            self.db.conn.execute("BEGIN DEFERRED")
+        try:
+            version = self.schema_version
+            names = [str(row[0]) for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                "ORDER BY type = 'table' DESC, name")]
+        finally:
+            if own:
+                self.db.conn.execute("COMMIT")
+        return version, names
+
+    def _refuse_too_new(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise SchemaTooNewError(
                 f"{self.path}: this library was written by a newer Closeread (schema version "
                 f"{version}; this program knows up to {SCHEMA_VERSION}). Upgrade Closeread "
                 "to open it; the file was not changed."
             )
-        if version == 0 and not self.read_only:
-            self._refuse_foreign()
-        if not self.read_only:
-            # only now, once the file is known to be ours: a refused file stays untouched
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-        if version == SCHEMA_VERSION:
-            return
-        if self.read_only:
-            raise DatabaseReadOnlyError(
-                f"{self.path}: the library file is read-only and needs an upgrade "
-                f"(schema {version} to {SCHEMA_VERSION}); make it writable first"
-            )
-        for number in range(version, SCHEMA_VERSION):
-            with self.db.atomic():
-                MIGRATIONS[number](self.db)
-                self.db.execute(f"PRAGMA user_version = {number + 1}")
-                if number == 0:
-                    from desktop.store.tags import install_shipped_tag_sets
 
-                    install_shipped_tag_sets(self.db)
-
-    def _refuse_foreign(self) -> None:
+    def _refuse_foreign(self, names: list[str]) -> None:
         """Refuses an SQLite file with tables but no Closeread schema (user_version 0):
         another program's database, which a migration would fill with twenty tables of
         ours. An empty SQLite file (a new library made by hand) has none and is fine."""
-        names = [str(row[0]) for row in self.db.execute(
-            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
-            "ORDER BY type = 'table' DESC, name")]
         if names:
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
                                             else "")
