@@ -42,6 +42,7 @@ from desktop.io.formats import (
 )
 from desktop.io.output import written_whole
 from desktop.io.terminal import (
+    printable,
     readable_streams,
     render_marked,
     stdout_broken,
@@ -57,6 +58,13 @@ if TYPE_CHECKING:  # the import pipeline loads only for the commands that import
     from desktop.io.importer import FileOutcome
 
 
+def _echo(message: object = "", **options: Any) -> None:
+    """``click.echo`` of text from the library as text: a control character in a title, a
+    name or a note (an ESC starts a terminal command) prints as its symbol
+    (``io/terminal.printable``). JSON escapes its own; ``show`` marks its text itself."""
+    click.echo(printable(str(message)), **options)
+
+
 class _Group(click.Group):
     """Shows a ``ClosereadError`` as one line on stderr, never a traceback."""
 
@@ -68,10 +76,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ClosereadError as error:
-            click.echo(f"Error: {error.message}", err=True)
+            _echo(f"Error: {error.message}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted; nothing was left half-done.", err=True)
+            _echo("Interrupted; nothing was left half-done.", err=True)
             ctx.exit(130)
         except BrokenPipeError:  # `closeread articles | head -1`: the reader has enough
             stdout_gone()
@@ -81,7 +89,7 @@ class _Group(click.Group):
         except OSError as error:
             if not stdout_broken(error):
                 _bug(ctx, error)
-            click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+            _echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
             ctx.exit(1)
         except (UnicodeEncodeError, OverflowError) as error:
             # SQLite takes neither a lone surrogate (an argument that is not UTF-8, on
@@ -89,7 +97,7 @@ class _Group(click.Group):
             message = unstorable_argument(error, given)
             if message is None:
                 _bug(ctx, error)
-            click.echo(f"Error: {message}", err=True)
+            _echo(f"Error: {message}", err=True)
             ctx.exit(2)
         except Exception as error:
             _bug(ctx, error)
@@ -99,7 +107,7 @@ def _bug(ctx: click.Context, error: Exception) -> NoReturn:
     """An exception nothing explains is a bug: say so in one line, details on request."""
     if os.environ.get("CLOSEREAD_DEBUG"):
         raise error
-    click.echo(f"Error: unexpected {type(error).__name__}: {error} "
+    _echo(f"Error: unexpected {type(error).__name__}: {error} "
                "(run again with CLOSEREAD_DEBUG=1 for details)", err=True)
     ctx.exit(70)
 
@@ -162,7 +170,7 @@ def cli(ctx: click.Context, db: str) -> None:
             from desktop.ui.app import run_app
 
             ctx.exit(run_app(db))
-        click.echo("No display to open the window on; here is the library instead.",
+        _echo("No display to open the window on; here is the library instead.",
                    err=True)
         _list_library(ctx.obj)
 
@@ -179,10 +187,10 @@ def _list_library(state: _State) -> None:
     if library.created:
         from desktop.io.samples import load_samples  # the importer loads only when used
         report = load_samples(library)
-        click.echo(f"New library {state.db_path} with {len(report.imported)} sample articles.")
+        _echo(f"New library {state.db_path} with {len(report.imported)} sample articles.")
     _print_articles(library.articles.list())
     me = _invoked_as()
-    click.echo(f"\nNext: `{me} show ARTICLE`, `{me} annotate --help`, `{me} export --help`.")
+    _echo(f"\nNext: `{me} show ARTICLE`, `{me} annotate --help`, `{me} export --help`.")
 
 
 def _invoked_as() -> str:
@@ -199,15 +207,15 @@ def _invoked_as() -> str:
 
 def _print_articles(articles: list[Any]) -> None:
     if not articles:
-        click.echo(f"The library is empty: add articles with `{_invoked_as()} import PATH`.")
+        _echo(f"The library is empty: add articles with `{_invoked_as()} import PATH`.")
         return
     # the count is of passages (a passage may or may not carry a note)
-    click.echo(f"{'id':8}  {'passages':>8}  {'published':10}  {'outlet':18}  title")
+    _echo(f"{'id':8}  {'passages':>8}  {'published':10}  {'outlet':18}  title")
     for a in articles:
         outlet = a.outlet or ""
         if len(outlet) > 18:
             outlet = outlet[:17] + "…"
-        click.echo(f"{a.id[:8]}  {a.annotation_count:>8}  {(a.published or '')[:10]:10}  "
+        _echo(f"{a.id[:8]}  {a.annotation_count:>8}  {(a.published or '')[:10]:10}  "
                    f"{outlet:18}  {a.title}")
 
 
@@ -274,9 +282,9 @@ def import_cmd(state: _State, paths: tuple[str, ...], no_clean: bool, fmt: str,
         if len(paths) != 1 or (not is_link_source(paths[0]) and files[0].is_dir()):
             raise InvalidArgumentError("--replace takes exactly one file or link")
         outcome = replace_article(state.library, paths[0], replace, fmt, clean=not no_clean)
-        click.echo(f"{outcome.status} {outcome.message}")
+        _echo(f"{outcome.status} {outcome.message}")
         if outcome.warning:
-            click.echo(f"warning   {outcome.path}: {outcome.warning}")
+            _echo(f"warning   {outcome.path}: {outcome.warning}")
         return
     library = state.library
     show_bar = sys.stderr.isatty()
@@ -292,20 +300,20 @@ def import_cmd(state: _State, paths: tuple[str, ...], no_clean: bool, fmt: str,
         if outcome.status == "imported":
             extra = f" ({outcome.cleaning})" if outcome.cleaning else ""
             assert outcome.article is not None
-            click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
+            _echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
                        f"{outcome.article.title}{extra}")
         elif outcome.status == "replaced":
-            click.echo(f"replaced  {outcome.path} -> {outcome.message}")
+            _echo(f"replaced  {outcome.path} -> {outcome.message}")
         elif outcome.status == "unchanged":
-            click.echo(f"unchanged {outcome.path}: {outcome.message}")
+            _echo(f"unchanged {outcome.path}: {outcome.message}")
         elif outcome.status == "skipped":
-            click.echo(f"skipped   {outcome.path}: {outcome.message}")
+            _echo(f"skipped   {outcome.path}: {outcome.message}")
         if outcome.warning and outcome.status != "failed":
-            click.echo(f"warning   {outcome.path}: {outcome.warning}; imported all the same "
+            _echo(f"warning   {outcome.path}: {outcome.warning}; imported all the same "
                        "(--strict refuses such pages)")
     for outcome in report.failed:
-        click.echo(f"Error: {outcome.path}: {outcome.message}", err=True)
-    click.echo(report.summary())
+        _echo(f"Error: {outcome.path}: {outcome.message}", err=True)
+    _echo(report.summary())
     if report.failed:
         sys.exit(1)
 
@@ -315,14 +323,14 @@ def _import_ptc(state: _State, paths: tuple[Path, ...], labels: Path | None,
     from desktop.io.ptc import import_ptc
     report = import_ptc(state.library, paths, labels, annotator)
     _echo_outcomes(report.articles)
-    click.echo(report.summary())
+    _echo(report.summary())
 
 
 def _import_brat(state: _State, paths: tuple[Path, ...], annotator: str) -> None:
     from desktop.io.brat import import_brat
     report = import_brat(state.library, paths, annotator)
     _echo_outcomes(report.articles)
-    click.echo(report.summary())
+    _echo(report.summary())
 
 
 def _echo_outcomes(outcomes: list[FileOutcome]) -> None:
@@ -330,10 +338,10 @@ def _echo_outcomes(outcomes: list[FileOutcome]) -> None:
     for outcome in outcomes:
         if outcome.status == "imported":
             assert outcome.article is not None
-            click.echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
+            _echo(f"imported  {outcome.path} -> {outcome.article.id[:8]} "
                        f"{outcome.article.title}")
         else:
-            click.echo(f"{outcome.status:9} {outcome.path}: {outcome.message}")
+            _echo(f"{outcome.status:9} {outcome.path}: {outcome.message}")
 
 
 @cli.command("import-annotations")
@@ -354,7 +362,7 @@ def import_annotations(state: _State, path: Path, fmt: str, annotator: str) -> N
     nothing; importing the same file again, or an export back into its own library, adds
     nothing.
     """
-    click.echo(annotation_reader(fmt).read(state.library, path, annotator).summary())
+    _echo(annotation_reader(fmt).read(state.library, path, annotator).summary())
 
 
 @cli.command()
@@ -392,7 +400,7 @@ def show(state: _State, article: str, as_json: bool, color: bool | None) -> None
         return
     use_color = sys.stdout.isatty() if color is None else color
     head = " · ".join(x for x in (found.outlet, found.author, found.published) if x)
-    click.echo(f"{found.title}\n{head}\n{found.id}\n" + "-" * 60)
+    _echo(f"{found.title}\n{head}\n{found.id}\n" + "-" * 60)
     click.echo(render_marked(found.text, notes, library.tags.all(), color=use_color))
 
 
@@ -427,7 +435,7 @@ def annotate(state: _State, article: str, start: int | None, end: int | None,
             raise InvalidArgumentError("give --start and --end, or --quote")
         selection = select_range(found.text, start, end)
     created = library.annotations.create(found.id, selection, tags, annotator, note)
-    click.echo(created.id)
+    _echo(created.id)
 
 
 @cli.command("autotag")
@@ -447,7 +455,7 @@ def autotag_cmd(state: _State, pattern: str, tags: tuple[str, ...], article: str
     from desktop.io.autotag import autotag  # the regex package loads only for autotag
     result = autotag(state.library, pattern, tags, annotator, article=article,
                      ignore_case=ignore_case, note=note)
-    click.echo(f"tagged {result.created} passage{'s' if result.created != 1 else ''} "
+    _echo(f"tagged {result.created} passage{'s' if result.created != 1 else ''} "
                f"in {result.articles} article{'s' if result.articles != 1 else ''}"
                + (f"; {result.already} already tagged" if result.already else ""))
 
@@ -476,10 +484,10 @@ def annotations_cmd(state: _State, article: str | None, tag: str | None,
         _echo_json([a.as_dict() for a in found])
         return
     if not found:
-        click.echo("No annotations match.")
+        _echo("No annotations match.")
     for a in found:
         quote = a.exact if len(a.exact) <= 70 else a.exact[:69] + "…"
-        click.echo(f"{a.id[:8]}  {a.article_id[:8]}  {a.start:>6}-{a.end:<6} "
+        _echo(f"{a.id[:8]}  {a.article_id[:8]}  {a.start:>6}-{a.end:<6} "
                    f"{', '.join(a.tag_paths):24}  {a.annotator:12}  {quote!r}")
 
 
@@ -496,9 +504,9 @@ def history_cmd(state: _State, annotation: str, as_json: bool) -> None:
         _echo_json({"annotation": found.id, "history": steps})
         return
     if not steps:
-        click.echo(f"{found.id[:8]}: no re-anchoring yet; it is where it was made")
+        _echo(f"{found.id[:8]}: no re-anchoring yet; it is where it was made")
     for step in steps:
-        click.echo(f"{str(step['changed'])[:16].replace('T', ' ')}  {step['method']:16}  "
+        _echo(f"{str(step['changed'])[:16].replace('T', ' ')}  {step['method']:16}  "
                    f"{_placed(step, 'old')} -> {_placed(step, 'new')}")
 
 
@@ -516,7 +524,7 @@ def _placed(step: dict[str, Any], side: str) -> str:
 def delete(state: _State, annotation: str) -> None:
     """Delete an annotation (by id or unique id prefix); the deletion is recorded."""
     removed = state.library.annotations.delete(annotation)
-    click.echo(f"deleted {removed.id} ({removed.exact[:40]!r})")
+    _echo(f"deleted {removed.id} ({removed.exact[:40]!r})")
 
 
 @cli.command()
@@ -536,11 +544,11 @@ def search(state: _State, words: str, as_json: bool, limit: int) -> None:
         _echo_json([hit.__dict__ for hit in hits])
         return
     if not hits:
-        click.echo("Nothing found.")
+        _echo("Nothing found.")
     for hit in hits:
         where = f"{hit.article_id[:8]}" + (f" @{hit.start}" if hit.start is not None else "")
         label = "passage" if hit.kind == "annotation" else "article"
-        click.echo(f"{label:8} {where:16} {hit.article_title}\n         "
+        _echo(f"{label:8} {where:16} {hit.article_title}\n         "
                    + " ".join(hit.snippet.split()))
 
 
@@ -572,7 +580,7 @@ def export(state: _State, fmt: str, output: str, tag: str | None, annotator: str
     where = _filter(state, article, tag, annotator)
     report = spec.write(state.library, output, where, excel=excel)
     if output != STDOUT:
-        click.echo(report.summary(), err=True)
+        _echo(report.summary(), err=True)
 
 
 @cli.command()
@@ -593,12 +601,12 @@ def merge(state: _State, bundles: tuple[Path, ...], dry_run: bool, as_json: bool
         _echo_json({"dry_run": dry_run, "bundles": [r.as_dict() for r in reports]})
         return
     for report in reports:
-        click.echo(report.summary())
+        _echo(report.summary())
         for annotation_id, quote in report.quotes.items():
             shown = quote if len(quote) <= 60 else quote[:59] + "…"
-            click.echo(f"  orphaned {annotation_id[:8]}: {' '.join(shown.split())!r}")
+            _echo(f"  orphaned {annotation_id[:8]}: {' '.join(shown.split())!r}")
     if dry_run:
-        click.echo("dry run: nothing was changed")
+        _echo("dry run: nothing was changed")
 
 
 @cli.command()
@@ -607,7 +615,7 @@ def samples(state: _State) -> None:
     """Add the bundled sample articles to the library."""
     from desktop.io.samples import load_samples  # the importer loads only when used
     report = load_samples(state.library)
-    click.echo(report.summary())
+    _echo(report.summary())
 
 
 @cli.command()
@@ -629,7 +637,7 @@ def changes(state: _State, since: int, limit: int | None, as_json: bool) -> None
                     "changes": [asdict(change) for change in found]})
         return
     for change in found:
-        click.echo(f"{change.seq:>8}  {change.time[:19].replace('T', ' ')}  "
+        _echo(f"{change.seq:>8}  {change.time[:19].replace('T', ' ')}  "
                    f"{change.entity:10} {change.op:8} {change.id}  {change.origin or '-'}")
 
 
@@ -659,10 +667,10 @@ def tags_list(state: _State, tag_set: str | None = None, everything: bool = Fals
                      "shortcut": t.shortcut, "description": t.description, "usage": t.usage}
                     for t in found])
         return
-    click.echo(f"tag set: {tag_set or library.tags.active_set}" if not everything
+    _echo(f"tag set: {tag_set or library.tags.active_set}" if not everything
                else "every tag")
     for t in found:
-        click.echo(f"  {t.shortcut or ' '}  {t.color}  {t.path:44} {t.usage:>6} uses")
+        _echo(f"  {t.shortcut or ' '}  {t.color}  {t.path:44} {t.usage:>6} uses")
 
 
 @tags.command("add")
@@ -675,7 +683,7 @@ def tags_add(state: _State, name: str, color: str | None, parent: str | None,
              description: str) -> None:
     """Add a tag to the active set."""
     tag = state.library.tags.add(name, color, parent, description)
-    click.echo(f"added {tag.path} {tag.color}" + (f" (key {tag.shortcut})"
+    _echo(f"added {tag.path} {tag.color}" + (f" (key {tag.shortcut})"
                                                   if tag.shortcut else ""))
 
 
@@ -686,7 +694,7 @@ def tags_add(state: _State, name: str, color: str | None, parent: str | None,
 def tags_rename(state: _State, old: str, new: str) -> None:
     """Rename a tag; every annotation with it follows."""
     tag = state.library.tags.rename(old, new)
-    click.echo(f"renamed {old} to {tag.name} ({tag.usage} annotations)")
+    _echo(f"renamed {old} to {tag.name} ({tag.usage} annotations)")
 
 
 @tags.command("recolor")
@@ -696,7 +704,7 @@ def tags_rename(state: _State, old: str, new: str) -> None:
 def tags_recolor(state: _State, name: str, color: str) -> None:
     """Give a tag a new colour (#RRGGBB or a colour name)."""
     tag = state.library.tags.recolor(name, color)
-    click.echo(f"{tag.name} is now {tag.color}")
+    _echo(f"{tag.name} is now {tag.color}")
 
 
 @tags.command("remove")
@@ -706,7 +714,7 @@ def tags_recolor(state: _State, name: str, color: str) -> None:
 def tags_remove(state: _State, name: str, force: bool) -> None:
     """Remove a tag; refused while annotations carry it, unless --force."""
     used = state.library.tags.remove(name, force=force)
-    click.echo(f"removed {name}" + (f" from {used} annotations" if used else ""))
+    _echo(f"removed {name}" + (f" from {used} annotations" if used else ""))
 
 
 @tags.command("move")
@@ -716,7 +724,7 @@ def tags_remove(state: _State, name: str, force: bool) -> None:
 def tags_move(state: _State, name: str, position: int) -> None:
     """Move a tag to POSITION (from 1) in the active set; keys 1-9 follow the order."""
     for t in state.library.tags.move(name, position):
-        click.echo(f"  {t.shortcut or ' '}  {t.path}")
+        _echo(f"  {t.shortcut or ' '}  {t.path}")
 
 
 @tags.command("sets")
@@ -729,7 +737,7 @@ def tags_sets(state: _State, as_json: bool) -> None:
         _echo_json(sets)
         return
     for s in sets:
-        click.echo(f"{'*' if s['active'] else ' '} {s['name']:10} {s['tags']:>3} tags  "
+        _echo(f"{'*' if s['active'] else ' '} {s['name']:10} {s['tags']:>3} tags  "
                    f"{s['title']}")
 
 
@@ -739,7 +747,7 @@ def tags_sets(state: _State, as_json: bool) -> None:
 def tags_use(state: _State, tag_set: str) -> None:
     """Switch to another tag set (default, or ptc for the 14 SemEval-2020 techniques)."""
     state.library.tags.use_set(tag_set)
-    click.echo(f"active tag set: {tag_set}")
+    _echo(f"active tag set: {tag_set}")
 
 
 # --- review sessions ---------------------------------------------------------------------
@@ -788,7 +796,7 @@ def review_create(state: _State, name: str, annotators: str, articles: str | Non
         name, _names(annotators), None if articles is None else _names(articles), who,
         tolerance)
     progress = library.reviews.progress(session)
-    click.echo(f"created review session {session.name} ({session.id[:8]}): "
+    _echo(f"created review session {session.name} ({session.id[:8]}): "
                f"{_count(len(session.analysts), 'analyst')}, "
                f"{_count(len(session.articles), 'article')}, {_count(progress.units, 'unit')}")
 
@@ -813,10 +821,10 @@ def review_list(state: _State, as_json: bool) -> None:
         _echo_json([{**s.as_dict(), "progress": p.as_dict()} for s, p in found])
         return
     if not found:
-        click.echo("No review sessions: `closeread review create --help`.")
+        _echo("No review sessions: `closeread review create --help`.")
     for session, progress in found:
         analysts = ", ".join(a.name for a in session.analysts)
-        click.echo(f"{session.name:16} {session.status:6}  "
+        _echo(f"{session.name:16} {session.status:6}  "
                    f"{_count(len(session.articles), 'article'):>12}  "
                    f"{_progress_words(progress):24}  {analysts}")
 
@@ -833,17 +841,17 @@ def review_show(state: _State, name: str, as_json: bool) -> None:
     if as_json:
         _echo_json({**session.as_dict(), "progress": progress.as_dict()})
         return
-    click.echo(f"{session.name} ({session.id})  {session.status}, tolerance "
+    _echo(f"{session.name} ({session.id})  {session.status}, tolerance "
                f"{session.tolerance}")
     for analyst in session.analysts:
         gone = "  (no longer in the library)" if analyst.missing else ""
-        click.echo(f"  lane {analyst.lane}: {analyst.name}{gone}")
-    click.echo(f"  reviewers: {', '.join(session.reviewers) or 'none'}")
-    click.echo(f"  articles: {len(session.articles)}; units: {_progress_words(progress)}")
-    click.echo("  states: " + ", ".join(f"{k} {n}" for k, n in progress.states.items()))
-    click.echo("  classes: " + ", ".join(f"{k} {n}" for k, n in progress.classes.items()))
+        _echo(f"  lane {analyst.lane}: {analyst.name}{gone}")
+    _echo(f"  reviewers: {', '.join(session.reviewers) or 'none'}")
+    _echo(f"  articles: {len(session.articles)}; units: {_progress_words(progress)}")
+    _echo("  states: " + ", ".join(f"{k} {n}" for k, n in progress.states.items()))
+    _echo("  classes: " + ", ".join(f"{k} {n}" for k, n in progress.classes.items()))
     if progress.stale:
-        click.echo(f"  {progress.stale} decisions no longer match a unit (its passages "
+        _echo(f"  {progress.stale} decisions no longer match a unit (its passages "
                    "changed): decide those units again")
 
 
@@ -869,23 +877,23 @@ def review_units(state: _State, name: str, article: str | None, as_json: bool) -
         _echo_json([unit_as_dict(session, u, text(u.unit.article_id)) for u in found])
         return
     if not found:
-        click.echo("No units: the session's analysts marked nothing in its articles.")
+        _echo("No units: the session's analysts marked nothing in its articles.")
     for reviewed in found:
         unit, decision = reviewed.unit, reviewed.decision
         quote = " ".join(text(unit.article_id)[unit.start:unit.end].split())
         quote = quote if len(quote) <= 50 else quote[:49] + "…"
-        click.echo(f"{unit.key}  {unit.article_id[:8]}  {f'{unit.start}-{unit.end}':11} "
+        _echo(f"{unit.key}  {unit.article_id[:8]}  {f'{unit.start}-{unit.end}':11} "
                    f"{unit.kind:20} {reviewed.state:12} {quote!r}")
         for analyst in session.analysts:
             shown = "; ".join(f"{p.start}-{p.end} {', '.join(sorted(p.tags)) or '(no tag)'}"
                               for p in unit.versions(analyst.id)) or "—"
-            click.echo(f"    {analyst.lane} {analyst.name:12} {shown}")
+            _echo(f"    {analyst.lane} {analyst.name:12} {shown}")
         if decision is not None:
             whose = f" {session.name_of(decision.analyst_id)}'s version" \
                 if decision.analyst_id else ""
             made = reviewed.reconciled
             into = f" -> {made.start}-{made.end} {', '.join(sorted(made.tags))}" if made else ""
-            click.echo(f"    decided: {decision.decision}{whose}{into} ({decision.rule}, "
+            _echo(f"    decided: {decision.decision}{whose}{into} ({decision.rule}, "
                        f"{decision.reviewer})"
                        + (f": {decision.comment}" if decision.comment else ""))
 
@@ -912,13 +920,13 @@ def review_auto(state: _State, name: str, rule: str, min_votes: int | None, redo
         _echo_json(result.as_dict())
         return
     for accepted in result.accepted:
-        click.echo(f"accepted {accepted.unit_key}  {accepted.article_id[:8]}  "
+        _echo(f"accepted {accepted.unit_key}  {accepted.article_id[:8]}  "
                    f"{accepted.start}-{accepted.end}  {', '.join(accepted.tags) or '(no tag)'}"
                    f"  {accepted.analyst}'s version, shared by "
                    f"{', '.join(accepted.supporters)}")
     for key in result.reopened:
-        click.echo(f"reopened {key}")
-    click.echo(result.summary())
+        _echo(f"reopened {key}")
+    _echo(result.summary())
 
 
 @review.command("decide")
@@ -968,7 +976,7 @@ def review_decide(state: _State, name: str, unit: str, accept: str | None,
         change = reviews.reject(name, unit, reviewer=reviewer, comment=comment)
     else:
         change = reviews.reopen(name, unit)
-        click.echo(f"unit {change.unit_key}: open again")
+        _echo(f"unit {change.unit_key}: open again")
         return
     after = change.after
     assert after is not None
@@ -978,9 +986,9 @@ def review_decide(state: _State, name: str, unit: str, accept: str | None,
     if after.annotation_id:
         words += f"; reconciled passage {after.annotation_id}"
     replaced = " (replaces the earlier decision)" if change.before else ""
-    click.echo(f"unit {change.unit_key}: {words}{replaced}")
+    _echo(f"unit {change.unit_key}: {words}{replaced}")
     for earlier in change.superseded:
-        click.echo(f"  withdrew the stale decision on {earlier.unit_key}")
+        _echo(f"  withdrew the stale decision on {earlier.unit_key}")
 
 
 @review.command("reply")
@@ -995,7 +1003,7 @@ def review_reply(state: _State, name: str, target: str, text: str, annotator: st
     passage or another reply (by id or unique prefix). TEXT is Markdown."""
     reviews = state.library.reviews
     reply = reviews.replies.add(reviews.thread_root(name, target), text, annotator)
-    click.echo(reply.id)
+    _echo(reply.id)
 
 
 @review.command("thread")
@@ -1012,16 +1020,16 @@ def review_thread(state: _State, name: str, target: str, as_json: bool) -> None:
                     for root, replies in threads])
         return
     if not any(replies for _, replies in threads):
-        click.echo("No replies yet.")
+        _echo("No replies yet.")
     for root, replies in threads:
-        click.echo(f"passage {root}")
+        _echo(f"passage {root}")
         for reply in replies:
             indent = "  " * reply.depth
             text = "(deleted)" if reply.deleted else reply.text
-            click.echo(f"{indent}{reply.author} · {reply.created[:16].replace('T', ' ')} · "
+            _echo(f"{indent}{reply.author} · {reply.created[:16].replace('T', ' ')} · "
                        f"{reply.id[:8]}")
             for line in text.splitlines() or [""]:
-                click.echo(f"{indent}  {line}")
+                _echo(f"{indent}  {line}")
 
 
 @review.command("report")
@@ -1047,7 +1055,7 @@ def review_report(state: _State, name: str, output: str) -> None:
         page = report_markdown(data) if suffix == ".md" else report_html(data)
         with written_whole(output) as stream:
             stream.write(page)
-    click.echo(f"wrote {output}: {len(data.units)} units, {data.decided} decided", err=True)
+    _echo(f"wrote {output}: {len(data.units)} units, {data.decided} decided", err=True)
 
 
 @review.command("close")
@@ -1056,7 +1064,7 @@ def review_report(state: _State, name: str, output: str) -> None:
 def review_close(state: _State, name: str) -> None:
     """Close a session: it takes no more decisions until opened again."""
     session = state.library.reviews.set_status(name, CLOSED)
-    click.echo(f"{session.name}: closed")
+    _echo(f"{session.name}: closed")
 
 
 @review.command("open")
@@ -1065,7 +1073,7 @@ def review_close(state: _State, name: str) -> None:
 def review_open(state: _State, name: str) -> None:
     """Open a closed session again."""
     session = state.library.reviews.set_status(name, OPEN)
-    click.echo(f"{session.name}: open")
+    _echo(f"{session.name}: open")
 
 
 # --- agreement ---------------------------------------------------------------------------
@@ -1104,7 +1112,7 @@ def agreement(state: _State, articles: str | None, annotators: str | None, tags:
         _echo_json(report)
         return
     for line in _agreement_lines(report):
-        click.echo(line)
+        _echo(line)
 
 
 def _agreement_lines(report: dict[str, Any]) -> list[str]:
@@ -1163,7 +1171,7 @@ def user_add(state: _State, name: str, display_name: str) -> None:
     """Add a user NAME (letters, digits, '.', '_', '-'); what they write through the
     server is annotated as NAME."""
     user = state.library.accounts.add_user(name, display_name)
-    click.echo(f"added user {user.name}")
+    _echo(f"added user {user.name}")
 
 
 @user_group.command("list")
@@ -1176,7 +1184,7 @@ def user_list(state: _State, as_json: bool) -> None:
         _echo_json([asdict(user) for user in users])
         return
     for user in users:
-        click.echo(f"{user.name:24} {user.display_name}")
+        _echo(f"{user.name:24} {user.display_name}")
 
 
 @cli.group("token", cls=_Group)
@@ -1192,9 +1200,9 @@ def token_create(state: _State, user_name: str, label: str) -> None:
     """Make a token for --user; it is printed once, alone on the last line: keep it, it
     cannot be shown again."""
     token, value = state.library.accounts.create_token(user_name, label)
-    click.echo(f"token {token.id} for {token.user} (send it as 'Authorization: Bearer "
+    _echo(f"token {token.id} for {token.user} (send it as 'Authorization: Bearer "
                "<token>'; it is not shown again):")
-    click.echo(value)
+    _echo(value)
 
 
 @token_group.command("revoke")
@@ -1204,7 +1212,7 @@ def token_revoke(state: _State, token: str) -> None:
     """Revoke a token, given by its value or its id (or a unique prefix of the id); the
     server refuses it from the next request on."""
     revoked = state.library.accounts.revoke(token)
-    click.echo(f"revoked token {revoked.id} of {revoked.user}")
+    _echo(f"revoked token {revoked.id} of {revoked.user}")
 
 
 @token_group.command("list")
@@ -1219,7 +1227,7 @@ def token_list(state: _State, user_name: str | None, as_json: bool) -> None:
         return
     for token in tokens:
         state_text = f"revoked {token.revoked[:19]}" if token.revoked else "active"
-        click.echo(f"{token.id}  {token.user:16} {token.created[:19].replace('T', ' ')}  "
+        _echo(f"{token.id}  {token.user:16} {token.created[:19].replace('T', ' ')}  "
                    f"{state_text:27} {token.label}")
 
 
@@ -1237,7 +1245,7 @@ def group_group() -> None:
 def group_create(state: _State, name: str, creator: str | None, description: str) -> None:
     """Create a group NAME (3 to 25 characters); prints its id."""
     group = state.library.accounts.create_group(name, creator, description)
-    click.echo(f"created group {group.name} ({group.id})")
+    _echo(f"created group {group.name} ({group.id})")
 
 
 @group_group.command("list")
@@ -1251,7 +1259,7 @@ def group_list(state: _State, as_json: bool) -> None:
         return
     for group in groups:
         members = "everyone" if group.id == "__world__" else f"{group.member_count} members"
-        click.echo(f"{group.id:10} {group.name:26} {members:12} {group.creator or '-'}")
+        _echo(f"{group.id:10} {group.name:26} {members:12} {group.creator or '-'}")
 
 
 @group_group.command("add-member")
@@ -1263,7 +1271,7 @@ def group_add_member(state: _State, group: str, user: str) -> None:
     accounts = state.library.accounts
     found = accounts.group(group)
     added = accounts.add_member(found.id, user)
-    click.echo(f"{user} {'added to' if added else 'is already in'} {found.name}")
+    _echo(f"{user} {'added to' if added else 'is already in'} {found.name}")
 
 
 @group_group.command("remove-member")
@@ -1275,7 +1283,7 @@ def group_remove_member(state: _State, group: str, user: str) -> None:
     accounts = state.library.accounts
     found = accounts.group(group)
     removed = accounts.remove_member(found.id, user)
-    click.echo(f"{user} {'removed from' if removed else 'was not in'} {found.name}")
+    _echo(f"{user} {'removed from' if removed else 'was not in'} {found.name}")
 
 
 @cli.command("serve")
@@ -1353,9 +1361,9 @@ def sync_group(ctx: click.Context, as_json: bool) -> None:
         _echo_json(report.as_dict())
     else:
         for line in report.lines():
-            click.echo(line)
+            _echo(line)
     if report.status.state == "offline":
-        click.echo(f"Error: {report.status.problem}; {report.status.unsent} unsent changes "
+        _echo(f"Error: {report.status.problem}; {report.status.unsent} unsent changes "
                    "wait for the next round", err=True)
         ctx.exit(1)
 
@@ -1373,12 +1381,12 @@ def sync_connect(state: _State, url: str, token: str) -> None:
     from then on (those made before too)."""
     with _sync_engine(state) as engine:
         connection = engine.connect(url, token)
-    click.echo(f"connected {state.db_path} to {connection.url} as {connection.user}: "
+    _echo(f"connected {state.db_path} to {connection.url} as {connection.user}: "
                f"`{_invoked_as()} sync` sends the passages of the annotator "
                f"{connection.user!r} and reads what changed there")
     annotator = os.environ.get("CLOSEREAD_ANNOTATOR") or getpass.getuser()
     if annotator != connection.user:
-        click.echo(f"note: passages made here as {annotator!r} are not sent; set "
+        _echo(f"note: passages made here as {annotator!r} are not sent; set "
                    f"CLOSEREAD_ANNOTATOR={connection.user} (and the app's annotator)",
                    err=True)
 
@@ -1397,11 +1405,11 @@ def sync_status(state: _State, as_json: bool) -> None:
         _echo_json({**status.as_dict(), **pointers})
         return
     if status.server is None:
-        click.echo(f"not connected (`{_invoked_as()} sync connect URL --token TOKEN`)")
+        _echo(f"not connected (`{_invoked_as()} sync connect URL --token TOKEN`)")
         return
-    click.echo(f"server: {status.server} (as {status.user})")
-    click.echo(f"status: {status.text}" + (f" — {status.problem}" if status.problem else ""))
-    click.echo(f"unsent: {status.unsent}; sent up to {pointers['pushed_seq']} here, read up "
+    _echo(f"server: {status.server} (as {status.user})")
+    _echo(f"status: {status.text}" + (f" — {status.problem}" if status.problem else ""))
+    _echo(f"unsent: {status.unsent}; sent up to {pointers['pushed_seq']} here, read up "
                f"to {pointers['pulled_seq']} there")
 
 
@@ -1413,9 +1421,9 @@ def sync_disconnect(state: _State) -> None:
     with _sync_engine(state) as engine:
         gone = engine.disconnect()
     if gone is None:
-        click.echo("not connected")
+        _echo("not connected")
     else:
-        click.echo(f"disconnected from {gone.url}; the token is no longer kept here")
+        _echo(f"disconnected from {gone.url}; the token is no longer kept here")
 
 
 def main() -> None:
@@ -1427,7 +1435,7 @@ def main() -> None:
     except OSError as error:  # `closeread --version > /dev/full`: the same
         if not stdout_broken(error):
             raise
-        click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+        _echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
         sys.exit(1)
     except SystemExit:
         # what is still buffered is written now, while a closed pipe can be told apart
@@ -1438,6 +1446,6 @@ def main() -> None:
             stdout_gone()
         except OSError as error:
             stdout_gone()
-            click.echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+            _echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
             sys.exit(1)
         raise

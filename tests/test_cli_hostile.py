@@ -417,3 +417,28 @@ def test_no_hostile_input_ends_in_an_unexpected_error(run, article, tmp_path, mo
 
 
 _: Callable[..., object] = refused  # the helper above is the sweep's single-case twin
+
+
+# --- text from the library never drives the terminal ---------------------------------------
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x9b31m"  # retitle the terminal, clear it, an 8-bit CSI
+
+
+def test_control_characters_in_library_text_print_as_symbols(run: Cli, article: str):
+    # a title, a note, an annotator name and a tag-free passage's note holding terminal
+    # commands, as a sqlite3 shell or an older version could have stored them
+    with Library(run.db) as library:
+        found = library.articles.get(article)
+        annotation = library.annotations.list()[0]
+    with sqlite3.connect(run.db) as raw:
+        raw.execute("UPDATE articles SET title = ?, outlet = ? WHERE id = ?",
+                    (f"Harbour {ESCAPES}plan", f"Daily{ESCAPES}", found.id))
+        raw.execute("UPDATE annotations SET note = ? WHERE id = ?",
+                    (f"note {ESCAPES} here", annotation.id))
+    outputs = [run(*args).output for args in (["articles"], ["search", "council"],
+                                               ["search", "here"], ["show", article])]
+    for output in outputs:
+        assert not any(c in output for c in "\x1b\x07\x9b"), output
+    assert "Harbour ␛]0;PWNED␇␛[2J" in outputs[0]  # the title, one symbol a character
+    assert "Harbour ␛]0;PWNED␇" in outputs[1]
+    assert "note ␛]0;PWNED␇␛[2J" in outputs[2]  # the note
