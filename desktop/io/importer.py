@@ -29,6 +29,7 @@ from desktop.core.document import (
 from desktop.core.errors import (
     ClosereadError,
     ImportFileError,
+    InvalidEnvironmentError,
     NestingTooDeepError,
     UnsupportedFormatError,
     readable,
@@ -385,7 +386,8 @@ def import_paths(
         batch.clear()
 
     jobs = [(path, fmt, clean, limits) for path, skip_reason in files if not skip_reason]
-    prepared = _prepare_all(jobs, workers)
+    # a bad CLOSEREAD_IMPORT_WORKERS is refused before any file is read
+    prepared = _prepare_all(jobs, import_workers(workers))
     try:
         for index, (path, skip_reason) in enumerate(files):
             if skip_reason:
@@ -436,11 +438,15 @@ def _prepare_one(job: _Job) -> _Prepared:
     return new, note, warnings, ""
 
 
+MAX_IMPORT_WORKERS = 64  # CLOSEREAD_IMPORT_WORKERS: more only multiplies start-up and memory
+
+
 def import_workers(requested: int | None = None) -> int:
-    """How many processes read the files of a large import."""
+    """How many processes read the files of a large import: ``requested``, else
+    ``CLOSEREAD_IMPORT_WORKERS`` (refused naming the variable unless it is a whole number
+    from 1 to ``MAX_IMPORT_WORKERS``), else one a CPU, up to four."""
     if requested is None:
-        value = os.environ.get("CLOSEREAD_IMPORT_WORKERS", "").strip()
-        requested = int(value) if value.isdigit() else None
+        requested = _workers_from_environment()
     if requested is not None:
         return max(1, requested)
     try:
@@ -450,7 +456,24 @@ def import_workers(requested: int | None = None) -> int:
     return max(1, min(cpus, _MAX_WORKERS))
 
 
-def _prepare_all(jobs: list[_Job], workers: int | None) -> Generator[_Prepared, None, None]:
+def _workers_from_environment() -> int | None:
+    """``CLOSEREAD_IMPORT_WORKERS`` as a number of processes; None when unset or empty."""
+    raw = os.environ.get("CLOSEREAD_IMPORT_WORKERS", "")
+    value = raw.strip()
+    if not value:
+        return None
+    # ASCII digits only ("²" and "٣" are digits to str.isdigit), and few of them: int()
+    # refuses 4,300 digits and a C int overflows long before
+    if value.isascii() and value.isdigit() and len(value) <= 6 \
+            and 1 <= int(value) <= MAX_IMPORT_WORKERS:
+        return int(value)
+    shown = readable(raw) if len(raw) <= 24 else readable(raw[:20]) + "…"
+    raise InvalidEnvironmentError(
+        f"CLOSEREAD_IMPORT_WORKERS='{shown}': give how many processes read the "
+        f"files of a large import, a whole number from 1 to {MAX_IMPORT_WORKERS}")
+
+
+def _prepare_all(jobs: list[_Job], count: int) -> Generator[_Prepared, None, None]:
     """Every job's result, in order: read here, or by worker processes when there are
     many (reading a page or a PDF is most of an import's time; the files are independent,
     and the library is written by this process alone). Closing the generator (an import
@@ -458,7 +481,6 @@ def _prepare_all(jobs: list[_Job], workers: int | None) -> Generator[_Prepared, 
     they are reading. A file whose reading kills its worker (its memory, say) is reported
     failed and the rest go to new workers: it is never read again in this process, which
     may be the app; workers that cannot start at all leave the files to this process."""
-    count = import_workers(workers)
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     if count <= 1 or len(jobs) < _PARALLEL_FROM or (main and not os.path.exists(main)):
         # (a program read from a pipe has no file a spawned worker could start from)

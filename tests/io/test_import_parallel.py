@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.errors import InvalidEnvironmentError
 from desktop.io.importer import import_paths, import_workers
 from desktop.store.library import Library
 
@@ -75,10 +76,15 @@ def test_how_many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", "3")
     assert import_workers() == 3
     assert import_workers(1) == 1
-    monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", "0")
-    assert import_workers() == 1
-    monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", "lots")
+    monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", " 64 ")
+    assert import_workers() == 64
+    monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", "")
     assert 1 <= import_workers() <= 4
+    # anything else is refused naming the variable (tests/io/test_hostile_text_routes.py)
+    for value in ("0", "lots", "65"):
+        monkeypatch.setenv("CLOSEREAD_IMPORT_WORKERS", value)
+        with pytest.raises(InvalidEnvironmentError, match="CLOSEREAD_IMPORT_WORKERS"):
+            import_workers()
 
 
 def test_a_file_that_kills_its_worker_is_reported_and_the_rest_go_to_new_workers(
