@@ -10,12 +10,13 @@ commands.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
-from desktop.core.errors import ClosereadError
+from desktop.core.errors import AnnotationNotFoundError, ClosereadError
 from desktop.core.model import Annotation, Tag, text_sha256
 from desktop.core.selectors import Selection
 from desktop.store.library import Library
@@ -130,7 +131,7 @@ class CreateAnnotation(LibraryCommand):
             self._attempt(create)
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.delete(self.annotation_id))
+        self._attempt(lambda: _delete(self.editor, self.annotation_id))
 
 
 class DeleteAnnotation(LibraryCommand):
@@ -139,7 +140,7 @@ class DeleteAnnotation(LibraryCommand):
         self.annotation_id = annotation.id
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.delete(self.annotation_id))
+        self._attempt(lambda: _delete(self.editor, self.annotation_id))
 
     def undo(self) -> None:
         self._attempt(lambda: self.editor.restore(self.annotation_id))
@@ -153,14 +154,17 @@ class SetTags(LibraryCommand):
                  tag_ids: Sequence[str]) -> None:
         super().__init__(editor, f"Retag “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
+        self.quote = annotation.exact
         self.old = list(annotation.tag_ids)
         self.new = list(tag_ids)
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self._existing(self.new)))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_tags(
+            self.annotation_id, self._existing(self.new))))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.set_tags(self.annotation_id, self._existing(self.old)))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_tags(
+            self.annotation_id, self._existing(self.old))))
 
     def _existing(self, tag_ids: list[str]) -> list[str]:
         """``tag_ids`` less those removed meanwhile (elsewhere): the passage gets the rest
@@ -173,14 +177,17 @@ class SetNote(LibraryCommand):
     def __init__(self, editor: AnnotationEditor, annotation: Annotation, note: str) -> None:
         super().__init__(editor, f"Edit note on “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
+        self.quote = annotation.exact
         self.old = annotation.note
         self.new = note
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.set_note(self.annotation_id, self.new))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_note(
+            self.annotation_id, self.new)))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.set_note(self.annotation_id, self.old))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_note(
+            self.annotation_id, self.old)))
 
 
 class SetBounds(LibraryCommand):
@@ -188,14 +195,17 @@ class SetBounds(LibraryCommand):
                  old: Selection, new: Selection) -> None:
         super().__init__(editor, f"Change the passage “{_short(annotation.exact)}”")
         self.annotation_id = annotation.id
+        self.quote = annotation.exact
         self.old = old
         self.new = new
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.new))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_bounds(
+            self.annotation_id, self.new)))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.set_bounds(self.annotation_id, self.old))
+        self._attempt(_on_passage(self.quote, lambda: self.editor.set_bounds(
+            self.annotation_id, self.old)))
 
 
 class AttachOrphan(LibraryCommand):
@@ -207,10 +217,12 @@ class AttachOrphan(LibraryCommand):
         self.new = new
 
     def redo(self) -> None:
-        self._attempt(lambda: self.editor.set_bounds(self.orphan.id, self.new))
+        self._attempt(_on_passage(self.orphan.exact, lambda: self.editor.set_bounds(
+            self.orphan.id, self.new)))
 
     def undo(self) -> None:
-        self._attempt(lambda: self.editor.set_selectors(self.orphan))
+        self._attempt(_on_passage(self.orphan.exact, lambda: self.editor.set_selectors(
+            self.orphan)))
 
 
 class EditText(QUndoCommand):
@@ -274,6 +286,27 @@ class BulkTag(LibraryCommand):
     def undo(self) -> None:
         if self.changed:
             self._attempt(lambda: self.editor.remove_tag(self.changed, self.tag))
+
+
+def _delete(editor: AnnotationEditor, annotation_id: str) -> None:
+    """Deletes the passage; one deleted meanwhile elsewhere (the command line, another
+    window) is as the step wants it, so that is no failure and nothing to say."""
+    with contextlib.suppress(AnnotationNotFoundError):
+        editor.delete(annotation_id)
+
+
+def _on_passage(quote: str, action: Callable[[], object]) -> Callable[[], object]:
+    """``action``, an edit of one passage; a passage deleted meanwhile elsewhere is named
+    by its quote, in words, not by the store's id."""
+    def run() -> object:
+        try:
+            return action()
+        except AnnotationNotFoundError:
+            raise AnnotationNotFoundError(
+                f"The passage “{_short(quote, 40)}” was deleted elsewhere (by another window "
+                "or the command line) since this edit, so it was not changed; it stays "
+                "deleted.") from None
+    return run
 
 
 def _short(text: str, limit: int = 30) -> str:
