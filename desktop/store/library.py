@@ -35,7 +35,7 @@ from desktop.core.errors import (
     SchemaTooNewError,
 )
 from desktop.core.model import later_than
-from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION, tables_at
 
 DEFAULT_BUSY_TIMEOUT = 5.0
 JOURNAL_VERSION = 5  # the schema that brought the change journal
@@ -216,6 +216,7 @@ class Library:
         """
         version, foreign = self._version_and_tables()
         self._refuse_too_new(version)
+        self._refuse_foreign(version, foreign)
         if self.read_only:
             if version == SCHEMA_VERSION:
                 return
@@ -223,8 +224,6 @@ class Library:
                 f"{self.path}: the library file is read-only and needs an upgrade "
                 f"(schema {version} to {SCHEMA_VERSION}); make it writable first"
             )
-        if version == 0:
-            self._refuse_foreign(foreign)
         # only now, once the file is known to be ours: a refused file stays untouched
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
@@ -235,7 +234,7 @@ class Library:
                 if version == SCHEMA_VERSION:
                     break
                 if version == 0:
-                    self._refuse_foreign(self._version_and_tables()[1])
+                    self._refuse_foreign(0, self._version_and_tables()[1])
                 MIGRATIONS[version](self.db)
                 self.db.execute(f"PRAGMA user_version = {version + 1}")
                 if version == 0:
@@ -269,17 +268,33 @@ class Library:
                 "to open it; the file was not changed."
             )
 
-    def _refuse_foreign(self, names: list[str]) -> None:
-        """Refuses an SQLite file with tables but no Closeread schema (user_version 0):
-        another program's database, which a migration would fill with twenty tables of
-        ours. An empty SQLite file (a new library made by hand) has none and is fine."""
-        if names:
-            shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
-                                            else "")
-            raise ForeignDatabaseError(
-                f"{self.path}: not a Closeread library: an SQLite database of another "
-                f"program (it has {shown}, and no Closeread schema). Give the path of a "
-                "library, or a new file name to start one; the file was not changed.")
+    def _refuse_foreign(self, version: int, names: list[str]) -> None:
+        """Refuses another program's SQLite database before a migration fills it with
+        tables of ours: a file with tables but no Closeread schema (user_version 0), one
+        that declares another program (``PRAGMA application_id``), or one whose
+        user_version names a schema whose tables it lacks (many programs set
+        user_version). An empty SQLite file (a new library made by hand) is fine."""
+        application = int(self.db.execute("PRAGMA application_id").fetchone()[0])
+        missing = sorted(tables_at(version) - set(names)) if version else []
+        if version == 0 and not names and not application:
+            return
+        if not application and not missing and version:
+            return
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3
+                                        else "") if names else "no tables"
+        if application:
+            why = f"it declares another program (application_id {application})"
+        elif version:
+            lacking = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more"
+                                                 if len(missing) > 3 else "")
+            why = (f"its user_version says schema {version}, but it has {shown} and lacks "
+                   f"{lacking}")
+        else:
+            why = f"it has {shown}, and no Closeread schema"
+        raise ForeignDatabaseError(
+            f"{self.path}: not a Closeread library: an SQLite database of another program "
+            f"({why}). Give the path of a library, or a new file name to start one; the "
+            "file was not changed.")
 
     # --- transactions and errors ---------------------------------------------------------
 

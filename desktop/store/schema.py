@@ -445,3 +445,26 @@ def _v9(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+# The main tables each version adds (a full-text index's own tables left out), so that a
+# file whose user_version says it is a library of that version but that lacks them (another
+# program's database that sets user_version too) is refused before anything is written.
+# tests/store/test_store_foreign_files.py checks this against the migrations themselves.
+TABLES_ADDED: dict[int, frozenset[str]] = {
+    1: frozenset({"articles", "annotations", "annotation_tags", "annotators", "tags",
+                  "tag_sets", "tag_set_tags", "settings", "articles_fts", "annotations_fts"}),
+    2: frozenset({"annotation_history", "article_revisions"}),
+    5: frozenset({"changes", "journal_state"}),
+    6: frozenset({"reviews", "review_articles", "review_annotators", "review_reviewers",
+                  "review_decisions", "replies"}),
+    7: frozenset({"users", "api_tokens", "team_groups", "team_group_members",
+                  "annotation_access"}),
+    8: frozenset({"sync_state", "sync_articles"}),
+    9: frozenset({"sync_access"}),
+}
+
+
+def tables_at(version: int) -> frozenset[str]:
+    """The main tables a library of schema ``version`` has."""
+    return frozenset().union(*(names for added, names in TABLES_ADDED.items()
+                               if added <= version))

@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from support import Cli, write
 
 from desktop.core.errors import DatabaseFolderReadOnlyError, ForeignDatabaseError
 from desktop.core.selectors import select_quote
 from desktop.store.articles import NewArticle
 from desktop.store.library import Library
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES_ADDED, tables_at
 
 BODY = ("Harbour plan splits the town council\n\nThe council voted seven to four on "
         "Tuesday to widen the old harbour, after a debate that ran past midnight.\n")
@@ -83,6 +85,76 @@ def test_the_library_class_refuses_it_too(foreign):
             == ["moz_bookmarks", "moz_places", "moz_places_url"]
     finally:
         conn.close()
+
+
+def _program_file(path: Path, pragmas: str, tables: str = "") -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(pragmas + tables)
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(("pragmas", "tables", "why"), [
+    # programs that set user_version for their own schema (as many do)
+    ("PRAGMA user_version = 5;", "CREATE TABLE notes (x);",
+     "its user_version says schema 5, but it has notes and lacks annotation_history, "
+     "annotation_tags, annotations and 11 more"),
+    ("PRAGMA user_version = 1;", "CREATE TABLE articles (id); CREATE TABLE notes (x);",
+     "its user_version says schema 1, but it has articles, notes and lacks annotation_tags, "
+     "annotations, annotations_fts and 6 more"),
+    (f"PRAGMA user_version = {SCHEMA_VERSION};", "CREATE TABLE notes (x);",
+     f"its user_version says schema {SCHEMA_VERSION}, but it has notes and lacks "
+     "annotation_access, annotation_history, annotation_tags and 25 more"),
+    # a program that declares itself, even before it made a table
+    ("PRAGMA application_id = 1234;", "", "it declares another program (application_id 1234)"),
+    ("PRAGMA application_id = 1234; PRAGMA user_version = 3;", "CREATE TABLE t (x);",
+     "it declares another program (application_id 1234)"),
+])
+@pytest.mark.parametrize("args", [["articles"], ["samples"]])
+def test_a_database_that_sets_user_version_or_application_id_is_refused(
+        tmp_path, pragmas, tables, why, args):
+    # before, user_version 5 got 14 tables of ours and 'no such table: changes'
+    path = _program_file(tmp_path / "app.sqlite", pragmas, tables)
+    before = _digest(path)
+    files = _beside(path)
+    result = Cli(path)(*args, ok=False)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}: not a Closeread library: an SQLite database of another program "
+        f"({why}). Give the path of a library, or a new file name to start one; the file was "
+        "not changed.\n")
+    assert _digest(path) == before
+    assert _beside(path) == files
+
+
+def test_the_tables_each_version_adds_are_the_migrations_own(tmp_path):
+    # TABLES_ADDED is what the refusal above checks: it must say what the migrations make
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    made: set[str] = set()
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        migration(db)
+        now = {row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        main = {name for name in now - made
+                if not name.endswith(("_fts_config", "_fts_data", "_fts_docsize", "_fts_idx"))}
+        assert main == set(TABLES_ADDED.get(version, ())), version
+        assert tables_at(version) <= now
+        made = now
+
+
+def test_a_library_of_every_older_schema_still_opens(tmp_path):
+    # each older version, made as that version left its file: its tables, its number
+    for version in range(1, SCHEMA_VERSION):
+        path = tmp_path / f"v{version}.db"
+        db = sqlite_utils.Database(sqlite3.connect(path))
+        for migration in MIGRATIONS[:version]:
+            migration(db)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.conn.commit()
+        db.conn.close()
+        with Library(path) as library:
+            assert library.schema_version == SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("make", ["zero bytes", "no tables"])

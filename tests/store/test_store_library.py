@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from desktop.core.errors import (
     DatabaseLockedError,
@@ -23,7 +24,7 @@ from desktop.core.model import Article
 from desktop.core.selectors import select_quote
 from desktop.store.articles import NewArticle
 from desktop.store.library import Library
-from desktop.store.schema import SCHEMA_VERSION
+from desktop.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 TEXT = "The minister said the plan was plain and simple. Critics disagreed."
 
@@ -224,10 +225,12 @@ def test_read_only_file_refuses_every_write_and_nothing_changes(
 
 
 def test_read_only_file_that_needs_an_upgrade_is_refused(db_path: Path) -> None:
-    conn = raw(db_path)
-    conn.execute("CREATE TABLE something (x)")
-    conn.commit()
-    conn.close()
+    # a library of schema 1, as that version left it
+    db = sqlite_utils.Database(raw(db_path))
+    MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.conn.commit()
+    db.conn.close()
     os.chmod(db_path, 0o444)
     try:
         before = db_path.read_bytes()
