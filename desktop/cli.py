@@ -623,18 +623,21 @@ def samples(state: _State) -> None:
               help="Only changes after this sequence number.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="At most this many changes.")
-@click.option("--json", "as_json", is_flag=True, help="JSON: {last, changes: [...]}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="JSON: {last, changes: [{seq, entity, id, op, time, origin}, ...]}; "
+                   "ask --since LAST next time.")
 @pass_state
 def changes(state: _State, since: int, limit: int | None, as_json: bool) -> None:
     """The change journal: what was added, updated or removed, in commit order.
 
     Each change has a sequence number; a program that has read up to N asks for
-    --since N to get everything after it.
+    --since N to get everything after it. With --json, `last` is the number to ask
+    from next: the last change given, or with none the journal's last (never more
+    than it: a --since beyond the end answers the end).
     """
-    found = state.library.journal.after(since, limit)
+    found, last = state.library.journal.page(since, limit)
     if as_json:
-        _echo_json({"last": found[-1].seq if found else since,
-                    "changes": [asdict(change) for change in found]})
+        _echo_json({"last": last, "changes": [asdict(change) for change in found]})
         return
     for change in found:
         _echo(f"{change.seq:>8}  {change.time[:19].replace('T', ' ')}  "

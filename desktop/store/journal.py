@@ -54,6 +54,18 @@ class Journal:
         with self.library.errors():
             return [Change(*row) for row in self.conn.execute(sql, params)]
 
+    def page(self, since: int, limit: int | None = None
+             ) -> tuple[builtins.list[Change], int]:
+        """``after(since, limit)`` and the sequence number to ask from next time: the last
+        row's, or with no row after ``since`` the journal's last (``since`` itself when it
+        is lower, as for a journal that is empty). Never above the journal's end, so a
+        reader that asked from too far on (a number from another library, one it made up)
+        misses nothing written next. The end is read first: a row committed meanwhile is
+        then after the answer's ``last``, never skipped."""
+        end = self.last_seq()
+        rows = self.after(since, limit)
+        return rows, rows[-1].seq if rows else min(since, end)
+
     def catch_up(self) -> ChangeBatch:
         """Reads the changes this connection has not seen and announces them. With nobody
         listening (the command line, a background job) it only notes how far it is."""
