@@ -9,7 +9,8 @@ turn instead, up to the busy timeout.
 
 Each transaction also tells the change journal who is writing, and after each commit the
 library reads back what it changed and announces it on ``library.events``
-(``docs/architecture.md``, "Change events and the journal").
+(``docs/architecture.md``, "The change journal" and "Change events"). Processes opening
+one file at once each migrate it safely ("Transactions: writers wait their turn").
 """
 
 from __future__ import annotations
