@@ -7,14 +7,19 @@ every position in the view is a position in the text.
 
 Rendered Markdown and HTML put ``BLOCK_SEPARATOR`` (one blank line) between blocks. Plain
 text keeps its own line breaks: each non-empty line is a block.
+
+No control character but tab, line feed, carriage return and form feed reaches a rendered
+text (``CONTROL_CHARACTERS``): an entity such as ``&#x1b;`` is decoded by the HTML parser
+after a file's own control characters were removed, and an ESC drives a terminal.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +27,10 @@ if TYPE_CHECKING:
     import markdown
 
 BLOCK_SEPARATOR = "\n\n"
+
+# never part of an article's words, and able to drive a terminal (ESC, BEL, CSI): the C0
+# controls but tab, line feed, form feed and carriage return; DEL; the C1 controls
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"
@@ -56,6 +65,8 @@ class Document:
     text: str
     blocks: tuple[Block, ...] = ()
     spans: tuple[Span, ...] = ()
+    # control characters left out of ``text`` when it was made (not stored: a report)
+    removed_controls: int = field(default=0, compare=False)
 
     def to_json(self) -> str:
         """The structure (not the text) as compact JSON, for storage beside the text."""
@@ -100,11 +111,31 @@ def safe_link(href: str | None) -> str | None:
     found = _SCHEME.match(_IGNORED_IN_URLS.sub("", href))
     if not found or found.group(1).lower() not in LINK_SCHEMES:
         return None
-    return href.strip()
+    return CONTROL_CHARACTERS.sub("", href).strip()
 
 
 def _checked(span: Span) -> Span:
     return span if span.kind != LINK else Span(span.start, span.end, LINK, safe_link(span.href))
+
+
+def without_controls(document: Document) -> Document:
+    """``document`` without the control characters of its text (``CONTROL_CHARACTERS``),
+    its blocks and spans moved with the words they cover (a block or span left empty is
+    dropped); ``removed_controls`` adds how many went. The document itself when there
+    are none."""
+    found = [match.start() for match in CONTROL_CHARACTERS.finditer(document.text)]
+    if not found:
+        return document
+
+    def moved(offset: int) -> int:
+        return offset - bisect.bisect_left(found, offset)  # removed before ``offset``
+
+    blocks = tuple(Block(moved(b.start), moved(b.end), b.kind, b.level)
+                   for b in document.blocks if moved(b.end) > moved(b.start))
+    spans = tuple(Span(moved(s.start), moved(s.end), s.kind, s.href)
+                  for s in document.spans if moved(s.end) > moved(s.start))
+    return Document(CONTROL_CHARACTERS.sub("", document.text), blocks, spans,
+                    document.removed_controls + len(found))
 
 
 _BULLET = re.compile(r"^\s*([-*•]|\d{1,3}[.)])\s+")
@@ -268,9 +299,11 @@ class _DocumentBuilder:
         self.pending_space = False
         self.preformatted = False
         self.depth = 0  # elements descended into; see MAX_HTML_DEPTH
+        self.removed_controls = 0  # control characters left out (entities decode to them)
 
     def document(self) -> Document:
-        return Document("".join(self.parts), tuple(self.blocks), tuple(self.spans))
+        return Document("".join(self.parts), tuple(self.blocks), tuple(self.spans),
+                        self.removed_controls)
 
     # blocks
 
@@ -410,6 +443,10 @@ class _DocumentBuilder:
             self.spans.append(Span(start, end, LINK, safe_link(element.get("href"))))
 
     def _text(self, text: str) -> None:
+        if CONTROL_CHARACTERS.search(text):
+            # removed before white space is collapsed: "a &#x1b; b" reads "a b"
+            text, removed = CONTROL_CHARACTERS.subn("", text)
+            self.removed_controls += removed
         if self.preformatted:
             self._raw(text)
             return

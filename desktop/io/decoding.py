@@ -3,14 +3,20 @@
 Accepted: UTF-8 with or without a byte-order mark, UTF-16 and UTF-32 with a byte-order
 mark, and for HTML pages a charset the page itself declares, when it is one web pages are
 written in (a Python codec such as ``hex``, ``rot13`` or ``unicode_escape`` is a
-transformation, not a charset, and is refused, never run). Nothing is guessed: a file that
-is none of these is refused with the byte offset of the first bad byte.
+transformation, not a charset, and is refused, never run) and one in which the declaration
+reads as it did in ASCII (an EBCDIC code page such as cp037 cannot be the one a page
+declared in ASCII letters: it is passed over, as a charset Python does not know). Nothing
+is guessed: a file that is none of these is refused with the byte offset of the first bad
+byte. A UTF-7 byte-order mark (``+/v8`` and kin, all ASCII) is refused by name: its text
+would otherwise pass for ASCII with ``+AOk-`` where ``é`` was.
 
 Control characters: a NUL anywhere means binary data or another encoding, and the file is
 refused. The other C0 controls but tab, line feed, carriage return and form feed, DEL and
 the C1 controls (U+0080 to U+009F) never belong to an article's words and can drive a
 terminal (an ESC starts a terminal command): they are removed, and the import report
-says how many were. Formats whose offsets count every character (PTC, brat) keep them
+says how many were (``desktop.core.document.CONTROL_CHARACTERS``; those that entities of
+Markdown and HTML spell, ``&#x1b;``, are removed from the rendered text and counted with
+these: ``desktop.io.importer``). Formats whose offsets count every character (PTC, brat) keep them
 (``read_verbatim``); the terminal shows them as symbols (``io/terminal.py``).
 """
 
@@ -23,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop.core.document import CONTROL_CHARACTERS
 from desktop.core.errors import (
     BinaryFileError,
     ControlCharacterError,
@@ -58,6 +65,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
+# UTF-7's byte-order mark: "+/v" and one of "8", "9", "+", "/" (RFC 2152)
+_UTF7_BOM = re.compile(rb"\+/v[89+/]")
+
 # Python text codecs that are not charsets a page can be written in: escape decoders and
 # domain-name codecs interpret the bytes rather than read them; UTF-7 is refused by
 # browsers (it smuggles markup past filters); a declared UTF-16 or UTF-32 without a
@@ -70,15 +80,25 @@ _NOT_CHARSETS = frozenset({
 # windows-1252, whose printable characters fill 0x80-0x9F where Latin-1 has controls
 _READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
 
-# never part of an article's words: C0 controls but tab, LF, CR and FF; DEL; C1 controls
-_CONTROLS = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-
 
 @dataclass(frozen=True)
 class DecodedFile:
     text: str  # line endings normalised to "\n", byte-order mark removed
     encoding: str
-    note: str = ""  # what a user should know about the decoding, if anything
+    declared: str = ""  # the charset the text was read in, when a page or server said so
+    controls: int = 0  # control characters removed
+
+    @property
+    def note(self) -> str:
+        """What a user should know about the decoding, if anything."""
+        return "; ".join(n for n in (self.declared, controls_note(self.controls)) if n)
+
+
+def controls_note(count: int) -> str:
+    """The import report's words for ``count`` control characters removed."""
+    if not count:
+        return ""
+    return f"{count} control character{'s' if count != 1 else ''} removed"
 
 
 def refuse_special(path: Path, error: type[ImportFileError]) -> None:
@@ -134,6 +154,8 @@ def decode(path: Path, data: bytes, html: bool = False,
         # UTF-16 or UTF-32 said by the server (no byte-order mark): NUL bytes are its own
         text, encoding = _strict(path, data, served), served
     else:
+        _refuse_utf7(path, data, UndecodableFileError,
+                     "save it as UTF-8 and import it again")
         for magic, kind in _MAGIC:
             if data.startswith(magic):
                 raise BinaryFileError(path, f"this is {kind}, not a text article")
@@ -155,17 +177,16 @@ def decode(path: Path, data: bytes, html: bool = False,
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
-    notes = []
+    declared = ""
     if encoding not in ("utf-8", "utf-8-sig", "utf-16", "utf-32"):
         who = "the server" if served is not None else "the page"
-        notes.append(f"decoded as {encoding}, as {who} declares")
+        declared = f"decoded as {encoding}, as {who} declares"
+    removed = 0
     if strip_controls:
-        text, removed = _CONTROLS.subn("", text)
-        if removed:
-            notes.append(f"{removed} control character{'s' if removed != 1 else ''} removed")
+        text, removed = CONTROL_CHARACTERS.subn("", text)
     if not text.strip():
         raise EmptyFileError(path, "the file has no text (only whitespace)")
-    return DecodedFile(text, encoding, "; ".join(notes))
+    return DecodedFile(text, encoding, declared, removed)
 
 
 def _refuse_nul(path: Path, text: str) -> None:
@@ -179,10 +200,17 @@ def _refuse_nul(path: Path, text: str) -> None:
                   "the article as UTF-8 text")
 
 
+def _refuse_utf7(path: Path, data: bytes, error: type[ImportFileError], advice: str) -> None:
+    if _UTF7_BOM.match(data):
+        raise error(path, "the file is UTF-7 (it starts with a UTF-7 byte-order mark), which "
+                          f"is not supported; {advice}")
+
+
 def _declared_charset(path: Path, data: bytes) -> str | None:
-    """The Python codec of the charset the page declares; None when it declares none or
-    one Python does not know (the page is then refused as not UTF-8). Refuses a declared
-    codec that is not a charset (see ``_NOT_CHARSETS``)."""
+    """The Python codec of the charset the page declares; None when it declares none, or
+    one Python does not know, or one in which the declaration itself does not read as it
+    does in ASCII (the page is then refused as not UTF-8). Refuses a declared codec that
+    is not a charset (see ``_NOT_CHARSETS``)."""
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
@@ -195,7 +223,19 @@ def _declared_charset(path: Path, data: bytes) -> str | None:
         raise NotATextEncodingError(
             path, f"the page declares charset {label!r}, which is not a text encoding web "
                   "pages are written in; save the page as UTF-8 and import it again")
+    if not _reads_as_ascii(match.group(0), info.name):
+        return None
     return info.name
+
+
+def _reads_as_ascii(declaration: bytes, codec: str) -> bool:
+    """Whether ``declaration`` (ASCII bytes, as the pattern matched them) reads the same
+    in ``codec``: only then can a page in ``codec`` have declared it (EBCDIC code pages,
+    cp037, cp500, cp1140, cp273, cp875 …, read ``<meta`` as other letters)."""
+    try:
+        return declaration.decode(codec) == declaration.decode("ascii")
+    except (UnicodeDecodeError, ValueError):
+        return False
 
 
 _WIDE_CODECS = frozenset({"utf-16", "utf-16-be", "utf-16-le", "utf-32", "utf-32-be",
@@ -257,6 +297,7 @@ def _other_unicode(path: Path, data: bytes, error: type[ImportFileError], what: 
         if label != "UTF-8" and data.startswith(mark):
             raise error(path, f"the file is {label} (it starts with a {label} byte-order "
                               f"mark); {what} must be UTF-8")
+    _refuse_utf7(path, data, error, f"{what} must be UTF-8")
 
 
 def read_verbatim(path: Path, error: type[ImportFileError], what: str) -> str:

@@ -29,6 +29,7 @@ import lxml.etree
 import lxml.html
 
 from desktop.core.bylines import clean_authors, clean_title, is_generic_author
+from desktop.core.document import CONTROL_CHARACTERS
 from desktop.core.errors import NestingTooDeepError, NoArticleTextError
 from desktop.core.metadata import parse_date, text_metadata
 from desktop.io.pagemeta import LIST_TYPES, PageMeta, read_page_meta
@@ -45,6 +46,7 @@ class ExtractedPage:
     language: str | None
     warning: str | None = None  # why the page may not be one article
     notes: tuple[str, ...] = ()  # what the reader left out that a user should know of
+    controls: int = 0  # control characters removed from the page's text
 
 
 _SHORT_WORDS = 50  # a body this short may be a menu the fallback extractor took for text
@@ -107,6 +109,7 @@ def extract_page(path: Path, html: str) -> ExtractedPage:
     """The article in ``html``; raises ``NoArticleTextError`` when the page has none, and
     ``NestingTooDeepError`` when it is nested too deep to be read whole."""
     tree = _parse(path, html)
+    controls = _remove_controls(tree) if _may_spell_controls(html) else 0
     meta = read_page_meta(tree)
     _drop_code_and_comments(tree)
     headings = _headings(tree)
@@ -151,6 +154,7 @@ def extract_page(path: Path, html: str) -> ExtractedPage:
         language=meta.language or _clean(getattr(document, "language", None)),
         warning=warning,
         notes=(cut,) if cut else (),
+        controls=controls,
     )
 
 
@@ -179,6 +183,43 @@ def _parse(path: Path, html: str) -> lxml.html.HtmlElement:
                       "beyond that cannot be read; save the article itself (as text, "
                       "Markdown or a simpler page) and import that")
     return tree
+
+
+# a numeric character reference small enough to name a control character ("&#x1b;",
+# "&#27", "&#x7f;"); the page's own control characters went when it was decoded
+_SMALL_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,3}))(?![0-9a-fA-F])")
+
+
+def _may_spell_controls(html: str) -> bool:
+    """Whether ``html`` writes a control character as a reference (a walk of the tree
+    costs more than this look at the text)."""
+    for match in _SMALL_REFERENCE.finditer(html):
+        hexadecimal, decimal = match.groups()
+        value = int(hexadecimal, 16) if hexadecimal is not None else int(decimal)
+        if CONTROL_CHARACTERS.match(chr(value)):
+            return True
+    return False
+
+
+def _remove_controls(tree: lxml.html.HtmlElement) -> int:
+    """Takes the control characters out of the page's text and attributes (a file's own
+    were removed when it was decoded; these come from entities such as ``&#x1b;``, which
+    the parser decodes), and returns how many the text held. Trafilatura's XML tree
+    cannot hold them: one in a paragraph made the whole page "no article text"."""
+    removed = 0
+    for element in tree.iter():
+        for name in ("text", "tail"):
+            value = getattr(element, name)
+            if value and CONTROL_CHARACTERS.search(value):
+                value, count = CONTROL_CHARACTERS.subn("", value)
+                setattr(element, name, value)
+                removed += count
+        if not isinstance(element.tag, str):
+            continue
+        for key, value in element.attrib.items():
+            if CONTROL_CHARACTERS.search(value):
+                element.attrib[key] = CONTROL_CHARACTERS.sub("", value)
+    return removed
 
 
 def _drop_code_and_comments(tree: lxml.html.HtmlElement) -> None:

@@ -15,16 +15,18 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.cleaning import CleanResult, clean_text
 from desktop.core.document import (
+    CONTROL_CHARACTERS,
     MAX_MARKDOWN_NESTING,
     Document,
     NestingError,
     cap_markdown_nesting,
     plain_document,
     render_markdown,
+    without_controls,
 )
 from desktop.core.errors import (
     ClosereadError,
@@ -36,7 +38,7 @@ from desktop.core.errors import (
 )
 from desktop.core.metadata import Metadata, parse_date, text_metadata
 from desktop.core.model import Article, text_sha256
-from desktop.io.decoding import decode, read_bytes
+from desktop.io.decoding import controls_note, decode, read_bytes
 from desktop.io.formats import EXTENSIONS, FORMAT_CHOICES
 from desktop.io.html import extract_page
 from desktop.store.articles import NewArticle
@@ -171,8 +173,9 @@ def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
 
     decoded = decode(path, data, html=fmt == "html", charset=charset)
     source = decoded.text
-    if decoded.note:
-        notes.append(decoded.note)
+    if decoded.declared:
+        notes.append(decoded.declared)
+    controls = decoded.controls  # removed from the file's text; the rest are counted later
     if fmt == "text":
         body = source
         if clean:
@@ -211,23 +214,39 @@ def prepare_data(path: Path, data: bytes, fmt: str, clean: bool = True,
             found = found.merged(Metadata(outlet=cleaned.outlet_hint))
         found = found.merged(text_metadata(document.text))
         notes.extend(page.notes)  # what the page reader left out (a news stream's stories)
+        controls += page.controls  # entities in the page (its parser decoded them)
         if page.warning:
             if warnings is not None:
                 warnings.append(page.warning)
             warned = (page.warning,)
 
-    return _finish(path, fmt, source, document, found, cleaned, notes, url, warned)
+    return _finish(path, fmt, source, document, found, cleaned, notes, url, warned,
+                   controls)
 
 
 def _finish(path: Path, fmt: str, source: str, document: Document, found: Metadata,
             cleaned: CleanResult | None, notes: list[str],
-            url: str | None, warned: tuple[str, ...] = ()) -> tuple[NewArticle, str]:
+            url: str | None, warned: tuple[str, ...] = (),
+            controls: int = 0) -> tuple[NewArticle, str]:
     """The article made of a rendered document and its metadata; ``warned`` are the
-    doubts about the source, recorded in the article's import report."""
+    doubts about the source, recorded in the article's import report; ``controls`` the
+    control characters already removed on the way.
+
+    Whatever the route (a file's bytes, an entity the Markdown or HTML parser decoded, a
+    PDF's or a Word file's text, a page's title), no control character is stored in the
+    text or the metadata, the layout's offsets moved with the text, and the report says
+    how many were removed."""
     if url is not None:
         found = Metadata(url=url).merged(found)
+    document = without_controls(document)
+    found, in_metadata = _metadata_without_controls(found)
     if not document.text.strip():
         raise ImportFileError(path, "no article text is left after cleaning")
+    removed = controls + document.removed_controls
+    if removed:
+        notes.append(controls_note(removed))
+    if in_metadata:
+        notes.append(f"control characters removed from the {in_metadata}")
     if cleaned and cleaned.removed:
         notes.append(cleaned.summary())
     title = found.title or path.stem
@@ -246,6 +265,19 @@ def _finish(path: Path, fmt: str, source: str, document: Document, found: Metada
         import_report="; ".join([*warned, *notes]),
     )
     return new, "; ".join(notes)
+
+
+def _metadata_without_controls(found: Metadata) -> tuple[Metadata, str]:
+    """``found`` without control characters, and the fields that held some ("title and
+    author"), or "" when none did."""
+    fields: dict[str, Any] = {}
+    for name in ("title", "author", "outlet", "url"):
+        value = getattr(found, name)
+        if value and CONTROL_CHARACTERS.search(value):
+            fields[name] = CONTROL_CHARACTERS.sub("", value).strip() or None
+    if not fields:
+        return found, ""
+    return replace(found, **fields), " and ".join(fields)
 
 
 def _render(path: Path, markdown: str) -> tuple[Document, dict[str, str]]:
