@@ -648,8 +648,7 @@ class Sharing:
         not deleted), read in the same transaction: what a client syncing needs of a
         page of the feed, without asking for each passage (read after the page: a state
         later than the page is one a later page names again)."""
-        rows = self.library.journal.after(since, limit)
-        last = rows[-1].seq if rows else since
+        rows, last = self.library.journal.page(since, limit)  # never past the journal's end
         items = self.items((c.id for c in rows if c.entity in (ANNOTATION, REPLY)), reader,
                            deleted=True)
         visible = self._visible(reader, rows, items)

@@ -99,6 +99,13 @@ def test_the_change_feed_after_n(server: Server) -> None:
     assert maya.get("/api/changes", params={"limit": 1001}).status_code == 400
     anonymous = server.client().get("/api/changes", params={"since": since}).json()
     assert anonymous["changes"] == [] and anonymous["last"] == mine["last"]
+    # asked from past the journal's end (another server's number), last is the end: the
+    # next change written is then in the next answer, not skipped (last was the since)
+    ahead = maya.get("/api/changes", params={"since": mine["last"] + 1000}).json()
+    assert ahead == {"changes": [], "last": mine["last"]}
+    later = maya.post("/api/groups", json={"name": "Later"}).json()
+    assert [c["id"] for c in maya.get("/api/changes", params={"since": ahead["last"]}
+                                      ).json()["changes"]] == [later["id"]]
 
 
 def test_groups_and_their_members(server: Server, cli: Cli) -> None:
