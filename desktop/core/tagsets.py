@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from desktop.core.errors import InvalidArgumentError, UnknownTagSetError
+from desktop.core.names import MAX_TAG_NAME, checked_name
 
 RESOURCES: Traversable = files("desktop.resources")
 TAGSET_DIR: Traversable = RESOURCES / "tagsets"
@@ -75,29 +75,18 @@ def normalize_color(value: str) -> str:
     return value.upper()
 
 
-# control characters (a tab, a line feed, an ESC), line and paragraph separators, and
-# lone surrogates (a file name's undecodable byte, a JSON "\ud800"): a tag name is shown
-# on one line, written into tab-separated PTC and brat files, and stored as UTF-8
-_NOT_IN_NAMES = {"Cc": "a control character", "Zl": "a line break", "Zp": "a line break",
-                 "Cs": "a character that is not valid text"}
-
-
 def validate_tag_name(name: str) -> str:
-    """The tag name, stripped; refuses empty names, '/', which separates tag paths, and
-    the characters of ``_NOT_IN_NAMES``."""
-    name = name.strip()
-    if not name:
-        raise InvalidArgumentError("a tag name must not be empty")
-    for character in name:
-        what = _NOT_IN_NAMES.get(unicodedata.category(character))
-        if what:
-            raise InvalidArgumentError(  # repr: the character shown as an escape
-                f"tag name {name!r} contains {what} (U+{ord(character):04X}); tag names "
-                "are one line of text")
+    """The tag name, stripped; refuses '/', which separates tag paths, names longer than
+    ``MAX_TAG_NAME`` and what ``desktop.core.names`` refuses in any name: empty or
+    invisible names, control characters, line breaks, direction controls and other
+    invisible format characters (a tag name is shown on one line, written into
+    tab-separated PTC and brat files, and stored as UTF-8)."""
+    name = checked_name(name, "tag name", 1 << 30)
     if "/" in name:
         raise InvalidArgumentError(f"tag name {name!r} must not contain '/'")
-    if len(name) > 80:
-        raise InvalidArgumentError(f"tag name {name[:20]!r}… is longer than 80 characters")
+    if len(name) > MAX_TAG_NAME:
+        raise InvalidArgumentError(
+            f"tag name {name[:20]!r}… is longer than {MAX_TAG_NAME} characters")
     return name
 
 

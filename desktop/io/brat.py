@@ -78,6 +78,7 @@ from desktop.core.errors import (
     readable,
 )
 from desktop.core.model import ORPHAN, Annotation, text_sha256
+from desktop.core.names import validate_annotator_name
 from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
@@ -492,6 +493,8 @@ def import_brat(library: Library, paths: Iterable[str | Path],
     if not found:
         raise BratError(", ".join(str(p) for p in given) or ".",
                         "no brat documents (.txt files) found")
+    if any(document.ann_path for document in found):
+        annotator = validate_annotator_name(annotator)
     prepared = []
     for document in found:
         text = read_text(document.text_path)
@@ -520,6 +523,7 @@ def import_brat_annotations(library: Library, path: str | Path,
                             annotator: str) -> BratAnnotationsReport:
     """Adds the annotations of an ``.ann`` file (or a folder of them) to the articles with
     the text of their ``.txt`` files: all of them, or none."""
+    annotator = validate_annotator_name(annotator)
     prepared = []
     for document in annotation_documents(Path(path)):
         assert document.ann_path is not None

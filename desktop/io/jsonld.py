@@ -47,8 +47,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from desktop import __version__
-from desktop.core.errors import ImportFileError
+from desktop.core.errors import ImportFileError, InvalidArgumentError
 from desktop.core.model import ORPHAN, Annotation, new_id, now_iso
+from desktop.core.names import validate_annotator_name
 from desktop.core.selectors import w3c_selectors
 from desktop.io.decoding import decode, load_json, read_bytes
 from desktop.io.output import written_whole
@@ -188,7 +189,9 @@ def import_jsonld(library: Library, path: str | Path, annotator: str) -> Interch
 
 
 def read_annotations(library: Library, path: Path, annotator: str) -> list[IncomingAnnotation]:
-    """The annotations of the file, checked for shape and matched to articles."""
+    """The annotations of the file, checked for shape and matched to articles;
+    ``annotator`` (for those without a creator) is checked first."""
+    annotator = validate_annotator_name(annotator)
     # control characters are the JSON parser's to judge: raw ones in a string are invalid
     decoded = decode(path, read_bytes(path, MAX_JSONLD_BYTES), strip_controls=False)
     data = load_json(path, decoded.text, JsonLdError)
@@ -449,16 +452,27 @@ def _bodies(where: _Where, item: dict[str, Any]) -> tuple[list[str], str]:
 
 
 def _creator(where: _Where, value: Any) -> str | None:
+    """The creator's name (None when there is none, or it is blank: the default annotator
+    is taken), refused when it is not one line of visible text."""
     if value is None:
         return None
     creator = _one(where, value, "creator")
+    name: str | None = None
     if isinstance(creator, str):
-        return creator
-    if isinstance(creator, dict):
+        name = creator
+    elif isinstance(creator, dict):
         for key in ("name", "nickname", "id"):
             if isinstance(creator.get(key), str) and creator[key].strip():
-                return str(creator[key]).strip()
-    raise JsonLdError(where, "the creator has no name")
+                name = creator[key]
+                break
+    if name is None:
+        raise JsonLdError(where, "the creator has no name")
+    if not name.strip():
+        return None
+    try:
+        return validate_annotator_name(name)
+    except InvalidArgumentError as error:
+        raise JsonLdError(where, f"the creator: {error.message}") from None
 
 
 def _time(where: _Where, item: dict[str, Any], key: str) -> str | None:

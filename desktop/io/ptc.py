@@ -38,6 +38,7 @@ from desktop.core.errors import (
     readable,
 )
 from desktop.core.model import ORPHAN
+from desktop.core.names import validate_annotator_name
 from desktop.core.tagsets import validate_tag_name
 from desktop.core.wording import counted
 from desktop.io.decoding import read_line_file, read_verbatim
@@ -280,6 +281,8 @@ class PtcImportReport:
 def import_ptc(library: Library, paths: Iterable[str | Path], labels: str | Path | None = None,
                annotator: str = "") -> PtcImportReport:
     """Imports PTC articles and, with ``labels``, their label files: all or nothing."""
+    if labels is not None:
+        annotator = validate_annotator_name(annotator)
     files, skipped = article_files(Path(p) for p in paths)
     prepared = [read_article(file) for file in files]
     names: dict[str, Path] = {}
@@ -315,6 +318,7 @@ def import_ptc(library: Library, paths: Iterable[str | Path], labels: str | Path
 def import_ptc_labels(library: Library, path: str | Path, annotator: str) -> InterchangeReport:
     """Adds the spans of a label file (or a folder of them) to articles already in the
     library, matched by external id: all of them, or none."""
+    annotator = validate_annotator_name(annotator)
     labels = read_labels(Path(path))
     articles = _library_articles(library, labels, {})
     return add_annotations(library, _incoming(library, labels, articles, annotator))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.errors import AnnotationNotFoundError, InvalidArgumentError
+from desktop.core.errors import AnnotationNotFoundError
 from desktop.core.model import ANCHORED, Annotation, Annotator, later_than, new_id, now_iso
+from desktop.core.names import validate_annotator_name
 from desktop.core.selectors import Selection
 from desktop.store.articles import like_prefix
 from desktop.store.chunks import id_parts
@@ -29,6 +31,8 @@ SELECT n.id, n.article_id, r.name AS annotator, r.id AS annotator_id, n.start, n
          WHERE at.annotation_id = n.id) AS tag_json
   FROM annotations n JOIN annotators r ON r.id = n.annotator_id
 """
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,12 @@ class Annotations:
     # --- annotators ----------------------------------------------------------------------
 
     def annotator(self, name: str) -> Annotator:
-        """The annotator called ``name``, added if new."""
+        """The annotator called ``name``, added if new; a name that is not one line of
+        visible text (``desktop.core.names``) is refused, whichever front end gave it.
+        An undecodable byte of an argument (a lone surrogate) is left to SQLite, which
+        cannot store it either: the command line then names the argument that held it."""
+        validate_annotator_name(_UNDECODABLE.sub("\ufffd", name))
         name = name.strip()
-        if not name:
-            raise InvalidArgumentError("the annotator name must not be empty")
         row = self.db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
         if row:
             return Annotator(row[0], name)
