@@ -10,15 +10,32 @@ bundle to the rules a merge relies on, before anything is written:
   bundle declares;
 - an anchored annotation's offsets lie inside its article's text and hold its quote
   (invariant 1); an orphan keeps the offsets it had, which need not;
+- an article's ``layout`` (its blocks and spans, ``desktop.core.document``) describes its
+  text (``checked_layout``, which the reader's window uses too: there, a layout it cannot
+  read opens the article as plain text);
 - a deletion (``deleted`` set) is a record like any other, so that a merge can carry it.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from desktop.core.document import (
+    CODE,
+    EMPHASIS,
+    HEADING,
+    INLINE_CODE,
+    ITEM,
+    LINK,
+    PARAGRAPH,
+    QUOTE,
+    STRONG,
+    Document,
+)
 from desktop.core.errors import ImportFileError
 from desktop.core.model import ANCHORED, ORPHAN, text_sha256
 
@@ -128,6 +145,13 @@ def check(bundle: Bundle) -> None:
             raise fail(f"article {article.id} ({article.title!r}): its text does not match "
                        "its text_sha256; the file was changed or damaged")
         texts[article.id] = article.text
+    for article in bundle.articles:
+        if article.layout and article.layout.strip():
+            try:
+                checked_layout(article.text, article.layout)
+            except LayoutError as error:
+                raise fail(f"article {article.id} ({_short(article.title)!r}): its "
+                           f"\"layout\": {error}") from None
     for tag in bundle.tags:
         if tag.path.count("/") > 1 or not all(part.strip() for part in tag.path.split("/")):
             raise fail(f"tag {tag.path!r}: a tag path is a name or parent/name")
@@ -175,6 +199,82 @@ def is_uuid(value: str) -> bool:
         return str(uuid.UUID(value)) == value.lower()
     except (ValueError, AttributeError, TypeError):
         return False
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+BLOCK_KINDS = frozenset({HEADING, PARAGRAPH, ITEM, QUOTE, CODE})
+SPAN_KINDS = frozenset({EMPHASIS, STRONG, INLINE_CODE, LINK})
+MAX_LAYOUT_LEVEL = 100  # a heading's 1-6, a list's or a quote's depth (HTML: 100 at most)
+
+
+class LayoutError(ValueError):
+    """A layout that does not describe its text; the message says what is wrong."""
+
+
+def checked_layout(text: str, layout: str) -> Document:
+    """The document ``layout`` lays over ``text``, read by ``Document.from_json`` as the
+    reader reads it, once the layout is known to be what Closeread writes: a JSON object
+    whose ``blocks`` are ``[start, end, kind, level]`` in the order of the text, none
+    empty, none overlapping the one before, and whose ``spans`` are ``[start, end, kind,
+    href]``, all inside the text. Links keep only http, https and mailto addresses.
+    Raises ``LayoutError`` naming the first entry that breaks a rule."""
+    try:
+        data = json.loads(layout)
+    except RecursionError:
+        raise LayoutError("not JSON: it nests too deeply") from None
+    except ValueError as error:  # JSONDecodeError, or a number of thousands of digits
+        raise LayoutError(f"not JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise LayoutError("not a JSON object with \"blocks\" and \"spans\"")
+    blocks, spans = data.get("blocks", []), data.get("spans", [])
+    if not isinstance(blocks, list) or not isinstance(spans, list):
+        raise LayoutError("\"blocks\" and \"spans\" must be lists")
+    end_before = 0
+    for number, block in enumerate(blocks, start=1):
+        where = f"block {number}"
+        start, end, kind, level = _entry(where, block, "[start, end, kind, level]")
+        if kind not in BLOCK_KINDS:
+            raise LayoutError(f"{where}: the kind {_short(str(kind))!r} is not one of "
+                              f"{', '.join(sorted(BLOCK_KINDS))}")
+        if not _whole(level) or not 0 <= level <= MAX_LAYOUT_LEVEL:
+            raise LayoutError(f"{where}: the level must be a whole number from 0 to "
+                              f"{MAX_LAYOUT_LEVEL}")
+        _inside(where, start, end, text)
+        if start < end_before:
+            raise LayoutError(f"{where}: it starts at {start}, before the block ahead of it "
+                              f"ends ({end_before}); blocks follow the text in order")
+        end_before = end
+    for number, span in enumerate(spans, start=1):
+        where = f"span {number}"
+        start, end, kind, href = _entry(where, span, "[start, end, kind, href]")
+        if kind not in SPAN_KINDS:
+            raise LayoutError(f"{where}: the kind {_short(str(kind))!r} is not one of "
+                              f"{', '.join(sorted(SPAN_KINDS))}")
+        if href is not None and (kind != LINK or not isinstance(href, str)):
+            raise LayoutError(f"{where}: only a link has an address, and it is text")
+        _inside(where, start, end, text)
+    return Document.from_json(text, layout)
+
+
+def _entry(where: str, entry: Any, shape: str) -> tuple[Any, Any, Any, Any]:
+    if not isinstance(entry, list) or len(entry) != 4:
+        raise LayoutError(f"{where}: must be a list {shape}")
+    start, end, kind, last = entry
+    if not _whole(start) or not _whole(end):
+        raise LayoutError(f"{where}: its start and end must be whole numbers")
+    return start, end, kind, last
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _inside(where: str, start: int, end: int, text: str) -> None:
+    if not 0 <= start < end <= len(text):
+        raise LayoutError(f"{where}: {start}..{end} is "
+                          + (f"out of range: the text has {len(text)} characters"
+                             if start < 0 or end > len(text) else "empty or reversed"))
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -103,6 +103,11 @@ class DecompressionBombError(ImportFileError):
     """A compressed file unpacks to far more than it weighs, or than may be read."""
 
 
+class TooManyValuesError(ImportFileError):
+    """A JSON file holds far more values (objects, lists, strings, numbers) than its size
+    can hold in a file of its kind: parsed, they would take many times its size."""
+
+
 class InvalidTextError(ImportFileError):
     """Text in a file that cannot be stored: a lone UTF-16 surrogate from a JSON escape."""
 

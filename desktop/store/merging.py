@@ -30,9 +30,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from desktop.core.anchoring import Anchor, Anchoring, reanchor
-from desktop.core.bundle import Bundle, BundleAnnotation, BundleArticle, BundleError, BundleTag
-from desktop.core.errors import ClosereadError
+from desktop.core.bundle import (
+    Bundle,
+    BundleAnnotation,
+    BundleArticle,
+    BundleError,
+    BundleTag,
+    LayoutError,
+    checked_layout,
+)
+from desktop.core.errors import ClosereadError, InvalidArgumentError
 from desktop.core.model import ANCHORED, ORPHAN, now_iso
+from desktop.core.names import one_line, validate_annotator_name
 from desktop.core.selectors import CONTEXT_CHARS
 from desktop.store.articles import NewArticle
 from desktop.store.fts import indexed_together
@@ -200,6 +209,10 @@ class _Merger:
     # --- annotators and tags -------------------------------------------------------------
 
     def _annotator(self, annotator_id: str, name: str) -> str:
+        try:  # read bundles are checked already; a Bundle built elsewhere is not
+            name = validate_annotator_name(name)
+        except InvalidArgumentError as error:
+            raise self.fail(f"annotator {annotator_id}: {error.message}") from None
         row = self.db.execute("SELECT id FROM annotators WHERE id = ?", [annotator_id]
                               ).fetchone()
         if row is None:
@@ -255,11 +268,13 @@ class _Merger:
         clash = self.db.execute("SELECT 1 FROM articles WHERE text_sha256 = ?",
                                 [article.text_sha256]).fetchone()
         if article.updated_at > here_updated and clash is None:
+            fields, _ = self._one_line_fields(article)
             replaced = replace_text(self.library, here_id, NewArticle(
-                title=article.title, text=article.text, format=article.format,
-                layout=article.layout, external_id=article.external_id,
-                author=article.author, outlet=article.outlet, published=article.published,
-                url=article.url, language=article.language))
+                title=fields["title"] or "", text=article.text, format=article.format,
+                layout=self._layout(article), external_id=fields["external_id"],
+                author=fields["author"], outlet=fields["outlet"],
+                published=article.published, url=fields["url"],
+                language=fields["language"]))
             self.report.texts_replaced.append(here_id)
             self.report.orphaned.extend(replaced.orphaned)
             self.texts[here_id] = article.text
@@ -269,18 +284,49 @@ class _Merger:
         return str(here_id)
 
     def _add_article(self, article: BundleArticle) -> None:
+        fields, cleaned = self._one_line_fields(article)
+        report = f"merged from {self.bundle.origin}"
+        if cleaned:
+            report += f"; control characters removed from the {' and '.join(cleaned)}"
         self.db.table("articles").insert({
-            "id": article.id, "external_id": article.external_id, "title": article.title,
-            "outlet": article.outlet, "author": article.author,
-            "published": article.published, "url": article.url,
-            "language": article.language, "format": article.format, "source": None,
-            "source_path": None, "text": article.text, "layout": article.layout,
-            "text_sha256": article.text_sha256,
-            "import_report": f"merged from {self.bundle.origin}",
+            "id": article.id, **fields, "published": article.published,
+            "format": article.format, "source": None, "source_path": None,
+            "text": article.text, "layout": self._layout(article),
+            "text_sha256": article.text_sha256, "import_report": report,
             "imported_at": now_iso(), "updated_at": article.updated_at or now_iso(),
         })
         self.report.articles_added.append(article.id)
         self.texts[article.id] = article.text
+
+    @staticmethod
+    def _one_line_fields(article: BundleArticle) -> tuple[dict[str, str | None], list[str]]:
+        """The article's title and other one-line fields without control characters (as
+        an import stores them: a line break or tab becomes a space, NUL, ESC and the rest
+        are removed), and the names of the fields that held some."""
+        fields: dict[str, str | None] = {}
+        cleaned = []
+        for name in ("title", "author", "outlet", "url", "external_id", "language"):
+            value = getattr(article, name)
+            if value is not None:
+                value, removed = one_line(value)
+                if removed:
+                    cleaned.append(name.replace("_", " "))
+                if not value and name != "title":
+                    value = None
+            fields[name] = value
+        return fields, cleaned
+
+    def _layout(self, article: BundleArticle) -> str | None:
+        """The layout as the reader will read it, links kept only to http, https and
+        mailto addresses (``check`` refused a layout it cannot read; this is the store's
+        door, whoever built the bundle)."""
+        if not article.layout or not article.layout.strip():
+            return None
+        try:
+            return checked_layout(article.text, article.layout).to_json()
+        except LayoutError as error:
+            raise self.fail(f"article {article.id} ({article.title!r}): its \"layout\": "
+                            f"{error}") from None
 
     # --- annotations ---------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.document import Document
+from desktop.core.bundle import LayoutError, checked_layout
+from desktop.core.document import Document, plain_document
 from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation, Article
 from desktop.store.annotations import AnnotationFilter
@@ -45,6 +46,7 @@ from desktop.ui.theme import apply_theme
 from desktop.ui.transfer import JobThread
 
 PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
+_PLAIN_NOTICE = "Shown as plain text"
 
 
 class MainWindow(QMainWindow):
@@ -206,7 +208,7 @@ class MainWindow(QMainWindow):
         except ClosereadError as error:
             self._failed(error.message)
             return False
-        document = Document.from_json(article.text, self.library.articles.layout(article.id))
+        document = self._document(article)
         self.article_id = article.id
         annotations = self.library.annotations
 
@@ -228,6 +230,23 @@ class MainWindow(QMainWindow):
         self.library_pane.select(article.id)
         self.settings.set(keys.LAST_ARTICLE, article.id)
         return True
+
+    def _document(self, article: Article) -> Document:
+        """The article as the reader shows it; a stored layout that cannot be read (a bundle
+        merged before layouts were checked, a library edited by hand) is left aside with a
+        notice in the status bar: the text opens plain rather than not at all."""
+        status = self.statusBar()
+        if status.currentMessage().startswith(_PLAIN_NOTICE):  # another article's
+            status.clearMessage()
+        layout = self.library.articles.layout(article.id)
+        if not layout:
+            return plain_document(article.text)
+        try:
+            return checked_layout(article.text, layout)
+        except LayoutError as error:
+            status.showMessage(f"{_PLAIN_NOTICE}: this article's stored layout cannot be "
+                               f"read: {error}")
+            return plain_document(article.text)
 
     def show_heading(self, article: Article) -> None:
         heading = article_heading(article)
