@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.anchoring import EditMap
 from desktop.core.bundle import LayoutError, checked_layout
 from desktop.core.document import Document, plain_document
 from desktop.core.errors import ClosereadError
@@ -258,10 +259,13 @@ class MainWindow(QMainWindow):
         """Opens the open article again (its text changed) where the reader was: the same
         text at the top of the page and the same current passage."""
         top = self.reader.offset_at(QPoint(0, 0))
+        old = self.reader.text
         current = self.sidebar.current_id()
         if not self.open_article(self.article_id, current=current):
             return
-        self.reader.scroll_to_offset(top)
+        # the place in the new text of what was at the top: text added or cut above it
+        # moves it (the old offset would land a line or a paragraph off)
+        self.reader.scroll_to_offset(EditMap.between(old, self.reader.text).map_start(top))
 
     def reload_passages(self) -> None:
         """Reads the open article's passages again (many changed at once), keeping the
