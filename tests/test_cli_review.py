@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import Cli, write
+from support import Cli, dump, write
 
 TEXT = ("The minister called the bridge a triumph of engineering. Critics said the cost "
         "doubled in two years. The opposition called it a vanity project. Records show the "
@@ -407,3 +407,20 @@ def test_decide_with_a_bad_span_names_span_and_create_refuses_an_analyst_twice(
     refused = run("review", "create", "twice", "--annotators", "maya,li,maya", ok=False)
     assert refused.stderr.startswith("Error: 'maya' named more than once")
     assert "twice" not in run("review", "list").stdout
+
+
+def test_reviewer_names_are_one_line_of_visible_text(run: Cli, article: dict[str, Any]) -> None:
+    # a reviewer's name is shown in listings and reports like an analyst's: the same rule
+    before = dump(run.db)
+    for bad in ("ana\nforged line", "ana\x1b[2J", "\u202eana"):
+        refused = run("review", "create", "gold", "--annotators", "maya,li",
+                      "--reviewer", bad, ok=False)
+        assert refused.exit_code == 1 and refused.stderr.startswith("Error: annotator name ")
+    assert dump(run.db) == before
+    run("review", "create", "gold", "--annotators", "maya,li,sam", "--reviewer", "ana")
+    unit = keys(run)["partial"]
+    before = dump(run.db)
+    refused = run("review", "decide", "gold", unit, "--reject", "--reviewer", "ana\x07",
+                  ok=False)
+    assert refused.stderr.startswith("Error: annotator name ")
+    assert dump(run.db) == before

@@ -53,6 +53,7 @@ from desktop.core.errors import (
     OffsetError,
 )
 from desktop.core.model import ORPHAN, new_id, now_iso
+from desktop.core.names import validate_annotator_name
 from desktop.core.selectors import select_range
 from desktop.store.annotations import NewAnnotation
 from desktop.store.articles import like_prefix
@@ -321,7 +322,8 @@ class Reviews:
                 "INSERT INTO review_annotators (review_id, annotator_id, name, position) "
                 "VALUES (?, ?, ?, ?)",
                 [(review_id, aid, aname, i) for i, (aid, aname) in enumerate(found)])
-            names = list(dict.fromkeys(r.strip() for r in reviewers if r.strip()))
+            names = list(dict.fromkeys(validate_annotator_name(r) for r in reviewers
+                                       if r.strip()))
             conn.executemany(
                 "INSERT INTO review_reviewers (review_id, name, position) VALUES (?, ?, ?)",
                 [(review_id, r, i) for i, r in enumerate(names)])
@@ -751,6 +753,7 @@ class Reviews:
         """Records a decision on ``unit`` in the caller's transaction: it replaces the
         unit's earlier decision and the stale decisions of the same article whose span
         overlaps the unit (their reconciled passages are deleted)."""
+        reviewer = validate_annotator_name(reviewer) if reviewer.strip() else reviewer
         if decisions is None:
             decisions = self._decisions(session, unit.article_id)
         live = {u.key for u in units}
