@@ -29,6 +29,7 @@ from desktop.core.errors import (
     InvalidEnvironmentError,
     readable,
 )
+from desktop.core.names import validate_annotator_name
 from desktop.core.selectors import select_quote, select_range
 from desktop.io.csv_export import neutralise
 from desktop.io.formats import (
@@ -143,9 +144,28 @@ class _State:
 
 pass_state = click.make_pass_decorator(_State)
 
+def _checked_name(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """An annotator's or reviewer's name, refused naming where it came from (the option or
+    CLOSEREAD_ANNOTATOR) when it is not one line of visible text. Bytes that are not UTF-8
+    are left to the handler that names undecodable arguments."""
+    names = value if isinstance(value, tuple) else (value,)
+    for name in names:
+        if not isinstance(name, str) or any("\udc80" <= c <= "\udcff" for c in name):
+            continue
+        try:
+            validate_annotator_name(name)
+        except InvalidArgumentError as error:
+            source = ctx.get_parameter_source(param.name or "")
+            where = ("CLOSEREAD_ANNOTATOR" if source is click.core.ParameterSource.ENVIRONMENT
+                     else param.opts[0])
+            raise InvalidArgumentError(f"{where}: {error.message}") from None
+    return value
+
+
 _annotator_option = click.option(
     "--annotator", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser, show_default="your "
-    "user name", help="Who makes the annotation (or set CLOSEREAD_ANNOTATOR).")
+    "user name", help="Who makes the annotation (or set CLOSEREAD_ANNOTATOR).",
+    callback=_checked_name)
 
 
 def _echo_json(data: object) -> None:
@@ -230,7 +250,7 @@ def _print_articles(articles: list[Any]) -> None:
                    + "; ".join(f"{f.name}: {f.help}" for f in article_formats()) + ").")
 @click.option("--labels", type=click.Path(path_type=Path),
               help="With --format ptc: a PTC label file, or a folder of *.labels files.")
-@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
+@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR", callback=_checked_name,
               help="With --labels or --format brat: who the annotations belong to "
                    "(default: CLOSEREAD_ANNOTATOR, else your user name).")
 @click.option("--replace", "replace", metavar="ARTICLE",
@@ -757,7 +777,8 @@ def tags_use(state: _State, tag_set: str) -> None:
 
 _reviewer_option = click.option(
     "--reviewer", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser,
-    show_default="your user name", help="Who decides (or set CLOSEREAD_ANNOTATOR).")
+    show_default="your user name", help="Who decides (or set CLOSEREAD_ANNOTATOR).",
+    callback=_checked_name)
 
 
 def _names(value: str) -> list[str]:
@@ -778,7 +799,7 @@ def review() -> None:
 @click.option("--articles", metavar="A,B,...",
               help="The articles (ids, unique prefixes or external ids), comma-separated "
                    "(default: every article any of the analysts annotated).")
-@click.option("--reviewer", "reviewers", multiple=True,
+@click.option("--reviewer", "reviewers", multiple=True, callback=_checked_name,
               help="Who reviews; repeat for several (default: CLOSEREAD_ANNOTATOR or your "
                    "user name).")
 @click.option("--tolerance", type=click.IntRange(min=0), default=DEFAULT_TOLERANCE,
@@ -999,7 +1020,8 @@ def review_decide(state: _State, name: str, unit: str, accept: str | None,
 @click.argument("target")
 @click.argument("text")
 @click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR", default=getpass.getuser,
-              show_default="your user name", help="Who writes (or set CLOSEREAD_ANNOTATOR).")
+              show_default="your user name", help="Who writes (or set CLOSEREAD_ANNOTATOR).",
+              callback=_checked_name)
 @pass_state
 def review_reply(state: _State, name: str, target: str, text: str, annotator: str) -> None:
     """Reply to TARGET: a unit of the session (the thread of its first passage), a

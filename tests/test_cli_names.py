@@ -71,10 +71,15 @@ def test_tags_in_other_scripts_and_emoji_are_added(run, article):
 ])
 def test_annotate_refuses_an_annotator_name_from_the_option_or_the_variable(
         run, article, annotator, words):
+    # the message says where the name came from
     refused(run, ["annotate", article, "--quote", "winter ferry", "--tag", "evidence",
-                  "--annotator", annotator], words)
+                  "--annotator", annotator], "Error: --annotator: ", words)
     refused(run, ["annotate", article, "--quote", "winter ferry", "--tag", "evidence"],
-            words, annotator=annotator)
+            "Error: CLOSEREAD_ANNOTATOR: ", words, annotator=annotator)
+    refused(run, ["autotag", "--pattern", "ferry", "--tag", "evidence"],
+            "Error: CLOSEREAD_ANNOTATOR: ", words, annotator=annotator)
+    refused(run, ["review", "create", "gold", "--annotators", "tester",
+                  "--reviewer", annotator], "Error: --reviewer: ", words)
 
 
 def test_an_annotator_of_another_script_annotates(run, article):

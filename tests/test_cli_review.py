@@ -415,12 +415,13 @@ def test_reviewer_names_are_one_line_of_visible_text(run: Cli, article: dict[str
     for bad in ("ana\nforged line", "ana\x1b[2J", "\u202eana"):
         refused = run("review", "create", "gold", "--annotators", "maya,li",
                       "--reviewer", bad, ok=False)
-        assert refused.exit_code == 1 and refused.stderr.startswith("Error: annotator name ")
+        assert refused.exit_code == 1
+        assert refused.stderr.startswith("Error: --reviewer: annotator name ")
     assert dump(run.db) == before
     run("review", "create", "gold", "--annotators", "maya,li,sam", "--reviewer", "ana")
     unit = keys(run)["partial"]
     before = dump(run.db)
     refused = run("review", "decide", "gold", unit, "--reject", "--reviewer", "ana\x07",
                   ok=False)
-    assert refused.stderr.startswith("Error: annotator name ")
+    assert refused.stderr.startswith("Error: --reviewer: annotator name ")
     assert dump(run.db) == before
