@@ -31,10 +31,13 @@ def ask_annotator(window: MainWindow, first_time: bool = False) -> None:
     prompt = ("Who is annotating? This name goes on every annotation you make; "
               "you can change it later in Preferences." if first_time
               else "Name on new annotations:")
-    name, ok = QInputDialog.getText(window, "Annotator", prompt, QLineEdit.EchoMode.Normal,
-                                    window.editor.annotator or getpass.getuser())
-    if ok and name.strip():
-        window.set_annotator(name)
+    name = window.editor.annotator or getpass.getuser()
+    while True:
+        name, ok = QInputDialog.getText(window, "Annotator", prompt,
+                                        QLineEdit.EchoMode.Normal, name)
+        # a refused name (set_annotator said why) is asked for again, as typed
+        if not ok or not name.strip() or window.set_annotator(name):
+            return
 
 
 class PreferencesDialog(QDialog):

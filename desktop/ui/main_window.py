@@ -24,6 +24,7 @@ from desktop.core.bundle import LayoutError, checked_layout
 from desktop.core.document import Document, plain_document
 from desktop.core.errors import ClosereadError
 from desktop.core.model import Annotation, Article
+from desktop.core.names import name_problem, validate_annotator_name
 from desktop.store.annotations import AnnotationFilter
 from desktop.store.library import Library
 from desktop.ui import messages
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
 
         # what the user does to passages and tags: undoable commands
         annotator = settings.get(keys.ANNOTATOR) or getpass.getuser()
+        if name_problem(annotator):  # a settings file edited by hand: the user's name then
+            annotator = getpass.getuser()
         self.annotating = AnnotationController(library, annotator, self.reader, self.sidebar,
                                                self.tag_bar, lambda: self.article_id, self)
         self.annotating.message.connect(lambda text: self.statusBar().showMessage(text, 4000))
@@ -353,14 +356,23 @@ class MainWindow(QMainWindow):
 
     # --- annotator -----------------------------------------------------------------------
 
-    def set_annotator(self, name: str) -> None:
+    def set_annotator(self, name: str) -> bool:
+        """Puts ``name`` on new annotations; a name that is not one line of visible text
+        (a line break, a control or direction character) is refused with a message and
+        the name before it kept. False when refused or empty."""
         name = name.strip()
         if not name:
-            return
+            return False
+        try:
+            name = validate_annotator_name(name)
+        except ClosereadError as error:
+            messages.warn(self, "Annotator", error.message)
+            return False
         self.editor.annotator = name
         self.settings.set(keys.ANNOTATOR, name)
         self._show_annotator()
         self.passage_sharing.show_current()  # whose passages may be shared has changed
+        return True
 
     def _show_annotator(self) -> None:
         self.annotator_label.setText(f"Annotator: {self.editor.annotator}")

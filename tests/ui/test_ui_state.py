@@ -107,3 +107,33 @@ def test_with_snapping_off_the_selection_is_kept_as_it_is(settings, emoji_articl
     qtbot.keyClick(ui.reader(window), Qt.Key.Key_1)
     [annotation] = ui.stored()
     assert annotation.exact == "ered loudly,"
+
+
+def test_an_annotator_name_that_is_not_one_visible_line_is_refused(
+        article_window, qtbot, ui, reread_settings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from desktop.ui import dialogs, messages
+
+    window = article_window
+    warned: list[str] = []
+    monkeypatch.setattr(messages, "warn", lambda parent, title, text: warned.append(text))
+    before = window.editor.annotator
+    for bad in ("Maria\nforged", "Maria\x1b[2J", "\u202eairaM"):
+        assert window.set_annotator(bad) is False
+    assert window.editor.annotator == before
+    assert reread_settings().get(keys.ANNOTATOR) != "Maria\nforged"
+    assert len(warned) == 3 and all("annotator name" in w for w in warned)
+    # Edit > Change annotator asks again, with what was typed, until the name is good
+    typed = iter([("Maria\tTab", True), ("Maria", True)])
+    offered: list[str] = []
+
+    def get_text(parent, title, prompt, mode, text):
+        offered.append(text)
+        return next(typed)
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    dialogs.ask_annotator(window)
+    assert offered == [before, "Maria\tTab"]
+    assert window.editor.annotator == "Maria"
+    assert "Maria" in window.findChild(QLabel, "annotatorLabel").text()
