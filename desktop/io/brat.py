@@ -234,10 +234,10 @@ def _text_bound(where: str, number: int, ann_id: str, rest: str, text: str) -> T
         if len(numbers) != 2 or not all(_NUMBER.match(n) for n in numbers):
             raise BratError(where, f"{ann_id}: bad offsets {_short(offsets)!r}: expected START "
                                    "END, or START END;START END for a discontinuous span")
-        if any(len(n) > MAX_OFFSET_DIGITS for n in numbers):
+        if any(len(n.lstrip("0")) > MAX_OFFSET_DIGITS for n in numbers):  # 00051 is 51
             raise BratError(where, f"{ann_id}: an offset of {_short(offsets)!r} has more than "
                                    f"{MAX_OFFSET_DIGITS} digits: far past the end of any text")
-        start, end = int(numbers[0]), int(numbers[1])
+        start, end = int(numbers[0].lstrip("0") or "0"), int(numbers[1].lstrip("0") or "0")
         if end > len(text):
             raise BratError(where, f"{ann_id}: the span {start}..{end} is out of range: the "
                                    f"text has {len(text)} characters")

@@ -196,13 +196,17 @@ def _parse_line(path: Path, number: int, line: str) -> Label:
         raise PtcError(where, "the article id (first column) is empty")
     offsets = []
     for what, value in (("start", start), ("end", end)):
-        if not _NUMBER.match(value.strip()):
+        value = value.strip()
+        if value[:1] == "-" and _NUMBER.match(value[1:]):
+            raise PtcError(where, f"the {what} offset {_short(value)!r} is negative: offsets "
+                                  "count characters from 0")
+        if not _NUMBER.match(value):
             raise PtcError(where, f"the {what} offset {_short(value)!r} is not a whole number")
-        if len(value.strip()) > MAX_OFFSET_DIGITS:
-            raise PtcError(where, f"the {what} offset {_short(value.strip())} has "
-                                  f"{len(value.strip()):,} digits: far past the end of any "
-                                  "article")
-        offsets.append(int(value))
+        digits = value.lstrip("0") or "0"  # 00051 is 51
+        if len(digits) > MAX_OFFSET_DIGITS:
+            raise PtcError(where, f"the {what} offset {_short(value)} has {len(digits):,} "
+                                  "digits: far past the end of any article")
+        offsets.append(int(digits))
     return Label(path, number, article, technique, offsets[0], offsets[1])
 
 

@@ -232,11 +232,14 @@ BAD_LINES = [
     ("1001\t0\t5\textra\tcolumn\n", "line 1: expected 3 tab-separated columns"),
     ("1001 0 5\n", "line 1: expected 3 tab-separated columns"),
     ("1001\tDoubt\t0\tfive\n", "line 1: the end offset 'five' is not a whole number"),
-    ("1001\tDoubt\t-1\t5\n", "line 1: the start offset '-1' is not a whole number"),
+    ("1001\tDoubt\t-1\t5\n", "line 1: the start offset '-1' is negative: offsets count "
+                             "characters from 0"),
     ("1001\tDoubt\t0\t5\n1001\tDoubt\t10\t9999\n", "line 2: the passage 10..9999 is out of range"),
     ("1001\tDoubt\t9\t5\n", "line 1: the passage 9..5 is empty or reversed"),
     ("\n1001\tDoubt\t0\t5\n999\tDoubt\t0\t5\n", "line 3: no article with PTC id '999'"),
     ("1001\t\t0\t5\n", "line 1: bad technique ''"),
+    # leading zeros are no digits of the number: 00…09999 is 9999, out of range
+    ("1001\tDoubt\t0\t" + "0" * 40 + "9999\n", "line 1: the passage 0..9999 is out of range"),
 ]
 
 
