@@ -59,6 +59,9 @@ def write_files_whole(folder: Path, files: dict[str, bytes]) -> None:
     ``<name>.partial``, then renames them all: never half a file, and no file renamed
     while another could still fail to be written."""
     partials: list[Path] = []
+    # the folders this call makes, outermost first: a failed export leaves none behind
+    made = [p for p in (*reversed(folder.parents), folder) if not p.exists()]
+    done = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
@@ -66,9 +69,14 @@ def write_files_whole(folder: Path, files: dict[str, bytes]) -> None:
             partials[-1].write_bytes(data)
         for partial in partials:
             partial.replace(partial.with_name(partial.name.removesuffix(".partial")))
+        done = True
     except OSError as error:
         raise ClosereadError(f"{error.filename or folder}: cannot write "
                              f"({error.strerror})") from None
     finally:
         for partial in partials:
             partial.unlink(missing_ok=True)
+        if not done:
+            for path in reversed(made):
+                with contextlib.suppress(OSError):  # not empty (another's file): kept
+                    path.rmdir()

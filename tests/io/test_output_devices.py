@@ -53,3 +53,33 @@ def test_written_whole_keeps_regular_files_whole(tmp_path: Path) -> None:
         stream.write("half")
         raise RuntimeError("cancelled")
     assert target.read_text(encoding="utf-8") == "before"
+
+
+def test_a_folder_export_that_fails_leaves_no_folder_behind(tmp_path, monkeypatch):
+    # a full disk in the middle of a PTC or brat export: neither files nor the folders
+    # the export made are left (an existing folder, and what was in it, is kept)
+    import errno
+
+    from desktop.core.errors import ClosereadError
+    from desktop.io.output import write_files_whole
+
+    kept = tmp_path / "exports"
+    kept.mkdir()
+    (kept / "mine.txt").write_text("keep me")
+    real = Path.write_bytes
+    calls = []
+
+    def full(self, data):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    target = kept / "ptc" / "articles"
+    with pytest.raises(ClosereadError, match="No space left on device"):
+        write_files_whole(target, {"article1.txt": b"one", "article2.txt": b"two"})
+    assert sorted(p.name for p in kept.iterdir()) == ["mine.txt"]
+    monkeypatch.setattr(Path, "write_bytes", real)
+    write_files_whole(target, {"article1.txt": b"one"})
+    assert (target / "article1.txt").read_bytes() == b"one"
