@@ -43,6 +43,7 @@ from desktop.io.formats import (
 )
 from desktop.io.output import written_whole
 from desktop.io.terminal import (
+    bytes_as_bytes,
     printable,
     readable_streams,
     render_marked,
@@ -77,7 +78,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ClosereadError as error:
-            _echo(f"Error: {error.message}", err=True)
+            _echo(f"Error: {bytes_as_bytes(error.message)}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             _echo("Interrupted; nothing was left half-done.", err=True)

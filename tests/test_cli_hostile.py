@@ -74,9 +74,14 @@ def test_an_argument_that_is_not_utf8_is_refused_naming_it(run, article):
     refused(run, ["annotations", "--annotator", "\udcfe"],
             "the argument '\\xfe' is not valid UTF-8 text; Closeread stores names and words "
             "as UTF-8", code=2)
+    # the byte shown as the byte it was, \xff, as for file names and other arguments
     refused(run, ["tags", "add", "x\udcffy"],
-            "tag name 'x\\udcffy' contains a character that is not valid text (U+DCFF); tag "
+            "tag name 'x\\xffy' contains a character that is not valid text (U+DCFF); tag "
             "names are one line of text")
+    refused(run, ["annotate", article, "--quote", "the\udcff", "--tag", "evidence"],
+            "quote not found in the article: 'the\\xff'")
+    refused(run, ["agreement", "--annotators", "x\udc80,b"],
+            "no annotator 'x\\x80', 'b'; annotators in the library: tester")
 
 
 def test_an_annotator_variable_that_is_not_utf8_is_refused_naming_it(run, article):

@@ -138,6 +138,17 @@ def _paint(segment: str, open_now: list[int], anchored: Sequence[Annotation],
 # --- standard output that went away, and arguments SQLite cannot take ----------------------
 
 
+# a byte that is not UTF-8 (a lone surrogate U+DC80-U+DCFF) as repr() escapes it, not
+# preceded by an escaped backslash
+_REPR_BYTE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
+def bytes_as_bytes(message: str) -> str:
+    """``message`` with each byte that is not UTF-8 as ``repr`` wrote it (``\\udcff``)
+    shown as the byte it was (``\\xff``), as file names and arguments are shown."""
+    return _REPR_BYTE.sub(r"\1\\x\2", message)
+
+
 def stdout_gone() -> None:
     """Standard output's reader has gone (``| head -1``) or it cannot be written: what is
     still buffered goes nowhere, so that Python's own flush at exit does not fail again."""
