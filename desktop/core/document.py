@@ -19,7 +19,7 @@ import bisect
 import json
 import re
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class Document:
     spans: tuple[Span, ...] = ()
     # control characters left out of ``text`` when it was made (not stored: a report)
     removed_controls: int = field(default=0, compare=False)
+    # what else the rendering read otherwise than written, for the import report
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_json(self) -> str:
         """The structure (not the text) as compact JSON, for storage beside the text."""
@@ -135,7 +137,7 @@ def without_controls(document: Document) -> Document:
     spans = tuple(Span(moved(s.start), moved(s.end), s.kind, s.href)
                   for s in document.spans if moved(s.end) > moved(s.start))
     return Document(CONTROL_CHARACTERS.sub("", document.text), blocks, spans,
-                    document.removed_controls + len(found))
+                    document.removed_controls + len(found), document.notes)
 
 
 _BULLET = re.compile(r"^\s*([-*•]|\d{1,3}[.)])\s+")
@@ -233,6 +235,106 @@ _INLINE_MARKS = {"em": EMPHASIS, "i": EMPHASIS, "strong": STRONG, "b": STRONG,
 _SPACE = re.compile(r"\s+")
 
 
+# Markup that costs time growing with the square of its amount. Python-Markdown follows
+# each "[" of a block to its "]" and each "(" of a link to its ")" (to the block's end when
+# there is none: 8,000 nested "[" took 7 s, 100,000 over a minute), and copies the block's
+# text for every mark it replaces; the HTML parser that finds raw HTML in the source
+# follows each "<a" to its ">" and each "<![CDATA[" to its "]]>" (30,000 unclosed "<a"
+# took over 15 s). Both costs are estimated in linear time before the work is done, in
+# the units the work is done in (characters scanned); where one passes its budget the
+# markup is read as text: the block's inline marks (it is shown as written), the
+# document's tags (each "<" of one written "&lt;"). No article comes near the budgets.
+INLINE_BUDGET_PER_CHAR = 20  # characters scanned for the inline marks of a block
+INLINE_BUDGET_FLOOR = 5_000  # (half a millisecond)
+COPY_COST = 500  # a block's text copied once per mark costs its length / this
+TAG_BUDGET_PER_CHAR = 50  # characters the HTML parser scans for tags (ten times quicker)
+TAG_BUDGET_FLOOR = 2_000_000
+_INLINE_MARK = re.compile(r"\\.|[\[\]()`*_<&!]", re.S)
+_TAG_START = re.compile(r"<!\[CDATA\[|\]\]>|<[A-Za-z/!?]|>")
+
+
+def inline_cost(text: str) -> int:
+    """What reading ``text``'s inline marks costs Python-Markdown, in characters scanned:
+    each "[" followed to its "]" and each "(" to its ")" (to the end when unclosed), and
+    the text copied once for each mark. Stops counting past the budget."""
+    length = len(text)
+    budget = INLINE_BUDGET_PER_CHAR * length + INLINE_BUDGET_FLOOR
+    opened: dict[str, list[int]] = {"[": [], "(": []}
+    scanned = marks = 0
+    for match in _INLINE_MARK.finditer(text):
+        marks += 1
+        mark = match.group()
+        if mark in "[(":
+            opened[mark].append(match.start())
+        elif mark in "])":
+            stack = opened["[" if mark == "]" else "("]
+            if stack:
+                scanned += match.start() - stack.pop()
+        if scanned + marks * length // COPY_COST > budget:
+            break
+    scanned += sum(length - at for at in opened["["]) + sum(length - at for at in opened["("])
+    return scanned + marks * length // COPY_COST
+
+
+def _within_inline_budget(text: str) -> bool:
+    length = len(text)
+    budget = INLINE_BUDGET_PER_CHAR * length + INLINE_BUDGET_FLOOR
+    # at most every opener followed to the end, every mark a copy: counted at C speed, it
+    # settles almost every block without the exact count
+    opened = text.count("[") + text.count("(")
+    marks = sum(text.count(mark) for mark in "[]()`*_<&!\\")
+    if opened * length + marks * length // COPY_COST <= budget:
+        return True
+    return inline_cost(text) <= budget
+
+
+def tag_cost(source: str) -> int:
+    """What finding the raw HTML in ``source`` costs, in characters scanned: each "<" that
+    may open a tag followed to the next ">", each "<![CDATA[" to the next "]]>" (to the end
+    when there is none)."""
+    tags: list[int] = []  # "<" waiting for a ">"
+    sections: list[int] = []  # "<![CDATA[" waiting for a "]]>"
+    scanned = 0
+    for match in _TAG_START.finditer(source):
+        found, at = match.group(), match.start()
+        if found == ">":
+            scanned += len(tags) * at - sum(tags)
+            tags.clear()
+        elif found == "]]>":
+            scanned += len(sections) * at - sum(sections)
+            sections.clear()
+            scanned += len(tags) * (at + 2) - sum(tags)
+            tags.clear()
+        elif found == "<![CDATA[":
+            sections.append(at)
+            tags.append(at)
+        else:
+            tags.append(at)
+    end = len(source)
+    return scanned + (len(tags) + len(sections)) * end - sum(tags) - sum(sections)
+
+
+def _tags_as_text(source: str) -> tuple[str, int]:
+    """``source`` with every "<" that may open a tag written "&lt;" (outside fenced code),
+    when finding its tags would pass the budget; and how many were."""
+    budget = TAG_BUDGET_PER_CHAR * len(source) + TAG_BUDGET_FLOOR
+    if source.count("<") * len(source) <= budget or tag_cost(source) <= budget:
+        return source, 0
+    lines = source.split("\n")
+    fenced = False
+    count = 0
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced and "<" in line:
+            lines[number], found = _OPENING_ANGLE.subn("&lt;", line)
+            count += found
+    return "\n".join(lines), count
+
+
+_OPENING_ANGLE = re.compile(r"<(?=[A-Za-z/!?])")
+
 _RENDERERS = threading.local()
 
 
@@ -246,19 +348,49 @@ def _markdown() -> markdown.Markdown:
     md = getattr(_RENDERERS, "markdown", None)
     if md is None:
         md = markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+        # before the inline patterns (20): blocks too costly to read are kept as text
+        md.treeprocessors.register(_costly_blocks_as_text(md), "closeread-costly", 25)
         _RENDERERS.markdown = md
     else:
         md.reset()
     return md
 
 
+def _costly_blocks_as_text(md: markdown.Markdown) -> markdown.treeprocessors.Treeprocessor:
+    """The tree processor that marks the text of each block whose inline marks would pass
+    the budget (``inline_cost``) as atomic: Python-Markdown shows it as written."""
+    from markdown.treeprocessors import Treeprocessor
+    from markdown.util import AtomicString
+
+    # a backslash escape still means its character (\[ is [, as the page reader
+    # writes a page's brackets)
+    escape = re.compile("\\\\([" + re.escape("".join(md.ESCAPED_CHARS)) + "])")
+
+    class CostlyBlocksAsText(Treeprocessor):
+        count = 0
+
+        def run(self, root: object) -> None:
+            self.count = 0
+            for element in root.iter():  # type: ignore[attr-defined]
+                for name in ("text", "tail"):
+                    value = getattr(element, name)
+                    if value and not isinstance(value, AtomicString) \
+                            and len(value) > 64 and not _within_inline_budget(value):
+                        setattr(element, name, AtomicString(escape.sub(r"\1", value)))
+                        self.count += 1
+
+    return CostlyBlocksAsText(md)
+
+
 def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
     """Markdown source rendered with Python-Markdown to a document, and its metadata.
 
     Metadata comes from a MultiMarkdown-style header (``Title: …`` lines at the top), with
-    keys lower-cased and values joined by spaces.
+    keys lower-cased and values joined by spaces. Markup too costly to read (see
+    ``INLINE_BUDGET_PER_CHAR``) is read as text, and the document's notes say where.
     """
     source, _ = cap_markdown_nesting(source)
+    source, tags = _tags_as_text(source)
     md = _markdown()
     try:
         html = md.convert(source)
@@ -266,7 +398,16 @@ def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
         raise NestingError("nested too deep for the Markdown parser") from None
     meta = {key.lower(): " ".join(v.strip() for v in values).strip()
             for key, values in getattr(md, "Meta", {}).items()}
-    return render_html_fragment(html), meta
+    notes = []
+    if tags:
+        notes.append(f"{tags:,} unclosed HTML tag{'s' if tags != 1 else ''} (too many to "
+                     "read in time) read as text")
+    blocks = md.treeprocessors["closeread-costly"].count
+    if blocks:
+        notes.append(f"{blocks:,} paragraph{'s' if blocks != 1 else ''} with too much nested "
+                     "or unclosed markup ([, (, *, <) read as plain text, as written")
+    document = render_html_fragment(html)
+    return replace(document, notes=tuple(notes)) if notes else document, meta
 
 
 def render_html_fragment(html: str) -> Document:

@@ -239,6 +239,7 @@ def _finish(path: Path, fmt: str, source: str, document: Document, found: Metada
     if url is not None:
         found = Metadata(url=url).merged(found)
     document = without_controls(document)
+    notes.extend(document.notes)  # markup read as text (too costly to read as markup)
     found, in_metadata = _metadata_without_controls(found)
     if not document.text.strip():
         raise ImportFileError(path, "no article text is left after cleaning")

@@ -357,3 +357,37 @@ def test_an_ascii_compatible_declared_charset_is_still_read(populated, tmp_path,
     article, line = imported(populated, write(tmp_path / f"{codec}.html", page))
     assert story in str(article["text"])
     assert "as the page declares" in line
+
+
+# --- A. Markdown markup too costly to read --------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [
+    "[" * 100_000 + "]" * 100_000,  # 200 KB: over a minute before
+    "[a" * 20_000 + "](u)" * 20_000,
+    "<b>" * 50_000,  # 6 s, then refused as nested too deep
+])
+def test_a_markdown_article_of_costly_markup_imports_in_bounded_time(populated, tmp_path,
+                                                                     shape):
+    import time
+
+    path = write(tmp_path / "costly.md", "# Ferry timetable\n\nThe first ferry leaves at "
+                                         "*six*.\n\n" + shape + "\n\nCrews said little.\n")
+    started = time.perf_counter()
+    article, line = imported(populated, path)
+    assert time.perf_counter() - started < 5
+    assert shape in str(article["text"])  # read as written
+    assert "read as plain text, as written" in line
+    assert str(article["text"]).startswith("Ferry timetable\n\nThe first ferry leaves at six.")
+
+
+def test_a_web_page_of_costly_markup_imports_in_bounded_time(populated, tmp_path):
+    import time
+
+    brackets = "[" * 60_000 + "]" * 60_000
+    body = PARAGRAPHS + f"<p>{brackets}</p>" + PARAGRAPHS.replace("Monday", "Friday")
+    started = time.perf_counter()
+    article, line = imported(populated, write(tmp_path / "brackets.html", _page(body)))
+    assert time.perf_counter() - started < 5
+    assert brackets in str(article["text"])
+    assert "read as plain text" in line
