@@ -416,7 +416,7 @@ def _check_text(path: Path, where: str, value: str, what: str) -> None:
         bad = value[problem.start]
         raise InvalidTextError(
             path, f"{what} at {ascii_path(where) or 'the top'} holds a lone surrogate "
-                  f"(\\u{ord(bad):04x}), which is not a character; nothing was "
+                  f"(U+{ord(bad):04X}), which is not a character; nothing was "
                   "imported") from None
 
 
