@@ -62,3 +62,19 @@ def dump(db: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def refused_import(run: Cli, path: Path, *words: str) -> str:
+    """Imports ``path``, which must fail with one line naming it and every word, and
+    leave the library as it was; returns the message."""
+    before = dump(run.db)
+    result = run("import", str(path), ok=False)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    assert str(path) in errors[0]
+    for word in words:
+        assert word in errors[0], errors[0]
+    assert dump(run.db) == before
+    return errors[0]

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import Cli, dump, write
+from support import Cli, dump, refused_import, write
 
 from desktop.core.document import (
     MAX_MARKDOWN_NESTING,
@@ -33,22 +33,6 @@ def populated(run: Cli, tmp_path: Path) -> Cli:
     return run
 
 
-def refused(run: Cli, path: Path, *words: str) -> str:
-    """Imports ``path``, which must fail with one line naming it and every word, and
-    leave the library as it was; returns the message."""
-    before = dump(run.db)
-    result = run("import", str(path), ok=False)
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output + result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    assert str(path) in errors[0]
-    for word in words:
-        assert word in errors[0], errors[0]
-    assert dump(run.db) == before
-    return errors[0]
-
-
 def imported_text(run: Cli, path: Path) -> tuple[str, str]:
     """Imports ``path`` as a new article; its text and the import line."""
     result = run("import", str(path))
@@ -63,21 +47,21 @@ def imported_text(run: Cli, path: Path) -> tuple[str, str]:
 @pytest.mark.parametrize("name", ["nul.txt", "nul.md", "nul.html"])
 def test_a_nul_early_in_a_text_file_is_refused_as_binary(populated, tmp_path, name):
     path = write(tmp_path / name, b"Title\n\nHello\x00world and more words\n")
-    refused(populated, path, "NUL")
+    refused_import(populated, path, "NUL")
 
 
 def test_a_nul_far_into_a_utf8_file_is_refused_naming_its_place(populated, tmp_path):
     # the binary sniff reads the first 8 kB; the NUL check after decoding reads all of it
     text = "Title\n\n" + "word " * 3000 + "\x00 tail\n"
     path = write(tmp_path / "late.txt", text)
-    message = refused(populated, path, "NUL character at character 15007", "line 3")
+    message = refused_import(populated, path, "NUL character at character 15007", "line 3")
     assert "another encoding" in message
 
 
 def test_a_nul_in_a_utf16_file_is_refused(populated, tmp_path):
     path = write(tmp_path / "nul16.txt",
                  codecs.BOM_UTF16_LE + "Title\n\nHello\x00world\n".encode("utf-16-le"))
-    refused(populated, path, "NUL")
+    refused_import(populated, path, "NUL")
 
 
 def test_other_control_characters_are_removed_and_reported(populated, tmp_path):
@@ -125,7 +109,7 @@ def test_utf32_and_utf16_with_a_byte_order_mark_are_read_as_what_they_are(
 def test_damaged_utf32_is_refused_naming_the_offset(populated, tmp_path):
     path = write(tmp_path / "bad32.txt",
                  codecs.BOM_UTF32_LE + "Title\n".encode("utf-32-le") + b"\x00\x00\x11\x00")
-    refused(populated, path, "not valid UTF-32-LE", "offset 28")
+    refused_import(populated, path, "not valid UTF-32-LE", "offset 28")
 
 
 @pytest.mark.parametrize("codec", ["utf-32-le", "utf-16-be"])
@@ -159,7 +143,7 @@ def _page(charset: str) -> bytes:
 def test_a_declared_codec_that_is_not_a_charset_is_refused_never_run(
         populated, tmp_path, charset):
     path = write(tmp_path / f"{charset}.html", _page(charset))
-    refused(populated, path, f"declares charset '{charset}', which is not a text encoding")
+    refused_import(populated, path, f"declares charset '{charset}', which is not a text encoding")
 
 
 def test_a_declared_latin1_page_is_read_as_windows_1252_as_browsers_do(populated, tmp_path):
@@ -185,7 +169,7 @@ def test_ten_thousand_nested_divs_are_refused_quickly(populated, tmp_path):
     page = ("<html><body>" + "<div>" * 10_000 + "<p>" + "deep words " * 60 + "</p>"
             + "</div>" * 10_000 + "</body></html>")
     started = time.monotonic()
-    refused(populated, write(tmp_path / "divs.html", page), "more than 255 levels deep")
+    refused_import(populated, write(tmp_path / "divs.html", page), "more than 255 levels deep")
     assert time.monotonic() - started < 5
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import Cli, dump, write
+from support import Cli, dump, refused_import, write
 
 from desktop.store.library import Library
 
@@ -28,22 +28,6 @@ ARTICLE = ("# Harbour plan splits the town council\n\nThe council voted seven to
 def populated(run: Cli, tmp_path: Path) -> Cli:
     run("import", str(write(tmp_path / "seed" / "first.md", ARTICLE)))
     return run
-
-
-def refused(run: Cli, path: Path, *words: str) -> str:
-    """Imports ``path``, which must fail with one line naming it and every word, and
-    leave the library as it was; returns the message."""
-    before = dump(run.db)
-    result = run("import", str(path), ok=False)
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output + result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    assert str(path) in errors[0]
-    for word in words:
-        assert word in errors[0], errors[0]
-    assert dump(run.db) == before
-    return errors[0]
 
 
 def imported(run: Cli, path: Path) -> tuple[dict[str, object], str]:
@@ -313,9 +297,9 @@ def test_a_utf7_file_is_refused_naming_the_encoding(populated, tmp_path, mark):
     # all ASCII: it was imported as "+/v8-Caf+AOk- owners …"
     body = "Ferry timetable\n\n" + STORY
     path = write(tmp_path / "utf7.txt", mark + body.encode("utf-7"))
-    refused(populated, path, "the file is UTF-7", "not supported", "save it as UTF-8")
+    refused_import(populated, path, "the file is UTF-7", "not supported", "save it as UTF-8")
     md = write(tmp_path / "utf7.md", mark + ("# " + body).encode("utf-7"))
-    refused(populated, md, "UTF-7")
+    refused_import(populated, md, "UTF-7")
 
 
 def test_a_ptc_article_in_utf7_is_refused_saying_so(populated, tmp_path):
@@ -336,13 +320,14 @@ def test_an_ebcdic_charset_declared_in_ascii_is_passed_over(populated, tmp_path,
             f"<body><article><h1>Ferry timetable</h1><p>{STORY}</p>"
             f"<p>{STORY}</p></article></body></html>").encode("latin-1")
     path = write(tmp_path / f"{codec}.html", page)
-    refused(populated, path, "not valid UTF-8", f"offset {page.index('é'.encode('latin-1'))}")
+    refused_import(populated, path, "not valid UTF-8",
+                   f"offset {page.index('é'.encode('latin-1'))}")
 
 
 def test_a_page_really_in_ebcdic_is_refused(populated, tmp_path):
     page = ('<html><head><meta charset="cp037"></head><body><p>' + STORY * 3
             + "</p></body></html>").encode("cp037")
-    refused(populated, write(tmp_path / "ebcdic.html", page), "not valid UTF-8")
+    refused_import(populated, write(tmp_path / "ebcdic.html", page), "not valid UTF-8")
 
 
 @pytest.mark.parametrize("codec", ["koi8-r", "windows-1251", "shift_jis", "iso-8859-15"])
