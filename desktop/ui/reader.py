@@ -7,7 +7,7 @@ article's layout, so a document position is a text offset up to UTF-16 (see posi
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -120,15 +120,22 @@ class Reader(QTextBrowser):
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
         self.highlighter = Highlighter(self, doc, self.positions, links)
         self.highlighter.reset(annotations, colors, self.page_color(), loader, loaded)
-        # before the view lays it out, not after; a text longer than the screen will
-        # have a scroll bar, which narrows the page: fitted to that at once, so that
-        # the bar's coming does not lay the whole document out a second time
+        # shown at the width it will have: a text longer than the screen will have a scroll
+        # bar, which narrows the page; the bar is shown first, with the old text in the
+        # view, so that Qt lays the new text out once (a bar coming after it, or page
+        # margins fitted after it, lays it out again). The page has the view's width
+        # before the view is given it: a document without one is laid out first without
+        # a width (1.6 ms for the first part of a long article), then again at the view's
+        bar_first = (not self.verticalScrollBar().isVisible()
+                     and len(document.text) > screenful(self))
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         width = self.viewport().width()
-        bar = self.verticalScrollBar()
-        if not bar.isVisible() and len(document.text) > screenful(self):
-            width -= bar.sizeHint().width()
         self._fit_width(doc, width)
+        doc.setPageSize(QSizeF(width, -1))  # as QTextEdit sets it (wrapping at its width)
         self._replace_document(doc)
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def opening_range(self) -> tuple[int, int]:
