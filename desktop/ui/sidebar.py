@@ -13,7 +13,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -78,10 +86,9 @@ class AnnotationDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
                  ) -> QSize:
-        line = QFontMetrics(option.font).height()
         # chips, two lines of quote and a line of note: every row has the same height, so
         # the list lays out thousands of passages without measuring each
-        return QSize(200, line * 4 + 14)
+        return QSize(200, row_height(option.font))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -159,6 +166,7 @@ class Sidebar(QWidget):
 
     EMPTY_HINT = ("No passages yet. Select words in the text and press 1–9 to tag them; "
                   "they are listed here.")
+    NONE = "No passages"
 
     currentAnnotationChanged = Signal(str)  # "" when none
     noteEdited = Signal(str, str)  # annotation id, new note
@@ -194,6 +202,15 @@ class Sidebar(QWidget):
 
         self.count_label = QLabel(objectName="annotationCount")
         self.count_label.setWordWrap(True)
+        # what an empty list says, in the list: the count above keeps its one line, so
+        # the panes below it do not move (and repaint) when an article with passages
+        # opens after one without
+        self.empty_hint = QLabel(self.EMPTY_HINT, self.view.viewport(),
+                                 objectName="sidebarHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.view.viewport().installEventFilter(self)
         self.note_editor = QPlainTextEdit(objectName="noteEditor")
         self.note_editor.setPlaceholderText("Note on the selected passage (Markdown)…")
         self.note_editor.setTabChangesFocus(True)
@@ -262,6 +279,7 @@ class Sidebar(QWidget):
     def show_annotations(self, annotations: list[Annotation], tags: list[Tag]) -> None:
         self._annotator_names = None
         self.model.reset([a for a in annotations if a.anchor_state == "anchored"])
+        self._bar_as_needed()
         self.orphans = {a.id: a for a in annotations if a.anchor_state != "anchored"}
         self._show_orphans()
         self.set_tags(tags)
@@ -289,6 +307,12 @@ class Sidebar(QWidget):
         # the list laid out now, not on a timer after the first paint: its scroll bar
         # comes before it is painted, and it is painted once
         self.view.doItemsLayout()
+        self._bar_as_needed()
+
+    def _bar_as_needed(self) -> None:
+        """The list's scroll bar shown only when needed again (``show_loading``)."""
+        if self.view.verticalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def _show_orphans(self) -> None:
         if not self.orphans and not self.orphan_list.count() and self.orphan_box.isHidden():
@@ -338,6 +362,11 @@ class Sidebar(QWidget):
         self.model.reset([])
         self._load_note("")
         self.count_label.setText(f"Loading {count:,} passages…")
+        self.empty_hint.hide()
+        if count * row_height(self.view.font()) > self.view.viewport().height():
+            # the scroll bar the list will have, shown now: it narrows the list, which is
+            # then laid out and painted once, at its width, when the passages come
+            self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
     def set_tags(self, tags: list[Tag]) -> None:
         colors = {t.name.lower(): t.color for t in tags}
@@ -377,8 +406,9 @@ class Sidebar(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
+        self.empty_hint.setVisible(not total)
         if not total:
-            self.count_label.setText(self.EMPTY_HINT)
+            self.count_label.setText(self.NONE)
             return
         text = f"{total} passage{'s' if total != 1 else ''}"
         self.count_label.setText(text if shown == total else f"{shown} of {text}")
@@ -388,6 +418,18 @@ class Sidebar(QWidget):
         annotator = self.annotator_filter.currentText()
         self.proxy.set_filter("" if tag == ANY else tag, "" if annotator == ANY else annotator)
         self._update_count()
+
+    def eventFilter(self, watched: object, event: object) -> bool:  # type: ignore[override]
+        if watched is self.view.viewport() and isinstance(event, QResizeEvent):
+            self._place_hint()
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]
+
+    def _place_hint(self) -> None:
+        """The empty list's hint, across the list's top."""
+        margin = 8
+        self.empty_hint.setFixedWidth(max(60, self.view.viewport().width() - 2 * margin))
+        self.empty_hint.adjustSize()
+        self.empty_hint.move(margin, margin)
 
     # --- selection -----------------------------------------------------------------------
 
@@ -457,6 +499,11 @@ class Sidebar(QWidget):
     def focus_note(self) -> None:
         self.note_tabs.setCurrentIndex(0)
         self.note_editor.setFocus()
+
+
+def row_height(font: QFont) -> int:
+    """The height of every row of the list, in ``font``."""
+    return QFontMetrics(font).height() * 4 + 14
 
 
 def _set_choices(combo: QComboBox, names: list[str]) -> None:

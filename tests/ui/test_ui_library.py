@@ -347,7 +347,10 @@ def test_a_first_start_says_what_to_do(open_window, db_path):
     hint = reader.findChild(QLabel, "readerHint")
     assert hint.isVisible() and "Pick an article" in hint.text() and "1–9" in hint.text()
     assert hint.height() >= 2 * hint.fontMetrics().height()  # every line of it shows
-    sidebar_hint = window.findChild(QLabel, "annotationCount").text()
-    assert "Select words" in sidebar_hint and "1–9" in sidebar_hint
+    sidebar_hint = window.findChild(QLabel, "sidebarHint")  # in the empty list
+    assert sidebar_hint.isVisible()
+    assert "Select words" in sidebar_hint.text() and "1–9" in sidebar_hint.text()
+    assert sidebar_hint.height() >= 2 * sidebar_hint.fontMetrics().height()
+    assert window.findChild(QLabel, "annotationCount").text() == "No passages"
     window.open_article(window.library.articles.list()[0].id)
     assert not hint.isVisible()
