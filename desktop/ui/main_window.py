@@ -49,6 +49,7 @@ from desktop.ui.transfer import JobThread
 
 PROGRESSIVE_PASSAGES = 1000  # articles with more passages open in two steps
 _PLAIN_NOTICE = "Shown as plain text"
+REMEMBER_LAST_MS = 2000  # the open article is written to the settings this long after
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self.article_id = ""
         self.transfers = Transfers(self)  # how its imports, exports and merges ended
         self._follow_sidebar = True  # choosing a passage in the sidebar selects it in the text
+        self._remember_last = QTimer(self, singleShot=True, interval=REMEMBER_LAST_MS)
+        self._remember_last.timeout.connect(self._remember_last_article)
 
         # panes
         self.library_pane = LibraryPane()
@@ -231,9 +234,16 @@ class MainWindow(QMainWindow):
         else:
             self._finish_opening(article.id, current, counts)
         self.show_heading(article)
-        self.library_pane.select(article.id)
-        self.settings.set(keys.LAST_ARTICLE, article.id)
+        if self.library_pane.current_id() != article.id:  # (a click has selected it)
+            self.library_pane.select(article.id)
+        # remembered a moment later, when the user reads: QSettings writes its whole file
+        # at each change, and an opening need not wait for that (closing writes it too)
+        self._remember_last.start()
         return True
+
+    def _remember_last_article(self) -> None:
+        if self.article_id:
+            self.settings.set(keys.LAST_ARTICLE, self.article_id)
 
     def _document(self, article: Article) -> Document:
         """The article as the reader shows it; a stored layout that cannot be read (a bundle
@@ -440,6 +450,7 @@ class MainWindow(QMainWindow):
                 self.open_article(self.library.articles.get(last).id)
 
     def save_state_now(self) -> None:
+        self._remember_last.stop()  # written here
         self.settings.set(keys.GEOMETRY, self.saveGeometry())
         self.settings.set(keys.WINDOW_STATE, self.saveState())
         self.settings.set(keys.SPLITTER, self.splitter.saveState())
