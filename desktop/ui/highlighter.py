@@ -31,6 +31,10 @@ UNTAGGED_COLOR = "#999999"
 MARGIN = 4000  # characters around the visible text that get their highlights too
 
 Loader = Callable[[int, int], list[Annotation]]
+Looks = dict[tuple[tuple[str, ...], bool, bool, int], QTextCharFormat]
+"""Highlight formats by (colours, current, in a link, page colour): the same for every
+article with the same tags, so a view keeps them from one article to the next."""
+LOOKS_KEPT = 2048  # looks kept at most (each combination of overlapping colours is one)
 """The passages overlapping code points ``lo``..``hi`` (anchored or not: others are left
 out here)."""
 
@@ -64,13 +68,15 @@ class Highlighter:
     """Keeps a text view's highlight formats in step with a set of annotations."""
 
     def __init__(self, view: QTextEdit, document: QTextDocument, positions: TextPositions,
-                 link_ranges: Iterable[tuple[int, int]] = ()) -> None:
+                 link_ranges: Iterable[tuple[int, int]] = (), looks: Looks | None = None
+                 ) -> None:
         self.view = view
         self.document = document  # the view shows it, or is about to
         self.positions = positions
         self.annotations: dict[str, Annotation] = {}
         self.tag_colors: dict[str, str] = {}
         self.page = QColor("white")
+        self._page_key = self.page.rgba()
         self.current = ""
         self._links = sorted(link_ranges)
         self._by_start: list[Annotation] = []
@@ -78,8 +84,8 @@ class Highlighter:
         self._keys: list[tuple[int, int]] = []  # (start, end) of _by_start
         self._longest = 0
         self._painted: list[tuple[int, int]] = []  # ranges whose formats are up to date
-        # by (colours, current, in a link)
-        self._formats: dict[tuple[tuple[str, ...], bool, bool], QTextCharFormat] = {}
+        # made once per look, and shared with the view's next highlighters
+        self._formats: Looks = {} if looks is None else looks
         self._loader: Loader | None = None
         # ranges whose passages are all in ``annotations`` (all of the text without a
         # loader); painting stays inside them
@@ -110,7 +116,9 @@ class Highlighter:
         painted."""
         self.tag_colors = {k.lower(): v for k, v in tag_colors.items()}
         self.page = page
-        self._formats.clear()
+        self._page_key = page.rgba()
+        if len(self._formats) > LOOKS_KEPT:  # (a look's key holds its colours and page)
+            self._formats.clear()
         stale, self._painted = self._painted, []
         for lo, hi in stale:
             self._paint(lo, hi)
@@ -268,7 +276,7 @@ class Highlighter:
         plain), made once per look: a dense stretch has hundreds of pieces and a few
         looks."""
         link = len(colors) < 2 and bool(self._links) and self._in_link(start)
-        key = (colors, is_current, link)
+        key = (colors, is_current, link, self._page_key)
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = QTextCharFormat()

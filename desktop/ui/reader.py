@@ -37,7 +37,7 @@ from desktop.core.document import (
 from desktop.core.model import Annotation, Tag
 from desktop.core.snapping import snap_to_words
 from desktop.ui import messages
-from desktop.ui.highlighter import MARGIN, Highlighter, Loader, screenful
+from desktop.ui.highlighter import MARGIN, Highlighter, Loader, Looks, screenful
 from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
@@ -79,7 +79,8 @@ class Reader(QTextBrowser):
         self.colors: dict[str, str] = {}
         self.text = ""
         self.positions = TextPositions("")
-        self.highlighter = Highlighter(self, self.document(), self.positions)
+        self.looks: Looks = {}  # the highlight formats made, for every article shown here
+        self.highlighter = Highlighter(self, self.document(), self.positions, looks=self.looks)
         self._catch_up = QTimer(self)
         self._catch_up.setSingleShot(True)
         self._catch_up.setInterval(0)
@@ -118,7 +119,7 @@ class Reader(QTextBrowser):
         # highlights go in before the document is shown: formats on a document no view
         # lays out yet cost almost nothing
         links = [(s.start, s.end) for s in document.spans if s.kind == LINK]
-        self.highlighter = Highlighter(self, doc, self.positions, links)
+        self.highlighter = Highlighter(self, doc, self.positions, links, self.looks)
         self.highlighter.reset(annotations, colors, self.page_color(), loader, loaded)
         # shown at the width it will have: a text longer than the screen will have a scroll
         # bar, which narrows the page; the bar is shown first, with the old text in the
@@ -147,7 +148,7 @@ class Reader(QTextBrowser):
         self.positions = TextPositions("")
         self._replace_document(QTextDocument(self))
         self._place_hint()
-        self.highlighter = Highlighter(self, self.document(), self.positions)
+        self.highlighter = Highlighter(self, self.document(), self.positions, looks=self.looks)
 
     def _replace_document(self, doc: QTextDocument) -> None:
         """Shows ``doc`` and frees the article shown before: a view does not delete the
@@ -169,6 +170,14 @@ class Reader(QTextBrowser):
 
     def page_color(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Base)
+
+    def changeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().changeEvent(event)
+        # a theme reaches the view's palette after the call that changed it: the
+        # highlights, blended over the page, follow the page's new colour then
+        if event.type() == QEvent.Type.PaletteChange and \
+                self.page_color() != self.highlighter.page:
+            self.highlighter.recolor(self.colors, self.page_color())
 
     def _format_blocks(self, doc: QTextDocument, document: Document) -> None:
         """Block formats of the blocks that are not plain paragraphs (headings, list items,

@@ -5,6 +5,7 @@ painted, and the panes where they were; the open article is remembered a moment 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.core.document import plain_document
@@ -13,6 +14,7 @@ from desktop.store.annotations import NewAnnotation
 from desktop.store.articles import NewArticle
 from desktop.ui import main_window as main_window_module
 from desktop.ui import settings as keys
+from desktop.ui.highlighter import blend
 from desktop.ui.reader import READING_WIDTH_EM
 
 PARAGRAPH = ("The harbour board met on Tuesday evening and voted to delay the dredging of "
@@ -130,3 +132,40 @@ def test_the_open_article_is_remembered_a_moment_after_it_opens(
     qtbot.waitUntil(lambda: reread_settings().get(keys.LAST_ARTICLE) == second, timeout=2000)
     qtbot.wait(60)
     assert reread_settings().get(keys.LAST_ARTICLE) == second
+
+
+def _shown_background(window, offset: int):
+    probe = QTextCursor(window.reader.document())
+    probe.setPosition(offset + 1)
+    return probe.charFormat().background().color()
+
+
+def test_highlights_keep_their_tags_colours_over_the_page_from_one_article_to_the_next(
+        window):
+    """The highlight formats made for one article serve the next: each in the colours
+    and over the page of its moment (a theme changed in between included)."""
+    first = add_article(window, "First report", 3, passages=1)
+    second = add_article(window, "Second report", 4, passages=2)
+    color = {t.name: t.color for t in window.library.tags.all(usage=False)}["evidence"]
+    offset = window.library.articles.text(first).index("harbour board")
+    before = window.settings.get(keys.THEME)
+    try:
+        window.set_theme("light")
+        assert window.open_article(first)
+        light = window.reader.page_color()
+        assert _shown_background(window, offset) == blend([color], light)
+        window.set_theme("dark")
+        QApplication.processEvents()  # (the palette reaches the reader)
+        dark = window.reader.page_color()
+        assert dark != light
+        assert _shown_background(window, offset) == blend([color], dark)  # repainted
+        assert window.open_article(second)
+        there = window.library.articles.text(second).index("harbour board")
+        assert _shown_background(window, there) == blend([color], dark)
+        window.set_theme("light")
+        QApplication.processEvents()
+        assert window.open_article(first)
+        assert _shown_background(window, offset) == blend([color], light)
+    finally:
+        window.set_theme(before)
+        QApplication.processEvents()
