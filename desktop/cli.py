@@ -47,6 +47,7 @@ from desktop.io.terminal import (
     printable,
     readable_streams,
     render_marked,
+    shortened,
     stdout_broken,
     stdout_gone,
     unstorable_argument,
@@ -78,7 +79,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ClosereadError as error:
-            _echo(f"Error: {bytes_as_bytes(error.message)}", err=True)
+            _echo(f"Error: {shortened(bytes_as_bytes(error.message))}", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             _echo("Interrupted; nothing was left half-done.", err=True)
@@ -89,9 +90,14 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except OSError as error:
-            if not stdout_broken(error):
+            if stdout_broken(error):
+                _echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+                ctx.exit(1)
+            if error.filename is None:
                 _bug(ctx, error)
-            _echo(f"Error: standard output: cannot write ({error.strerror})", err=True)
+            # a file the system refused by its name (too long, a loop of links…)
+            _echo(f"Error: {shortened(readable(error.filename))}: "
+                  f"{error.strerror or 'cannot be read'}", err=True)
             ctx.exit(1)
         except (UnicodeEncodeError, OverflowError) as error:
             # SQLite takes neither a lone surrogate (an argument that is not UTF-8, on

@@ -447,3 +447,25 @@ def test_control_characters_in_library_text_print_as_symbols(run: Cli, article: 
     assert "Harbour ␛]0;PWNED␇␛[2J" in outputs[0]  # the title, one symbol a character
     assert "Harbour ␛]0;PWNED␇" in outputs[1]
     assert "note ␛]0;PWNED␇␛[2J" in outputs[2]  # the note
+
+
+# --- an argument far too long for what it names ---------------------------------------------
+
+LONG = "a" * 60_001  # past SQLite's 50,000-byte LIKE patterns and every file-name limit
+
+
+@pytest.mark.parametrize("args", [
+    ["show", LONG], ["history", LONG], ["delete", LONG], ["annotations", "--article", LONG],
+    ["tags", "rename", LONG, "x"], ["review", "show", LONG], ["import", LONG],
+    ["merge", LONG], ["import-annotations", "--format", "jsonld", LONG],
+])
+def test_an_argument_far_too_long_is_one_short_message(run, article, args):
+    # show/history: 'unexpected OperationalError: LIKE or GLOB pattern too complex';
+    # import/merge: 'unexpected OSError: File name too long'; each message 60 kB long
+    before = dump(run.db)
+    result = run(*args, ok=False)
+    assert result.exit_code == 1, result.stderr[:300]
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "unexpected" not in result.stderr and "pattern too complex" not in result.stderr
+    assert len(result.stderr) < 500  # the argument cut in its middle, or shown in part
+    assert dump(run.db) == before

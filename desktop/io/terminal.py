@@ -149,6 +149,18 @@ def bytes_as_bytes(message: str) -> str:
     return _REPR_BYTE.sub(r"\1\\x\2", message)
 
 
+_LONG_RUN = re.compile(r"\S{400,}")
+
+
+def shortened(message: str) -> str:
+    """``message`` with each run of 400 or more characters without a space (a whole file
+    given as an argument, a name of 60,000 letters) cut in its middle, saying how long it
+    was, so that one message stays one readable line."""
+    return _LONG_RUN.sub(
+        lambda found: f"{found.group()[:160]}…({len(found.group()):,} characters)…"
+                      f"{found.group()[-40:]}", message)
+
+
 def stdout_gone() -> None:
     """Standard output's reader has gone (``| head -1``) or it cannot be written: what is
     still buffered goes nowhere, so that Python's own flush at exit does not fail again."""

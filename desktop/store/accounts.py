@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.errors import ClosereadError, InvalidArgumentError, NotFoundError
 from desktop.core.model import new_id, now_iso
-from desktop.store.articles import like_prefix
+from desktop.store.articles import is_id_prefix, like_prefix
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -244,7 +244,7 @@ class Accounts:
                 raise TokenNotFoundError("no such token in this library")  # never echo it
             return Token(*row)
         row = conn.execute(select + "t.id = ?", [ref]).fetchone()
-        if row is None and len(ref) >= 4:
+        if row is None and is_id_prefix(ref):
             rows = conn.execute(select + "t.id LIKE ? ESCAPE '\\' LIMIT 2",
                                 [like_prefix(ref)]).fetchall()
             if len(rows) > 1:

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.core.errors import AnnotationNotFoundError
 from desktop.core.model import ANCHORED, Annotation, Annotator, later_than, new_id, now_iso
-from desktop.core.names import validate_annotator_name
+from desktop.core.names import shown, validate_annotator_name
 from desktop.core.selectors import Selection
-from desktop.store.articles import like_prefix
+from desktop.store.articles import is_id_prefix, like_prefix
 from desktop.store.chunks import id_parts
 from desktop.store.fts import indexed_together
 
@@ -168,11 +168,12 @@ class Annotations:
         rows = conn.execute(_SELECT + " WHERE n.id = ? AND n.deleted IS NULL",
                             [annotation_id]).fetchall()
         if not rows:
-            rows = conn.execute(
-                _SELECT + " WHERE n.id LIKE ? ESCAPE '\\' AND n.deleted IS NULL LIMIT 2",
-                [like_prefix(annotation_id)]).fetchall()
-            if len(rows) != 1 or len(annotation_id) < 4:
-                raise AnnotationNotFoundError(f"no annotation {annotation_id!r}")
+            if is_id_prefix(annotation_id):
+                rows = conn.execute(
+                    _SELECT + " WHERE n.id LIKE ? ESCAPE '\\' AND n.deleted IS NULL LIMIT 2",
+                    [like_prefix(annotation_id)]).fetchall()
+            if len(rows) != 1:
+                raise AnnotationNotFoundError(f"no annotation {shown(annotation_id)}")
         return _annotation_from_tuple(rows[0])
 
     def live(self, ids: Iterable[str]) -> dict[str, Annotation]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from desktop.core.errors import AmbiguousArticleError, ArticleNotFoundError
 from desktop.core.model import Article, new_id, now_iso, text_sha256
+from desktop.core.names import shown
 
 if TYPE_CHECKING:
     from desktop.store.library import Library
@@ -98,17 +99,17 @@ class Articles:
         rows = self._rows("a.id = ?", [ref])
         if not rows and ref:
             rows = self._rows("a.external_id = ?", [ref])
-        if not rows and len(ref) >= 4:
+        if not rows and is_id_prefix(ref):
             rows = self._rows("a.id LIKE ? ESCAPE '\\'", [like_prefix(ref)])
             if len(rows) > 1:
                 raise AmbiguousArticleError(
-                    f"article {ref!r} is ambiguous: {len(rows)} articles have ids starting "
+                    f"article {shown(ref)} is ambiguous: {len(rows)} articles have ids starting "
                     "with it; give more of the id"
                 )
         if not rows:
             raise ArticleNotFoundError(
-                f"no article {ref!r}: give an id, a unique id prefix (4 characters or more) or "
-                "an external id; `closeread articles` lists them"
+                f"no article {shown(ref)}: give an id, a unique id prefix (4 characters or "
+                "more) or an external id; `closeread articles` lists them"
             )
         if len(rows) > 1:
             raise AmbiguousArticleError(
@@ -199,6 +200,16 @@ class Articles:
     def _article(record: dict[str, object], **counts: int) -> Article:
         fields = {k: v for k, v in record.items() if k not in ("layout", "import_report")}
         return Article(**fields, **counts)  # type: ignore[arg-type]
+
+
+# an id prefix is looked up with LIKE, whose patterns SQLite takes up to 50,000 bytes: a
+# longer argument ("show" given a whole file) is no id prefix, and is not looked up
+MAX_ID_PREFIX = 128
+
+
+def is_id_prefix(ref: str) -> bool:
+    """Whether ``ref`` may be looked up as the start of an id (4 characters or more)."""
+    return 4 <= len(ref) <= MAX_ID_PREFIX
 
 
 def like_prefix(prefix: str) -> str:

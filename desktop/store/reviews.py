@@ -56,7 +56,7 @@ from desktop.core.model import ORPHAN, new_id, now_iso
 from desktop.core.names import validate_annotator_name
 from desktop.core.selectors import select_range
 from desktop.store.annotations import NewAnnotation
-from desktop.store.articles import like_prefix
+from desktop.store.articles import is_id_prefix, like_prefix
 from desktop.store.chunks import id_parts
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ class Reviews:
             row = (conn.execute(f"SELECT {columns} FROM reviews WHERE name = ?", [ref]).fetchone()
                    or conn.execute(f"SELECT {columns} FROM reviews WHERE id = ?",
                                    [ref]).fetchone())
-            if row is None and len(ref) >= 4:
+            if row is None and is_id_prefix(ref):
                 rows = conn.execute(f"SELECT {columns} FROM reviews WHERE id LIKE ? "
                                     "ESCAPE '\\' LIMIT 2", [like_prefix(ref)]).fetchall()
                 row = rows[0] if len(rows) == 1 else None
@@ -1082,7 +1082,7 @@ class Replies:
             conn = self.db.conn
             row = conn.execute(f"SELECT {_REPLY_COLUMNS} {_REPLY_FROM} WHERE p.id = ?{alive}",
                                [ref]).fetchone()
-            if row is None and len(ref) >= 4:
+            if row is None and is_id_prefix(ref):
                 rows = conn.execute(f"SELECT {_REPLY_COLUMNS} {_REPLY_FROM} WHERE p.id LIKE ? "
                                     f"ESCAPE '\\'{alive} LIMIT 2", [like_prefix(ref)]).fetchall()
                 row = rows[0] if len(rows) == 1 else None

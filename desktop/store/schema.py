@@ -449,7 +449,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # The main tables each version adds (a full-text index's own tables left out), so that a
 # file whose user_version says it is a library of that version but that lacks them (another
 # program's database that sets user_version too) is refused before anything is written.
-# tests/store/test_store_foreign_files.py checks this against the migrations themselves.
+# tests/store/test_store_hostile_library.py checks this against the migrations themselves.
 TABLES_ADDED: dict[int, frozenset[str]] = {
     1: frozenset({"articles", "annotations", "annotation_tags", "annotators", "tags",
                   "tag_sets", "tag_set_tags", "settings", "articles_fts", "annotations_fts"}),
