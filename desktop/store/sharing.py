@@ -852,13 +852,12 @@ def _fts_any(words: Sequence[str], column: str | None) -> str:
 
 
 def _like_any(column: str, words: Sequence[str]) -> tuple[str, builtins.list[object]]:
-    """``column`` contains any of ``words`` (case-insensitive for ASCII, as LIKE is)."""
+    """``column`` contains any of ``words`` (case-insensitive for ASCII, as LIKE is; instr
+    rather than LIKE, whose patterns SQLite refuses past 50,000 bytes)."""
     if not words:
         return "0", []
-    escaped = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-               for w in words]
-    return "(" + " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in words) + ")", \
-        builtins.list(escaped)
+    return "(" + " OR ".join(f"instr(lower({column}), lower(?)) > 0" for _ in words) + ")", \
+        builtins.list(words)
 
 
 def _sort_value(sort: str, value: str) -> str:

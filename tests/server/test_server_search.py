@@ -100,6 +100,9 @@ def test_words_in_text_quote_and_any(server: Server, strike: dict[str, dict]) ->
         ["declined", "port"]
     assert len(_search(server, any="strike", limit=200)) == 7  # the url has it
     assert _names(strike, _search(server, any="verdict")) == ["reply2"]
+    # any matches inside a longer word, whatever the case of ASCII letters
+    assert _names(strike, _search(server, any="VERDI")) == ["reply2"]
+    assert _search(server, any="é" * 5_000) == []
 
 
 def test_references_and_separate_replies(server: Server, strike: dict[str, dict]) -> None:
