@@ -27,6 +27,10 @@ from desktop.core.tagsets import validate_tag_name
     ("a\tb", "a control character (U+0009)"),
     ("a\x85b", "a control character (U+0085)"),
     ("a\u2029b", "a line break (U+2029)"),
+    # TAG characters outside an emoji's tag sequence are invisible
+    ("a\U000e0067b", "an invisible formatting character (U+E0067 TAG LATIN SMALL LETTER G)"),
+    ("\U0001f3f4\U000e0067\U000e0062", "(U+E0067"),  # no CANCEL TAG to end it
+    ("x\U000e007f", "(U+E007F CANCEL TAG)"),
 ])
 def test_names_with_invisible_or_reordering_characters_are_refused(name, words):
     for validate, what in ((validate_tag_name, "tag name"),
@@ -45,6 +49,11 @@ def test_names_with_invisible_or_reordering_characters_are_refused(name, words):
     "می\u200cخواهم",  # Persian: a non-joiner between letters
     "क्\u200dष",  # Devanagari: a joiner between letters
     "👩\u200d💻", "🏳️\u200d🌈",  # emoji sequences
+    # England's and Scotland's flags: a flag and TAG letters ended by CANCEL TAG
+    "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    "Scots \U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f desk",
+    # a joiner after a virama ends a word in older Malayalam (chillu) and Devanagari
+    "അവന്\u200d", "क्\u200d",
     "O'Neil", "<b>bold<b>",  # markup is text: shown as text, never interpreted
 ])
 def test_names_of_any_script_and_emoji_sequences_are_kept(name):
