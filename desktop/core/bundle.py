@@ -234,9 +234,7 @@ def checked_layout(text: str, layout: str) -> Document:
     for number, block in enumerate(blocks, start=1):
         where = f"block {number}"
         start, end, kind, level = _entry(where, block, "[start, end, kind, level]")
-        if kind not in BLOCK_KINDS:
-            raise LayoutError(f"{where}: the kind {_short(str(kind))!r} is not one of "
-                              f"{', '.join(sorted(BLOCK_KINDS))}")
+        _kind(where, kind, BLOCK_KINDS)
         if not _whole(level) or not 0 <= level <= MAX_LAYOUT_LEVEL:
             raise LayoutError(f"{where}: the level must be a whole number from 0 to "
                               f"{MAX_LAYOUT_LEVEL}")
@@ -248,9 +246,7 @@ def checked_layout(text: str, layout: str) -> Document:
     for number, span in enumerate(spans, start=1):
         where = f"span {number}"
         start, end, kind, href = _entry(where, span, "[start, end, kind, href]")
-        if kind not in SPAN_KINDS:
-            raise LayoutError(f"{where}: the kind {_short(str(kind))!r} is not one of "
-                              f"{', '.join(sorted(SPAN_KINDS))}")
+        _kind(where, kind, SPAN_KINDS)
         if href is not None and (kind != LINK or not isinstance(href, str)):
             raise LayoutError(f"{where}: only a link has an address, and it is text")
         _inside(where, start, end, text)
@@ -266,15 +262,46 @@ def _entry(where: str, entry: Any, shape: str) -> tuple[Any, Any, Any, Any]:
     return start, end, kind, last
 
 
+def _kind(where: str, kind: Any, kinds: frozenset[str]) -> None:
+    """Refuses a kind that is not one of ``kinds``: text, never a list, an object or a
+    number (a list or an object cannot even be looked up among them)."""
+    if isinstance(kind, str) and kind in kinds:
+        return
+    known = ", ".join(sorted(kinds))
+    if isinstance(kind, str):
+        raise LayoutError(f"{where}: the kind {_short(kind)!r} is not one of {known}")
+    raise LayoutError(f"{where}: the kind must be text, one of {known}; "
+                      f"it is {_json_type(kind)}")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _inside(where: str, start: int, end: int, text: str) -> None:
     if not 0 <= start < end <= len(text):
-        raise LayoutError(f"{where}: {start}..{end} is "
+        raise LayoutError(f"{where}: {_number(start)}..{_number(end)} is "
                           + (f"out of range: the text has {len(text)} characters"
                              if start < 0 or end > len(text) else "empty or reversed"))
+
+
+def _number(value: int) -> str:
+    """``value`` as written, or its first digits and how many there are when it is long
+    (a layout may hold a number of hundreds of digits)."""
+    digits = str(value)
+    if len(digits) <= 24:
+        return digits
+    return f"{digits[:20]}… ({len(digits.lstrip('-')):,} digits)"
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -247,8 +247,9 @@ class MainWindow(QMainWindow):
 
     def _document(self, article: Article) -> Document:
         """The article as the reader shows it; a stored layout that cannot be read (a bundle
-        merged before layouts were checked, a library edited by hand) is left aside with a
-        notice in the status bar: the text opens plain rather than not at all."""
+        merged before layouts were checked, a library edited by hand), whatever fails in
+        reading it, is left aside with a notice in the status bar: the text opens plain
+        rather than not at all."""
         status = self.statusBar()
         if status.currentMessage().startswith(_PLAIN_NOTICE):  # another article's
             status.clearMessage()
@@ -258,9 +259,14 @@ class MainWindow(QMainWindow):
         try:
             return checked_layout(article.text, layout)
         except LayoutError as error:
-            status.showMessage(f"{_PLAIN_NOTICE}: this article's stored layout cannot be "
-                               f"read: {error}")
-            return plain_document(article.text)
+            problem = str(error)
+        except Exception as error:  # whatever else breaks in it, the text still opens
+            # checked_layout refuses what it knows with LayoutError; anything else it
+            # raises (a layout of a shape no check foresaw) leaves the text as readable
+            problem = f"it is not a layout this Closeread reads ({type(error).__name__})"
+        status.showMessage(f"{_PLAIN_NOTICE}: this article's stored layout cannot be "
+                           f"read: {problem}")
+        return plain_document(article.text)
 
     def show_heading(self, article: Article) -> None:
         heading = article_heading(article)

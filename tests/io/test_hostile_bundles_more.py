@@ -115,6 +115,25 @@ def test_the_exported_layout_is_real_and_merges_unchanged(library, bundle, tmp_p
     ('{"spans": [[0, 5, "link", 42]]}', ["span 1: only a link has an address, and it is text"]),
     ('{"spans": [[3, 99999, "link", "https://x.example"]]}', ["span 1: 3..99999 is out of"]),
     ('{"blocks": [[0, ' + "9" * 5000 + ', "heading", 1]]}', ['"layout": not JSON']),
+    # a kind that is not text: a list or an object cannot even be looked up among the kinds
+    ('{"blocks": [[0, 5, ["paragraph"], 0]]}',
+     ["block 1: the kind must be text, one of code, heading, item, paragraph, quote; "
+      "it is a list"]),
+    ('{"blocks": [[0, 5, {"kind": "heading"}, 1]]}',
+     ["block 1: the kind must be text", "an object"]),
+    ('{"blocks": [[0, 5, 7, 0]]}', ["block 1: the kind must be text", "it is a number"]),
+    ('{"blocks": [[0, 5, null, 0]]}', ["block 1: the kind must be text", "it is null"]),
+    ('{"spans": [[0, 5, ["link"], "https://x.example"]]}',
+     ["span 1: the kind must be text, one of code, emphasis, link, strong; it is a list"]),
+    ('{"spans": [[0, 5, {"k": 1}, null]]}', ["span 1: the kind must be text", "an object"]),
+    ('{"spans": [[0, 5, true, null]]}', ["span 1: the kind must be text", "true or false"]),
+    ('{"spans": [[0, 5, "link", ["https://x.example"]]]}', ["span 1: only a link has an"]),
+    ('{"spans": [[0, 5, "link", {"href": "https://x.example"}]]}', ["span 1: only a link"]),
+    # a position of 401 digits is named by its first digits, not all of them
+    ('{"blocks": [[0, 1' + "0" * 400 + ', "heading", 1]]}',
+     ["block 1: 0..10000000000000000000… (401 digits) is out of range"]),
+    ('{"spans": [[-1' + "0" * 400 + ', 3, "strong", null]]}',
+     ["span 1: -1000000000000000000… (401 digits)..3 is out of range"]),
 ])
 def test_a_layout_the_reader_cannot_read_is_refused_naming_the_article(
         library, bundle, tmp_path, layout, words):
@@ -124,6 +143,7 @@ def test_a_layout_the_reader_cannot_read_is_refused_naming_the_article(
                    f"article {article['id']} ('Quay council backs the ferry timetable'): "
                    'its "layout": ', *words)
     assert line.count("\n") == 0
+    assert len(line) < 400, line
 
 
 def test_a_layout_link_to_script_or_a_file_is_kept_as_words_without_the_link(
