@@ -98,8 +98,10 @@ _GZIP_MAGIC = b"\x1f\x8b"
 BYTES_PER_VALUE = 8  # the fewest bytes a JSON value of a bundle may take, on average
 MIN_VALUES = 1_000_000  # values any bundle may hold, whatever its size
 MAX_VALUES = 25_000_000  # values no bundle may pass: 1.4 million annotations or so
-# a JSON string; raw line breaks cannot occur in one, so the JSON is counted a line at a time
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# a JSON string, or one that does not close before the end of the part counted (its
+# backslash escaping nothing): every quote outside a string starts a match that always
+# succeeds, without backtracking, so a part is counted in one pass whatever it holds
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -281,8 +283,17 @@ def _count_values(path: Path, data: bytes | bytearray) -> None:
     follows a bracket, so the commas and brackets outside strings count the values (an
     object's keys aside: they are shared, parsed once). They are counted first in all the
     bytes (fast, and enough for a bundle Closeread wrote), then, when that rough count is
-    too high, outside strings only, a line at a time (a JSON string holds no raw line
-    break), stopping as soon as the count passes the limit."""
+    too high, outside strings only, a part of a megabyte or more at a time, stopping as
+    soon as the count passes the limit.
+
+    Each part ends at a line break, and a JSON string holds no raw line break, so in valid
+    JSON no string runs from one part into the next: a part is counted as if it began
+    outside any string. A string that does not close by the end of its part is invalid
+    JSON, which the parser refuses where it stops being valid, before any value after
+    that point is made: its part's rest counts as the string, the next part is counted
+    from outside one (more than the parser would make, never fewer). Counting is linear
+    whatever the bytes: a quote opening a string that never closes does not make every
+    later quote (escaped ones included) look for the end of the part again."""
     most = _most_values(len(data))
     rough = data.count(b",") + data.count(b"[") + data.count(b"{") + 1
     if rough <= most:

@@ -309,3 +309,88 @@ def test_a_bundle_of_many_real_annotations_is_under_the_limit(tmp_path):
     values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
     assert len(raw) / values > 2.5 * bundle_module.BYTES_PER_VALUE, len(raw) / values
     assert len(read_bundle(tmp_path / "many.bundle").annotations) == 300
+
+
+# --- F. strings that never close: counted in linear time -------------------------------------
+
+_HEAD = '{"format": "closeread-bundle", "version": 1, "x": '
+
+
+def _unclosed_shapes(units: int) -> dict[str, str]:
+    """JSON whose value count is checked outside strings (its commas alone pass the
+    limit), each with a string that never closes: a count that looked for the end of the
+    string again at every later quote took the square of its length (hours at 3 MB)."""
+    chunk = bundle_module._CHUNK
+    return {
+        # the reviewer's: a quote, then escaped quotes and commas to the end
+        "escaped quotes to the end": _HEAD + '"' + '\\",' * units,
+        "at the very start": '"' + '\\",' * units,
+        "escaped quotes only, commas after": _HEAD + '\\"' * units + "," * units,
+        "quote and backslash pairs": _HEAD + '"\\' * units + "," * units,
+        "a lone backslash at the end": _HEAD + '"' + '\\",' * units + "\\",
+        "escaped backslashes and quotes": _HEAD + '"' + '\\\\\\",' * units,
+        # a part counted ends at a line break, inside the string: the next goes on with it
+        "across parts, a backslash before the break": _HEAD + '"' + "x" * chunk + "\\\n"
+        + '\\",' * units,
+        "across parts, two backslashes before the break": _HEAD + '"' + "x" * chunk
+        + "\\\\\n" + '\\",' * units,
+        "across parts, none": _HEAD + '"' + "x" * chunk + "\n" + '\\",' * units,
+        "many lines": _HEAD + '"' + ('\\",' * 500 + "\n") * (units // 500),
+    }
+
+
+@pytest.mark.parametrize("shape", list(_unclosed_shapes(1)))
+def test_a_string_that_never_closes_is_refused_at_once(
+        library, tmp_path, monkeypatch, shape):
+    """Each shape at 40,000 units (120 KB and more: 20 s and more counted the old way,
+    which grew fourfold each time the size doubled) is refused as JSON it is, in one
+    message naming the file, with the library as it was."""
+    import time
+
+    monkeypatch.setattr(bundle_module, "MIN_VALUES", 1_000)
+    monkeypatch.setattr(bundle_module, "_CHUNK", 16_384)  # parts of 16 KB, not 1 MB
+    text = _unclosed_shapes(40_000)[shape]
+    path = write(tmp_path / "unclosed.bundle", text)
+    assert text.count(",") > bundle_module._most_values(len(text.encode()))  # counted
+    started = time.perf_counter()
+    line = refused(library, path, "not valid JSON")
+    assert time.perf_counter() - started < 2, shape
+    assert len(line) < 300, line
+
+
+def test_the_reviewers_compressed_bundle_stops_at_once_in_a_real_merge(tmp_path):
+    """3 KB of gzip, 3.3 MB of JSON with 1.1 million escaped quotes after a quote that
+    never closes, at the real limits: `closeread merge` answers in a second or so (it
+    ran for hours inside the regular expression, where Ctrl-C could not stop it)."""
+    import subprocess
+    import sys
+    import time
+
+    raw = ('{"format":"closeread-bundle","x":"' + '\\",' * 1_100_000).encode()
+    packed = write(tmp_path / "quad.bundle.gz", gzip.compress(raw, 9))
+    assert len(packed.read_bytes()) < 5_000
+    assert raw.count(b",") > bundle_module.MIN_VALUES  # the count outside strings runs
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(tmp_path / "lib.db"), "merge",
+         str(packed)], capture_output=True, text=True, timeout=60)
+    took = time.perf_counter() - started
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"Error: {packed}: not valid JSON: Unterminated string"), done.stderr
+    assert lines[0].endswith("line 1 column 34"), lines[0]
+    assert took < 10, took  # the program's start included; the merge itself 0.3 s
+
+
+def test_a_large_bundle_of_strings_full_of_quotes_and_commas_merges(
+        library, bundle, tmp_path):
+    """At the real limits: 1.2 million commas and brackets, and escaped quotes and
+    backslashes, inside 300 strings of 13 KB, one a line (the count runs a megabyte at a
+    time over 4 parts), are not values; the bundle merges."""
+    bundle["pad"] = ['\\",[{,}]\\' * 1_000] * 300
+    path = write(tmp_path / "quoted.bundle", json.dumps(bundle, indent=1))
+    raw = path.read_bytes()
+    assert len(raw) > 3 * bundle_module._CHUNK
+    assert raw.count(b",") + raw.count(b"[") + raw.count(b"{") > bundle_module.MIN_VALUES
+    assert "articles: 1 added" in library("merge", str(path)).stdout
