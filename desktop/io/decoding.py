@@ -372,8 +372,9 @@ def load_json(path: Path, text: str, error: type[ImportFileError]) -> Any:
     try:
         data = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except json.JSONDecodeError as problem:
-        raise error(path, f"not valid JSON: {problem.msg} at line {problem.lineno} "
-                          f"column {problem.colno}") from None
+        # json's own message may end in "at" ("Unterminated string starting at")
+        raise error(path, f"not valid JSON: {problem.msg.removesuffix(' at')} at line "
+                          f"{problem.lineno} column {problem.colno}") from None
     except RecursionError:
         raise error(path, "not valid JSON: nested too deeply") from None
     except _NumberTooLong as problem:

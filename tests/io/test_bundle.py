@@ -408,6 +408,9 @@ def test_a_bad_bundle_gets_one_clear_message_and_merges_nothing(maya, lead, tmp_
 
 @pytest.mark.parametrize("content, problem", [
     (b"{not json", "not valid JSON"),
+    # json's "Unterminated string starting at" and the line after it: 'at' once
+    (b'{"format": "closeread-bundle", "x": "open', "Unterminated string starting at line 1 "
+                                                  "column 37"),
     (b"", "the file is empty"),
     (b"\x1f\x8b\x08\x00broken", "a damaged gzip file"),
     (b"[1, 2, 3]", "not a Closeread bundle"),
