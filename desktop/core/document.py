@@ -236,56 +236,204 @@ _SPACE = re.compile(r"\s+")
 
 
 # Markup that costs time growing with the square of its amount. Python-Markdown follows
-# each "[" of a block to its "]" and each "(" of a link to its ")" (to the block's end when
-# there is none: 8,000 nested "[" took 7 s, 100,000 over a minute), and copies the block's
-# text for every mark it replaces; the HTML parser that finds raw HTML in the source
-# follows each "<a" to its ">" and each "<![CDATA[" to its "]]>" (30,000 unclosed "<a"
-# took over 15 s). Both costs are estimated in linear time before the work is done, in
-# the units the work is done in (characters scanned); where one passes its budget the
-# markup is read as text: the block's inline marks (it is shown as written), the
-# document's tags (each "<" of one written "&lt;"). No article comes near the budgets.
-INLINE_BUDGET_PER_CHAR = 20  # characters scanned for the inline marks of a block
-INLINE_BUDGET_FLOOR = 5_000  # (half a millisecond)
-COPY_COST = 500  # a block's text copied once per mark costs its length / this
+# each "[" of a block to its "]" (three patterns do: reference, link and short reference,
+# or the image ones for "![") and each "(" of a link to its ")" (to the block's end when
+# there is none: 20,000 unclosed "[" took 33 s); inside a link's "(", a quote makes it
+# look for a quote right before a ")" instead (2,000 `[a](u "x) ` took 1.5 s). It copies
+# the block's text once for every mark it replaces (a memory copy: 100,000 escapes in
+# 200 KB took 3 s), and its code-span pattern follows a run of backticks with no closing
+# run of its length to the end. The HTML parser that finds raw HTML in the source follows
+# each "<a" to its ">" and each "<![CDATA[" to its "]]>" (30,000 unclosed "<a" took over
+# 15 s). Both costs are estimated in linear time before the work is done; where one passes
+# its budget the markup is read as text: the block's inline marks (it is shown as
+# written), the document's tags (each "<" of one written "&lt;").
+#
+# The inline estimate is in steps of Python-Markdown's bracket loop (about 55 ns on the
+# machine measured, tests/core/test_core_markup_cost.py), fitted to measured render times
+# of dense ordinary markup (links, emphasis, code spans, inline HTML, escapes) and of
+# hostile shapes; the budget, 180 steps a character, is about 10 us a character, 2 s for
+# a 200 KB paragraph. Ordinary markup, however dense, stays inside it (3,000
+# links in one 90 KB paragraph: a twentieth of it; 5,000 sentences of emphasis and code in
+# 230 KB: a fifth), while at 200 KB the quadratic shapes pass it (those of brackets a
+# hundred times over, 100,000 escapes twice).
+INLINE_BUDGET_PER_CHAR = 180  # steps a character of a block
+INLINE_BUDGET_FLOOR = 100_000  # (5 ms)
+BRACKET_SCANS = 3  # patterns that follow each "[" to its "]", a step a character each
+LINK_SCAN = 2  # steps a character of a link's "(" followed to its ")" (a costlier loop)
+COPY_COST = 1_500  # characters of the block's text copied in one step
+MATCH_COST = 150  # steps of making an element of each mark replaced, whatever the length
+REGEX_COST = 300  # characters the code-span pattern scans in one step
+PLACEHOLDER = 15  # characters a replaced mark becomes while the marks are read
 TAG_BUDGET_PER_CHAR = 50  # characters the HTML parser scans for tags (ten times quicker)
 TAG_BUDGET_FLOOR = 2_000_000
-_INLINE_MARK = re.compile(r"\\.|[\[\]()`*_<&!]", re.S)
+# what a link pattern follows: "[", "]", "(", ")"; an escaped character is none of them
+_BRACKET = re.compile(r"\\.|!?\[|\](?:\()?|[()]", re.S)
+# what may be replaced, each a copy of the text: an escape, a link, a tag or an entity;
+# code spans and emphasis take two runs of marks each
+_REPLACED = re.compile(r"\\.|[\[<&]", re.S)
+_RUNS = re.compile(r"`+|\*+|_+")
+_BACKTICKS = re.compile(r"`+")
+_QUOTE = re.compile("[\"']")
+_QUOTE_CLOSES = {quote: re.compile(quote + "[ ]*\\)") for quote in "\"'"}
+_ESCAPE = re.compile(r"\\.", re.S)
+# Inline marks that open an element inside the one before: emphasis opened and not closed,
+# an inline tag not closed. Nested deeper than the renderer reads (MAX_HTML_DEPTH) they are
+# read as text: the HTML parser's time grows with the square of the depth (50,000 "<b>"
+# in a paragraph took 6 s) and it refuses the whole file past 2,048 levels.
+_NESTING = re.compile(r"\\.|\*+|_+|<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>", re.S)
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "param", "source", "track", "wbr"})
 _TAG_START = re.compile(r"<!\[CDATA\[|\]\]>|<[A-Za-z/!?]|>")
 
 
-def inline_cost(text: str) -> int:
-    """What reading ``text``'s inline marks costs Python-Markdown, in characters scanned:
-    each "[" followed to its "]" and each "(" to its ")" (to the end when unclosed), and
-    the text copied once for each mark. Stops counting past the budget."""
-    length = len(text)
-    budget = INLINE_BUDGET_PER_CHAR * length + INLINE_BUDGET_FLOOR
-    opened: dict[str, list[int]] = {"[": [], "(": []}
-    scanned = marks = 0
-    for match in _INLINE_MARK.finditer(text):
-        marks += 1
-        mark = match.group()
-        if mark in "[(":
-            opened[mark].append(match.start())
-        elif mark in "])":
-            stack = opened["[" if mark == "]" else "("]
-            if stack:
-                scanned += match.start() - stack.pop()
-        if scanned + marks * length // COPY_COST > budget:
-            break
-    scanned += sum(length - at for at in opened["["]) + sum(length - at for at in opened["("])
-    return scanned + marks * length // COPY_COST
+def inline_budget(text: str, escaped_tags: bool = False) -> int:
+    """The steps reading ``text``'s inline marks may take: ``INLINE_BUDGET_PER_CHAR`` a
+    character. With ``escaped_tags``, an "&lt;" that ``_tags_as_text`` wrote for a tag's
+    "<" earns none: it is markup the reader wrote, a mark to replace (50,000 `<a "` read
+    with their budget took 1.8 s for 200 KB; without, they are read as text in 0.1 s)."""
+    length = len(text) - 4 * text.count("&lt;") if escaped_tags else len(text)
+    return INLINE_BUDGET_PER_CHAR * length + INLINE_BUDGET_FLOOR
 
 
-def _within_inline_budget(text: str) -> bool:
+def inline_cost(text: str, budget: int | None = None) -> int:
+    """What reading ``text``'s inline marks costs Python-Markdown, in steps of its bracket
+    loop: each "[" followed to its "]" and each "(" of a link to its ")" (to the end when
+    unclosed), the text copied once for each mark replaced, and each run of backticks with
+    no closing run followed to the end. Stops counting once past ``budget``."""
     length = len(text)
-    budget = INLINE_BUDGET_PER_CHAR * length + INLINE_BUDGET_FLOOR
-    # at most every opener followed to the end, every mark a copy: counted at C speed, it
-    # settles almost every block without the exact count
-    opened = text.count("[") + text.count("(")
-    marks = sum(text.count(mark) for mark in "[]()`*_<&!\\")
-    if opened * length + marks * length // COPY_COST <= budget:
+    if not length:
+        return 0
+    limit = budget if budget is not None else -1
+    replaced = len(_REPLACED.findall(text)) + len(_RUNS.findall(text)) // 2
+    # each replaced mark's text copied whole; the text grows by a placeholder each time
+    cost = replaced * MATCH_COST + replaced * (length + PLACEHOLDER * replaced // 2) // COPY_COST
+    if 0 <= limit < cost:
+        return cost
+    cost += _unclosed_code_cost(text, (limit - cost) * REGEX_COST if limit >= 0 else -1) \
+        // REGEX_COST
+    if 0 <= limit < cost:
+        return cost
+    # the link patterns scan the text after escapes and code spans became placeholders
+    grown = length + PLACEHOLDER * (len(_ESCAPE.findall(text)) + text.count("`") // 2)
+    return cost + _bracket_cost(text, limit - cost if limit >= 0 else -1, grown)
+
+
+def _bracket_cost(text: str, limit: int, grown: int) -> int:
+    """Steps of following each "[" to its "]" and each link's "(" to its ")", each
+    distance stretched by ``grown / len(text)``; stops once past ``limit`` (unless < 0)."""
+    length = len(text)
+    brackets: list[int] = []  # "[" waiting for a "]"
+    parens: list[tuple[int, bool]] = []  # "(" waiting for a ")", and whether a link's
+    links: list[tuple[int, int]] = []  # a link's "(" and its ")"
+    scanned = 0
+    for match in _BRACKET.finditer(text):
+        mark, at = match.group(), match.start()
+        if mark[0] == "\\":
+            continue
+        if mark[-1] == "[":
+            brackets.append(at)
+        elif mark[0] == "]":
+            if brackets:
+                scanned += BRACKET_SCANS * (at - brackets.pop())
+            if mark == "](":
+                parens.append((at + 1, True))
+        elif mark == "(":
+            parens.append((at, False))
+        elif parens:
+            start, link = parens.pop()
+            if link:
+                links.append((start, at))
+        if 0 <= limit < scanned * grown // length:
+            return scanned * grown // length
+    scanned += BRACKET_SCANS * sum(length - at for at in brackets)
+    links += [(start, length) for start, link in parens if link]
+    if links:
+        # a quote inside a link's "(" ends it only where a quote comes right before a ")"
+        quotes = [match.start() for match in _QUOTE.finditer(text)]
+        closes = {quote: [match.start() for match in pattern.finditer(text)]
+                  for quote, pattern in _QUOTE_CLOSES.items()}
+        for start, end in links:
+            first = bisect.bisect_right(quotes, start)
+            if first < len(quotes) and quotes[first] < end:
+                quote = quotes[first]
+                found = closes[text[quote]]
+                after = bisect.bisect_right(found, quote)
+                end = found[after] if after < len(found) else length
+            scanned += LINK_SCAN * (end - start)
+    return scanned * grown // length
+
+
+def _unclosed_code_cost(text: str, limit: int) -> int:
+    """Characters the code-span pattern scans in vain: from each backtick of a run that
+    no later run of its length closes (the pattern tries the run's tail too), to the end."""
+    runs = [(match.start(), len(match.group())) for match in _BACKTICKS.finditer(text)]
+    if not runs:
+        return 0
+    later: dict[int, list[int]] = {}  # the runs of each length, by index
+    for index, (_, size) in enumerate(runs):
+        later.setdefault(size, []).append(index)
+    length = len(text)
+    scanned = 0
+    index = 0
+    while index < len(runs):
+        at, size = runs[index]
+        closed = None
+        for skipped in range(size):
+            same = later.get(size - skipped, [])
+            found = bisect.bisect_right(same, index)
+            if found < len(same):
+                closed = same[found]
+                break
+            scanned += length - at - skipped
+            if 0 <= limit < scanned:
+                return scanned
+        index = closed + 1 if closed is not None else index + 1
+    return scanned
+
+
+def inline_depth(text: str) -> int:
+    """How deep ``text``'s inline marks may nest elements: emphasis marks that open (before
+    a word, not after one) less those that close, inline tags opened less those closed."""
+    depth = deepest = 0
+    length = len(text)
+    for match in _NESTING.finditer(text):
+        mark, at, end = match.group(), match.start(), match.end()
+        if mark[0] == "\\":
+            continue
+        if mark[0] == "<":
+            if match.group(1):
+                depth = max(depth - 1, 0)
+            elif match.group(2).lower() not in _VOID_TAGS and not mark.endswith("/>"):
+                depth += 1
+        else:
+            opens = end < length and not text[end].isspace()
+            closes = at > 0 and not text[at - 1].isspace()
+            if opens and not closes:
+                depth += len(mark)
+            elif closes and not opens:
+                depth = max(depth - len(mark), 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _within_inline_budget(text: str, escaped_tags: bool = False) -> bool:
+    length = len(text)
+    if sum(text.count(mark) for mark in "<*_") > MAX_HTML_DEPTH \
+            and inline_depth(text) > MAX_HTML_DEPTH:
+        return False
+    budget = inline_budget(text, escaped_tags)
+    # at most every "[" and link "(" followed to the end, every mark a copy, every
+    # backtick scanning to the end: counted at C speed, it settles almost every block
+    # without the exact count
+    marks = sum(text.count(mark) for mark in "[<&\\") + \
+        sum(text.count(mark) for mark in "`*_") // 2
+    grown = length + PLACEHOLDER * (text.count("\\") + text.count("`") // 2)
+    most = (BRACKET_SCANS * text.count("[") + LINK_SCAN * text.count("](")) * grown \
+        + marks * MATCH_COST + marks * (length + PLACEHOLDER * marks // 2) // COPY_COST \
+        + text.count("`") * length // REGEX_COST
+    if most <= budget:
         return True
-    return inline_cost(text) <= budget
+    return inline_cost(text, budget) <= budget
 
 
 def tag_cost(source: str) -> int:
@@ -368,6 +516,7 @@ def _costly_blocks_as_text(md: markdown.Markdown) -> markdown.treeprocessors.Tre
 
     class CostlyBlocksAsText(Treeprocessor):
         count = 0
+        escaped_tags = False  # whether the source's tags were written "&lt;" (a budget's length)
 
         def run(self, root: object) -> None:
             self.count = 0
@@ -375,7 +524,8 @@ def _costly_blocks_as_text(md: markdown.Markdown) -> markdown.treeprocessors.Tre
                 for name in ("text", "tail"):
                     value = getattr(element, name)
                     if value and not isinstance(value, AtomicString) \
-                            and len(value) > 64 and not _within_inline_budget(value):
+                            and len(value) > 64 \
+                            and not _within_inline_budget(value, self.escaped_tags):
                         setattr(element, name, AtomicString(escape.sub(r"\1", value)))
                         self.count += 1
 
@@ -392,6 +542,7 @@ def render_markdown(source: str) -> tuple[Document, dict[str, str]]:
     source, _ = cap_markdown_nesting(source)
     source, tags = _tags_as_text(source)
     md = _markdown()
+    md.treeprocessors["closeread-costly"].escaped_tags = bool(tags)  # type: ignore[attr-defined]
     try:
         html = md.convert(source)
     except RecursionError:  # nesting the line caps do not see; never seen in a test
