@@ -10,10 +10,10 @@ article in the reader.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRect, QSize, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QMouseEvent,
@@ -27,14 +27,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from desktop.ui import messages
+from desktop.ui.highlighter import screenful
 from desktop.ui.positions import TextPositions, cursor_over, selected_span
 
 LANE_WIDTH = 22
 
 
-@dataclass(frozen=True)
-class LaneMark:
-    """A bar in a lane: a passage (or reconciled passage) and the unit it belongs to."""
+class LaneMark(NamedTuple):
+    """A bar in a lane: a passage (or reconciled passage) and the unit it belongs to (a
+    tuple: a dense article has thousands, made each time the window reloads)."""
 
     unit_key: str
     start: int
@@ -53,24 +54,53 @@ class ReviewText(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.text = ""
         self.positions = TextPositions("")
+        self._pending = False  # text given to show_text, not in the document yet
+        self._marked = (0, 0)
         self.document().setDocumentMargin(16)
 
     def show_text(self, text: str) -> None:
+        """Shows ``text``; in a window not shown yet, when it is shown (``show_pending``):
+        the page's width is not known before, and a document laid out at another width is
+        laid out again when the window comes."""
         self.text = text
         self.positions = TextPositions(text)
+        self._pending = True
+        if self.window().isVisible():
+            self.show_pending()
+
+    def show_pending(self) -> None:
+        """Puts the text ``show_text`` was given into a new document, laid out once at the
+        page's width (as the main reader does), and marks the unit ``mark`` was given."""
+        if not self._pending:
+            return
+        self._pending = False
         document = QTextDocument(self)
         document.setUndoRedoEnabled(False)
         document.setDefaultFont(self.font())
         document.setDocumentMargin(16)
-        document.setPlainText(text)
+        document.setPlainText(self.text)
+        # the scroll bar a long text needs is shown before the text goes in (coming after,
+        # it narrows the page, which is laid out again), and the page has the view's width
+        # before the view is given it (without one, Qt lays it out first with none)
+        bar_first = (not self.verticalScrollBar().isVisible()
+                     and len(self.text) > screenful(self))
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        document.setPageSize(QSizeF(self.viewport().width(), -1))
         old = self.document()
         self.setDocument(document)
+        if bar_first:
+            self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         # the view deletes its own first document itself; later ones are ours to free
         if old is not document and shiboken6.isValid(old) and old.parent() is self:
             old.deleteLater()
+        self.mark(*self._marked)
 
     def mark(self, start: int, end: int) -> None:
         """Marks ``start``..``end`` (the current unit) and brings it into view."""
+        self._marked = (start, end)
+        if self._pending:
+            return  # marked when the text is shown
         if end <= start:
             self.setExtraSelections([])
             return
@@ -156,10 +186,24 @@ class LaneGutter(QWidget):
     def _visible(self) -> list[list[tuple[int, int, LaneMark]]]:
         """Per lane, the marks on screen with their top and bottom in viewport pixels."""
         viewport = self.text.viewport()
-        first = self.text.positions.from_qt(self.text.cursorForPosition(QPoint(0, 0)).position())
-        last = self.text.positions.from_qt(
-            self.text.cursorForPosition(QPoint(viewport.width(), viewport.height())).position())
         scroll = self.text.verticalScrollBar().value()
+        left = self.text.horizontalScrollBar().value()
+        # the document's own hit test (the view's cursorForPosition makes a cursor and
+        # asks its control: slower, the same answer), at points inside the page: a point
+        # in its margin, above the first line, lands anywhere in a document Qt has laid
+        # out only in part (the lanes stayed empty at the article's top)
+        document = self.text.document()
+        layout = document.documentLayout()
+        margin = document.documentMargin() + 1
+        fuzzy = Qt.HitTestAccuracy.FuzzyHit
+        screen = screenful(self.text)
+        hit_top = layout.hitTest(QPointF(left + margin, max(scroll, margin)), fuzzy)
+        first = self.text.positions.from_qt(hit_top) if hit_top >= 0 else 0
+        hit_bottom = layout.hitTest(QPointF(left + max(margin, viewport.width() - margin),
+                                        scroll + viewport.height()), fuzzy)
+        last = self.text.positions.from_qt(hit_bottom) if hit_bottom >= first \
+            else first + screen
+        last = min(last, first + screen)  # never more than a screen's worth
         placed = []
         for marks, starts in zip(self.lanes, self._starts, strict=True):
             here = []

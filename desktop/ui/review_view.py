@@ -69,6 +69,9 @@ STATE_COLORS = {"accepted": "#2e7d32", "rejected": "#8e8e8e", "agreeing": "#0072
 CLASS_WORDS = {"agree": "all agree", "boundaries": "boundaries differ",
                "tags": "tags differ", "boundaries_and_tags": "both differ",
                "partial": "only some marked"}
+# the roles UnitTableModel.data answers
+_ROLES = frozenset({KEY_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.ToolTipRole})
 
 
 class UnitTableModel(QAbstractTableModel):
@@ -98,7 +101,10 @@ class UnitTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.units):
+        # the view asks for a dozen roles a cell at each paint: those this model has no
+        # answer for are turned away before anything is looked up
+        if role not in _ROLES or not index.isValid() \
+                or not 0 <= index.row() < len(self.units):
             return None
         reviewed = self.units[index.row()]
         unit = reviewed.unit
@@ -150,6 +156,7 @@ class ReviewView(QWidget):
         self.names = {a.id: a.name for a in self.session.analysts}
         self.article_id = ""
         self.current_key = ""
+        self._units_shown = 0  # _show_unit's calls, counted
         self._refusal = _refusal_shower(self)
         self._build()
         self._bind_keys()
@@ -159,7 +166,14 @@ class ReviewView(QWidget):
     # --- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
+        # plain text in a bold font: a session's name is data, and a rich-text label lays
+        # its text out again after its first paint, which asked for the whole window's
+        # layout and a second paint of it
         self.title = QLabel(objectName="reviewTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
         self.article_choice = QComboBox(objectName="reviewArticle")
         self.article_choice.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -209,6 +223,7 @@ class ReviewView(QWidget):
         self.lanes = LaneGutter(self.text)
         self.lanes.unitClicked.connect(self.select_unit)
         self.lane_names = QLabel(objectName="reviewLaneNames")
+        self.lane_names.setTextFormat(Qt.TextFormat.PlainText)  # analysts' names are data
         self.lane_names.setWordWrap(True)
         middle = QWidget()
         middle_layout = QVBoxLayout(middle)
@@ -261,12 +276,42 @@ class ReviewView(QWidget):
         split.addWidget(side)
         split.setSizes([640, 460, 300])
 
+        # the Charts and Analyst's view tabs are built when first opened (_tab_changed):
+        # the window opens without their widgets, and their reports are read then
+        self.charts_page = QWidget(objectName="reviewChartsPage")
+        self.charts_holder = QVBoxLayout(self.charts_page)
+        self.charts_holder.setContentsMargins(0, 0, 0, 0)
+        self.analyst_page = QWidget(objectName="reviewAnalystPage")
+        self.analyst_holder = QVBoxLayout(self.analyst_page)
+        self.analyst_holder.setContentsMargins(0, 0, 0, 0)
+
+        self.tabs = QTabWidget(objectName="reviewTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(split, "Units")
+        self.tabs.addTab(self.charts_page, "Charts")
+        self.tabs.addTab(self.analyst_page, "Analyst's view")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.resize(1400, 860)
+
+    def _build_charts(self) -> None:
+        """The Charts tab's widgets, when it is first opened."""
+        if self.charts_holder.count():
+            return
         self.charts = QWidget(objectName="reviewCharts")
         self.charts_layout = QVBoxLayout(self.charts)
         charts_scroll = QScrollArea()
         charts_scroll.setWidgetResizable(True)
         charts_scroll.setWidget(self.charts)
+        self.charts_holder.addWidget(charts_scroll)
+        charts_scroll.show()  # at once, not on the next pass of the event loop
 
+    def _build_analyst(self) -> None:
+        """The Analyst's view tab's widgets, when it is first opened."""
+        if self.analyst_holder.count():
+            return
         self.analyst_choice = QComboBox(objectName="analystChoice")
         for analyst in self.session.analysts:
             self.analyst_choice.addItem(analyst.name, analyst.id)
@@ -289,16 +334,8 @@ class ReviewView(QWidget):
         analyst_layout.addWidget(self.analyst_choice)
         analyst_layout.addWidget(self.analyst_note)
         analyst_layout.addWidget(self.analyst_table, 1)
-
-        self.tabs = QTabWidget(objectName="reviewTabs")
-        self.tabs.addTab(split, "Units")
-        self.tabs.addTab(charts_scroll, "Charts")
-        self.tabs.addTab(analyst_tab, "Analyst's view")
-        self.tabs.currentChanged.connect(self._tab_changed)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
-        self.resize(1400, 860)
+        self.analyst_holder.addWidget(analyst_tab)
+        analyst_tab.show()  # at once, not on the next pass of the event loop
 
     def _bind_keys(self) -> None:
         for widget in (self.unit_list, self.text, self.versions):
@@ -339,7 +376,7 @@ class ReviewView(QWidget):
             self.article_choice.addItem(self.library.articles.get(article_id).title,
                                         article_id)
         self.article_choice.blockSignals(False)
-        self.title.setText(f"<b>{_escape(self.session.name)}</b>")
+        self.title.setText(self.session.name)
         self._article_chosen()
 
     def _article_chosen(self, *_args: object) -> None:
@@ -355,21 +392,31 @@ class ReviewView(QWidget):
         current unit stays current if it still exists."""
         self.session = self.reviews.get(self.session.id)
         self.names = {a.id: a.name for a in self.session.analysts}
-        units = self.reviews.units(self.session.id, self.article_id) if self.article_id \
-            else []
+        # the units read once: the article's for the list and the lanes, the session's for
+        # the progress bar (the store's progress() read and aligned them all again); a
+        # session of one article, the article's alone (read by the article, not by the
+        # session, which looks through every article of the library)
+        if self.article_id and list(self.session.articles) == [self.article_id]:
+            every = units = self.reviews.units(self.session.id, self.article_id)
+        else:
+            every = self.reviews.units(self.session.id)
+            units = [r for r in every if r.unit.article_id == self.article_id] \
+                if self.article_id else []
         self.model.reset(units, self.text.text, self.names)
         self._show_lanes(units)
-        progress = self.reviews.progress(self.session)
-        self.progress.setMaximum(max(1, progress.units))
-        self.progress.setValue(progress.decided)
-        self.progress.setFormat(f"{progress.decided} of {progress.units} units decided")
+        decided = sum(1 for r in every if r.decision is not None)
+        self.progress.setMaximum(max(1, len(every)))
+        self.progress.setValue(decided)
+        self.progress.setFormat(f"{decided} of {len(every)} units decided")
         key = self.current_key
         row = self.model.row_of(key) if key else None
         if row is None and units:
             row = 0
         if row is not None:
+            shown = self._units_shown
             self.unit_list.selectRow(row)  # shows the unit (currentRowChanged)
-            if self.unit_list.currentIndex().row() == row:
+            # (shown once: again only when the row was current already, without a signal)
+            if self._units_shown == shown and self.unit_list.currentIndex().row() == row:
                 self._show_unit(self.model.units[row])
         else:
             self._show_unit(None)
@@ -380,19 +427,19 @@ class ReviewView(QWidget):
         reconciled: list[LaneMark] = []
         for reviewed in units:
             for passage in reviewed.unit.passages:
-                tag = next(iter(sorted(passage.tags)), "")
+                tag = min(passage.tags, default="")  # its first tag by name
                 lanes.setdefault(passage.annotator, []).append(LaneMark(
                     reviewed.unit.key, passage.start, passage.end, colors.get(tag, "#999999")))
             if reviewed.reconciled is not None:
                 passage = reviewed.reconciled
-                tag = next(iter(sorted(passage.tags)), "")
+                tag = min(passage.tags, default="")
                 reconciled.append(LaneMark(reviewed.unit.key, passage.start, passage.end,
                                            colors.get(tag, "#999999")))
         names = [f"{a.lane} {a.name}" + (" (deleted)" if a.missing else "")
                  for a in self.session.analysts] + ["✓ reconciled"]
         self.lanes.set_lanes(names, [lanes[a.id] for a in self.session.analysts]
                              + [reconciled])
-        self.lane_names.setText("Lanes: " + " · ".join(_escape(n) for n in names))
+        self.lane_names.setText("Lanes: " + " · ".join(names))
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -410,6 +457,7 @@ class ReviewView(QWidget):
             self.unit_list.selectRow(target)
 
     def _show_unit(self, reviewed: ReviewedUnit | None) -> None:
+        self._units_shown += 1
         self.versions.clear()
         if reviewed is None:
             self.current_key = ""
@@ -646,6 +694,7 @@ class ReviewView(QWidget):
     def show_charts(self) -> None:
         from desktop.core.review_charts import review_charts
 
+        self._build_charts()
         while self.charts_layout.count():
             item = self.charts_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -662,6 +711,7 @@ class ReviewView(QWidget):
         self.charts_layout.addStretch(1)
 
     def show_analyst(self, *_args: object) -> None:
+        self._build_analyst()
         analyst_id = self.analyst_choice.currentData()
         analyst = next((a for a in self.session.analysts if a.id == analyst_id), None)
         rows = analyst_changes(self.reviews.units(self.session.id), analyst_id,
@@ -685,6 +735,11 @@ class ReviewView(QWidget):
                 item.setToolTip(messages.plain_tip(value))
                 self.analyst_table.setItem(row, column, item)
 
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        # the text goes in once the window has its size: laid out once, at its width
+        self.text.show_pending()
+
     def closeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         self.window_.watcher.changed.disconnect(self._library_changed)
         super().closeEvent(event)  # type: ignore[arg-type]
@@ -706,12 +761,6 @@ def _refusal_shower(view: ReviewView) -> Any:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _escape(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def _markdown_text(text: str) -> str:
