@@ -70,6 +70,9 @@ _DECISION_COLUMNS = ('unit_key, article_id, decision, rule, reviewer, comment, a
                      'annotation_id, unit_start, unit_end, decided')
 
 
+_NO_TAGS: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Analyst:
     """An analyst under review: their annotator id and name, their lane (from 1), and
@@ -455,7 +458,9 @@ class Reviews:
             "n.article_id IN (SELECT article_id FROM review_articles WHERE review_id = ?)"
         sql = (
             'SELECT n.id, n.article_id, n.annotator_id, n.start, n."end", n.note, '
-            "(SELECT json_group_array(t.name) FROM annotation_tags at JOIN tags t "
+            # tag names hold no control character (core/names.py): U+001F parts them,
+            # read a fifth as fast as a JSON array a passage
+            "(SELECT group_concat(t.name, char(31)) FROM annotation_tags at JOIN tags t "
             " ON t.id = at.tag_id WHERE at.annotation_id = n.id) "
             f"FROM annotations n WHERE n.deleted IS NULL AND n.anchor_state != '{ORPHAN}' "
             f"AND n.annotator_id IN ({marks}) AND {where}"
@@ -464,8 +469,9 @@ class Reviews:
         with self.library.errors():
             for pid, aid, who, start, end, note, tags in self.db.conn.execute(
                     sql, [*lanes, article_id or session.id]):
-                found.setdefault(aid, []).append(
-                    Passage(pid, who, start, end, frozenset(json.loads(tags)), note))
+                found.setdefault(aid, []).append(Passage(
+                    pid, who, start, end, frozenset(tags.split("\x1f")) if tags else _NO_TAGS,
+                    note))
         return found
 
     def _units(self, session: Session, article_id: str | None) -> builtins.list[Unit]:
