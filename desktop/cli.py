@@ -257,7 +257,8 @@ def _print_articles(articles: list[Any]) -> None:
                    + "; ".join(f"{f.name}: {f.help}" for f in article_formats()) + ").")
 @click.option("--labels", type=click.Path(path_type=Path),
               help="With --format ptc: a PTC label file, or a folder of *.labels files.")
-@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR", callback=_checked_name,
+# checked by the PTC and brat readers, which alone use it: a plain import takes no name
+@click.option("--annotator", envvar="CLOSEREAD_ANNOTATOR",
               help="With --labels or --format brat: who the annotations belong to "
                    "(default: CLOSEREAD_ANNOTATOR, else your user name).")
 @click.option("--replace", "replace", metavar="ARTICLE",

@@ -159,3 +159,12 @@ def test_brat_import_refuses_a_bad_annotator_before_reading_anything(run, tmp_pa
             "annotator name", "direction control (U+2066")
     assert "1 imported" in run("import", "--format", "brat", str(folder), "--annotator",
                                "brat-reader").stdout
+
+
+def test_a_plain_import_does_not_need_a_good_annotator_name(run, tmp_path):
+    # the name goes on no annotation of a plain import: a bad one in the environment
+    # (which annotate and autotag refuse) does not stop it
+    article = write(tmp_path / "plain.txt", BODY)
+    result = _run(run, ["import", str(article)], annotator="Ann\u202eSmith")
+    assert result.exit_code == 0, result.stderr
+    assert "Ferry timetable kept" in _run(run, ["articles"]).stdout

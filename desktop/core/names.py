@@ -13,8 +13,8 @@ invisible, which would make two names look the same ("evidence" and "\\ufeffevid
   RIGHT-TO-LEFT OVERRIDE, zero-width spaces, the byte-order mark, the soft hyphen. Only
   the zero-width joiner (U+200D, inside emoji sequences) and non-joiner (U+200C, between
   letters in Persian and Indic scripts) are kept, and only between two characters
-  that are not spaces, where they join or part something, or after a virama or another
-  mark, where they shape the letter before them (Malayalam's chillu letters); and the
+  that are not spaces, where they join or part something, or after a virama, where they
+  shape the letter before them (Malayalam's chillu letters); and the
   TAG characters only in an emoji tag sequence (a subdivision's flag: England's).
 
 A name that is empty once spaces and other invisible characters (fillers, variation
@@ -60,9 +60,9 @@ def name_problem(name: str) -> str | None:
         if character in _JOINERS:
             before = name[index - 1] if index else ""
             after = name[index + 1] if index + 1 < len(name) else ""
-            # after a virama or another mark it shapes the letter before it (Malayalam's
+            # after a virama it shapes the letter before it (Malayalam's
             # chillu letters, Devanagari's half forms), even at the end of a word
-            if (_joinable(before) and _joinable(after)) or _is_mark(before):
+            if (_joinable(before) and _joinable(after)) or _is_virama(before):
                 continue
             return (f"contains a {_JOINERS[character]} (U+{ord(character):04X}) that joins "
                     "nothing: it may stand only between two characters that are not spaces")
@@ -79,25 +79,27 @@ def name_problem(name: str) -> str | None:
 
 # the TAG characters, which follow an emoji to name a subdivision's flag (England:
 # U+1F3F4 then "gbeng" in tags then CANCEL TAG)
+_BLACK_FLAG = "\U0001f3f4"  # the only base of the subdivision flags Unicode defines
 _TAGS_START = "\U000e0020"
 _CANCEL_TAG = "\U000e007f"
 
 
 def _in_emoji_tag_sequence(name: str, index: int) -> bool:
     """Whether the TAG character at ``index`` belongs to an emoji tag sequence: a run of
-    TAG characters after a symbol, ended by CANCEL TAG."""
+    TAG characters after the black flag, ended by CANCEL TAG."""
     start = index
     while start > 0 and _TAGS_START <= name[start - 1] <= _CANCEL_TAG:
         start -= 1
     end = index
     while end < len(name) and _TAGS_START <= name[end] < _CANCEL_TAG:
         end += 1
-    return (start > 0 and unicodedata.category(name[start - 1]) == "So"
+    return (start > 0 and name[start - 1] == _BLACK_FLAG
             and end < len(name) and name[end] == _CANCEL_TAG and end > start)
 
 
-def _is_mark(character: str) -> bool:
-    return bool(character) and unicodedata.category(character) in ("Mn", "Mc")
+def _is_virama(character: str) -> bool:
+    """A virama (canonical combining class 9), after which a joiner shapes the letter."""
+    return bool(character) and unicodedata.combining(character) == 9
 
 
 def _joinable(character: str) -> bool:

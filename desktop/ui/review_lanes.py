@@ -64,6 +64,7 @@ class ReviewText(QTextBrowser):
         laid out again when the window comes."""
         self.text = text
         self.positions = TextPositions(text)
+        self._marked = (0, 0)  # the last unit marked was in the text before
         self._pending = True
         if self.window().isVisible():
             self.show_pending()
@@ -203,7 +204,10 @@ class LaneGutter(QWidget):
                                         scroll + viewport.height()), fuzzy)
         last = self.text.positions.from_qt(hit_bottom) if hit_bottom >= first \
             else first + screen
-        last = min(last, first + screen)  # never more than a screen's worth
+        # never more than a few screens' worth (a point in a part Qt has not laid out yet
+        # lands anywhere), but more than one: zero-width marks (Hebrew points, Arabic
+        # vowels) and narrow punctuation put more characters on screen than the estimate
+        last = min(last, first + 4 * screen)
         placed = []
         for marks, starts in zip(self.lanes, self._starts, strict=True):
             here = []

@@ -31,6 +31,12 @@ from desktop.core.tagsets import validate_tag_name
     ("a\U000e0067b", "an invisible formatting character (U+E0067 TAG LATIN SMALL LETTER G)"),
     ("\U0001f3f4\U000e0067\U000e0062", "(U+E0067"),  # no CANCEL TAG to end it
     ("x\U000e007f", "(U+E007F CANCEL TAG)"),
+    # a joiner after a mark that is no virama (Arabic tanween, an accent) joins nothing:
+    # 'كتابٌ' and 'كتابٌ' + ZWJ would look the same
+    ("كتابٌ\u200d", "a zero width joiner (U+200D) that joins nothing"),
+    ("evidence\u0301\u200d", "a zero width joiner (U+200D) that joins nothing"),
+    # TAG letters follow only the black flag
+    ("\u2605\U000e0067\U000e007f", "(U+E0067"),
 ])
 def test_names_with_invisible_or_reordering_characters_are_refused(name, words):
     for validate, what in ((validate_tag_name, "tag name"),
