@@ -464,21 +464,60 @@ def tag_cost(source: str) -> int:
 
 def _tags_as_text(source: str) -> tuple[str, int]:
     """``source`` with every "<" that may open a tag written "&lt;" (outside fenced code),
-    when finding its tags would pass the budget; and how many were."""
+    when finding its tags would pass the budget; and how many were.
+
+    Fenced code is set aside before the HTML parser reads the source, so its "<" cost
+    nothing and are never escaped (a tutorial's `if a<b` lines). A "<" in a code span is
+    kept too, unless escaping the rest alone leaves the source over the budget."""
     budget = TAG_BUDGET_PER_CHAR * len(source) + TAG_BUDGET_FLOOR
-    if source.count("<") * len(source) <= budget or tag_cost(source) <= budget:
+    if source.count("<") * len(source) <= budget:
         return source, 0
     lines = source.split("\n")
+    prose = _outside_fences(lines)
+    if tag_cost("\n".join(lines[n] for n in prose)) <= budget:
+        return source, 0
+    for keep_spans in (True, False):
+        escaped = list(lines)
+        count = 0
+        for number in prose:
+            if "<" in escaped[number]:
+                escaped[number], found = _escape_tags(escaped[number], keep_spans)
+                count += found
+        if not keep_spans or tag_cost("\n".join(escaped[n] for n in prose)) <= budget:
+            break
+    return "\n".join(escaped), count
+
+
+def _outside_fences(lines: list[str]) -> list[int]:
+    """The numbers of the lines that are not in fenced code (nor its fences)."""
+    outside: list[int] = []
     fenced = False
-    count = 0
     for number, line in enumerate(lines):
         if _FENCE.match(line):
             fenced = not fenced
-            continue
-        if not fenced and "<" in line:
-            lines[number], found = _OPENING_ANGLE.subn("&lt;", line)
-            count += found
-    return "\n".join(lines), count
+        elif not fenced:
+            outside.append(number)
+    return outside
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+
+
+def _escape_tags(line: str, keep_spans: bool) -> tuple[str, int]:
+    """``line`` with each "<" that may open a tag written "&lt;", but those in its code
+    spans when ``keep_spans``; and how many were."""
+    if not keep_spans or "`" not in line:
+        return _OPENING_ANGLE.subn("&lt;", line)
+    parts: list[str] = []
+    count = 0
+    done = 0
+    for span in _CODE_SPAN.finditer(line):
+        text, found = _OPENING_ANGLE.subn("&lt;", line[done:span.start()])
+        parts += [text, span.group()]
+        count += found
+        done = span.end()
+    text, found = _OPENING_ANGLE.subn("&lt;", line[done:])
+    return "".join([*parts, text]), count + found
 
 
 _OPENING_ANGLE = re.compile(r"<(?=[A-Za-z/!?])")

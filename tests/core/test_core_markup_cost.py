@@ -224,3 +224,28 @@ def test_a_paragraph_of_many_code_spans_renders_them_as_code():
     assert code[0] == ("rows[0] = fetch_all(*args, key_0)", None)
     assert code[-1] == ("rows[3999](x)", None)
     assert spans_of(document, LINK) == [] and spans_of(document, EMPHASIS) == []
+
+
+def test_comparisons_in_fenced_code_cost_nothing_and_code_spans_keep_their_tags():
+    # a tutorial: 15,000 'if x<a' lines in a fenced block (set aside before the HTML
+    # parser reads anything) made the whole document's tags read as text, so the prose's
+    # code span `<b>` showed as '&lt;b>'
+    source = ("# Comparisons\n\nWrite `<b>` for bold, and <em>this</em> for emphasis.\n\n"
+              "```\n" + "if x<a: pass\n" * 15_000 + "```\n")
+    document = rendered_whole(source, 2.0)
+    assert document.notes == ()
+    assert "&lt;" not in document.text
+    assert spans_of(document, INLINE_CODE)[0] == ("<b>", None)
+    assert spans_of(document, EMPHASIS)[0][0] == "this"
+    assert document.text.count("if x<a: pass") == 15_000
+
+
+def test_past_the_tag_budget_code_spans_still_show_what_they_hold():
+    # hostile: 30,000 '<a ' openers; the prose's tags become text, the code span does not
+    source = "Use `<div>` for blocks.\n\n" + "<a " * 30_000 + "\n"
+    started = time.perf_counter()
+    document, _ = render_markdown(source)
+    assert time.perf_counter() - started < 2.0
+    assert "30,000 unclosed HTML tags" in " ".join(document.notes)
+    assert spans_of(document, INLINE_CODE)[0] == ("<div>", None)
+    assert "&lt;div" not in document.text
