@@ -271,3 +271,17 @@ class Helpers:
 @pytest.fixture
 def ui(db_path: Path) -> Helpers:
     return Helpers(db_path)
+
+
+@pytest.fixture
+def view(window, session, qtbot):
+    """The review window of the module's ``session`` fixture, opened and shown; closed
+    after the test unless the test closed it."""
+    from desktop.ui.review_sessions import open_review
+
+    opened = open_review(window, session)
+    assert opened is not None
+    qtbot.waitExposed(opened)
+    yield opened
+    if shiboken6.isValid(opened) and opened.isVisible():
+        opened.close()

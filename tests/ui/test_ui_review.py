@@ -71,15 +71,6 @@ def session(db_path: Path, tmp_path: Path, window) -> str:
     return "week-47"
 
 
-@pytest.fixture
-def view(window, session, qtbot) -> ReviewView:
-    opened = open_review(window, session)
-    assert opened is not None
-    qtbot.waitExposed(opened)
-    yield opened
-    opened.close()
-
-
 def units(view: ReviewView) -> list[tuple[str, str]]:
     model = view.findChild(QTableView, "unitList").model()
     return [(model.index(r, 2).data(), model.index(r, 3).data())

@@ -8,7 +8,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -54,16 +53,6 @@ def session(db_path: Path, tmp_path: Path, window) -> str:
         library.reviews.create("ferry-review", ["ann", "bob"], tolerance=2)
     window.watcher.poll()
     return "ferry-review"
-
-
-@pytest.fixture
-def view(window, session, qtbot) -> ReviewView:
-    opened = open_review(window, session)
-    assert opened is not None
-    qtbot.waitExposed(opened)
-    yield opened
-    if shiboken6.isValid(opened) and opened.isVisible():  # a test may close it
-        opened.close()
 
 
 def reconciled(db_path: Path) -> list[tuple[str, tuple[str, ...]]]:
