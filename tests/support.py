@@ -64,17 +64,26 @@ def dump(db: Path) -> list[str]:
         conn.close()
 
 
-def refused_import(run: Cli, path: Path, *words: str) -> str:
-    """Imports ``path``, which must fail with one line naming it and every word, and
-    leave the library as it was; returns the message."""
+def refused(run: Cli, args: list[str], *words: str, code: int | None = None,
+            alone: bool = False) -> str:
+    """Runs ``args``, which must fail with one error line holding every word (the only
+    line on stderr when ``alone``) and leave the library exactly as it was; returns that
+    line."""
     before = dump(run.db)
-    result = run("import", str(path), ok=False)
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output + result.stderr
+    result = run(*args, ok=False)
+    output = result.stdout + result.stderr
+    assert result.exit_code != 0 and (code is None or result.exit_code == code), output
+    assert "Traceback" not in output and "unexpected" not in output, output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, result.stderr
-    assert str(path) in errors[0]
+    assert len(errors) == 1, output
+    assert not alone or result.stderr.splitlines() == errors, result.stderr
     for word in words:
         assert word in errors[0], errors[0]
     assert dump(run.db) == before
     return errors[0]
+
+
+def refused_import(run: Cli, path: Path, *words: str) -> str:
+    """Imports ``path``, which must fail with one line naming it and every word, and
+    leave the library as it was; returns the message."""
+    return refused(run, ["import", str(path)], str(path), *words, code=1)

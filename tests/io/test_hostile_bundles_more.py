@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from support import Cli, dump, write
+from support import refused as refused_command
 
 import desktop.io.bundle as bundle_module
 from desktop.core.bundle import BundleError
@@ -34,16 +35,10 @@ The **harbour board** voted on *Thursday* to keep the winter ferry, said
 
 
 def refused(run: Cli, path: Path, *words: str) -> str:
-    before = dump(run.db)
-    result = run("merge", str(path), ok=False)
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: "), result.stderr
-    assert "unexpected" not in result.stderr and "Traceback" not in result.output
-    for word in words:
-        assert word in lines[0], lines[0]
-    assert dump(run.db) == before
-    return lines[0]
+    """Merges ``path``, which must fail with exit 1 and one line naming it and every
+    word, and leave the library as it was; returns the line."""
+    return refused_command(run, ["merge", str(path)], f"Error: {path}: ", *words, code=1,
+                           alone=True)
 
 
 @pytest.fixture

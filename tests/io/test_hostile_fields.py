@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import Cli, dump, write
+from support import Cli, refused, write
 
 BODY = ("Harbour plan splits the town council\n\nThe council voted seven to four on "
         "Tuesday to widen the old harbour, after a debate that ran past midnight.\n")
@@ -28,22 +28,6 @@ def article(run: Cli, tmp_path: Path) -> str:
     article_id = json.loads(run("articles", "--json").stdout)[0]["id"]
     run("annotate", article_id, "--quote", "council voted", "--tag", "evidence")
     return str(article_id)
-
-
-def refused(run: Cli, args: list[str], *words: str, code: int | None = None) -> str:
-    """Runs ``args``, which must fail with one error line holding every word and leave
-    the library exactly as it was; returns that line."""
-    before = dump(run.db)
-    result = run(*args, ok=False)
-    output = result.stdout + result.stderr
-    assert result.exit_code != 0 and (code is None or result.exit_code == code), output
-    assert "Traceback" not in output and "unexpected" not in output, output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, output
-    for word in words:
-        assert word in errors[0], errors[0]
-    assert dump(run.db) == before
-    return errors[0]
 
 
 # --- PTC labels ----------------------------------------------------------------------------
