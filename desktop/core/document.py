@@ -31,6 +31,9 @@ BLOCK_SEPARATOR = "\n\n"
 # never part of an article's words, and able to drive a terminal (ESC, BEL, CSI): the C0
 # controls but tab, line feed, form feed and carriage return; DEL; the C1 controls
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# the same but form feed and carriage return too: every control but tab and line feed, for
+# a line shown alone (a title, a terminal's line)
+LINE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 HEADING = "heading"
 PARAGRAPH = "paragraph"

@@ -69,7 +69,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from desktop.core.document import plain_document
+from desktop.core.document import LINE_CONTROLS, plain_document
 from desktop.core.errors import (
     ClosereadError,
     ImportFileError,
@@ -103,8 +103,6 @@ _LINE_BREAK_RUN = re.compile(f"[\t{LINE_BREAKS}]+")
 _T_ID = re.compile(r"^T[0-9]+\S*$")
 _NUMBER = re.compile(r"^[0-9]+$")
 MAX_OFFSET_DIGITS = 18  # past any text's length; Python refuses int() of 4,300 digits
-# control characters of a title line (an ESC would drive the terminal it is listed on)
-_TITLE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:closeread:brat-annotation")
 # what the other kinds of brat line are, by the first character of their id
@@ -159,7 +157,7 @@ def new_article(path: Path, text: str) -> NewArticle:
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip("\ufeff \t\r"))
     return NewArticle(
-        title=_TITLE_CONTROLS.sub("", lines[first]).strip("\ufeff \t\r") or path.stem,
+        title=LINE_CONTROLS.sub("", lines[first]).strip("\ufeff \t\r") or path.stem,
         text=text,
         format="text",
         layout=plain_document(text, frozenset({first})).to_json(),
@@ -304,7 +302,7 @@ def read_conf(path: Path) -> dict[str, str]:
         term = line.split()[0].split("|")[0].lstrip("!")
         if not term:
             continue
-        control = _TITLE_CONTROLS.search(term)
+        control = LINE_CONTROLS.search(term)
         if control:  # a type becomes a tag, and tag names hold no control characters
             raise BratError(f"{path}: line {number}", f"the type {term!r} contains a control "
                                                       f"character (U+{ord(control.group()):04X})")

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.document import plain_document
+from desktop.core.document import LINE_CONTROLS, plain_document
 from desktop.core.errors import (
     ClosereadError,
     ImportFileError,
@@ -62,8 +62,6 @@ ARTICLE_NAME = re.compile(r"^article(.+)\.txt$")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _NUMBER = re.compile(r"^[0-9]+$")
 MAX_OFFSET_DIGITS = 18  # past any text's length; Python refuses int() of 4,300 digits
-# control characters of a title line (an ESC would drive the terminal it is listed on)
-_TITLE_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:closeread:ptc-label")
 
 
@@ -83,7 +81,7 @@ def read_article(path: Path) -> NewArticle:
         raise PtcError(path, "the PTC id in the file name is not valid UTF-8 text; rename "
                              "the file (and its labels' first column)")
     text = read_verbatim(path, PtcError, "a PTC article")
-    title = _TITLE_CONTROLS.sub("", text.split("\n", 1)[0]).strip("\ufeff \t\r") or path.stem
+    title = LINE_CONTROLS.sub("", text.split("\n", 1)[0]).strip("\ufeff \t\r") or path.stem
     return NewArticle(
         title=title,
         text=text,

@@ -21,19 +21,18 @@ import re
 import sys
 from collections.abc import Sequence
 
+from desktop.core.document import LINE_CONTROLS
 from desktop.core.errors import readable
 from desktop.core.model import Annotation, Tag
 
 _RESET = "\x1b[0m"
-# C0 controls but tab and line feed, DEL, C1 controls
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ERRORS = "closeread-readable"
 
 
 def printable(text: str) -> str:
     """``text`` with its control characters shown as symbols (ESC as ␛, DEL as ␡, C1
     controls as �), one character for each, so offsets still count the same."""
-    return _CONTROLS.sub(_symbol, text)
+    return LINE_CONTROLS.sub(_symbol, text)
 
 
 def _symbol(found: re.Match[str]) -> str:
